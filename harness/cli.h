@@ -1,0 +1,17 @@
+/* Subcommands of the speedlab program. Each returns the exit status. */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include "machine.h"
+
+int cli_run(int argc, char **argv, const struct machine *m);
+int cli_list(int argc, char **argv, const struct machine *m);
+int cli_info(int argc, char **argv, const struct machine *m);
+
+/* Exit statuses shared by all subcommands. */
+enum {
+    EXIT_USAGE = 2,   /* bad command line or input */
+    EXIT_INVALID = 3, /* a result failed validation */
+};
+
+#endif

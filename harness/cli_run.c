@@ -1,0 +1,384 @@
+#include "cli.h"
+#include "record.h"
+#include "runner.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void run_usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: speedlab run KERNEL [options]\n"
+            "\n"
+            "Measures variants of KERNEL: for each size, variant, schedule and thread count,\n"
+            "warm-up runs, then timed repetitions until --budget seconds and --min-reps are\n"
+            "reached; the last repetition is validated against the reference.  Each result\n"
+            "line and the record carry median, 95%% CI of the median, CV, speedup and\n"
+            "efficiency against the same variant's 1-thread run, load imbalance (max/mean\n"
+            "busy time of the workers) and validity.\n"
+            "\n"
+            "selection:\n"
+            "  --variants LIST     variant names, or 'all' (default: all; see 'speedlab list')\n"
+            "  --schedules LIST    static,dynamic,guided,fusedindex or 'all' (default: all);\n"
+            "                      a schedule that does not apply to a variant is reported skipped\n"
+            "  --threads LIST      thread counts, e.g. 1,2,4; 'max' = CPUs this process may use\n"
+            "                      (default: 1,max)\n"
+            "  --size SIZE         preset or explicit dims (cosine: NxD samples x variables;\n"
+            "                      presets tiny, small, forum, large; default: forum)\n"
+            "  --sizes LIST        several sizes, measured one after another (a sweep)\n"
+            "  --input FILE.npy    real data: 2-D float32/float64 .npy, rows are samples\n"
+            "  --output FILE.npy   write the result (cosine: dense upper triangle, float32,\n"
+            "                      n x n); needs exactly one variant and one size\n"
+            "  --seed N            data generator seed (default: 42)\n"
+            "\n"
+            "measurement:\n"
+            "  --reps N            exactly N timed repetitions\n"
+            "  --min-reps N        at least N (default: 6, the fewest with a 95%% CI)\n"
+            "  --max-reps N        at most N (default: 100)\n"
+            "  --budget SECONDS    repeat until this much time is measured (default: 1)\n"
+            "  --warmup N          untimed runs before timing (default: 1)\n"
+            "  --validate MODE     auto, full or sample (cosine: auto checks every pair when\n"
+            "                      pairs x variables <= 2e9, else a stated sample)\n"
+            "\n"
+            "placement:\n"
+            "  --pin POLICY        compact (fill cores in order), scatter (spread over the\n"
+            "                      topology), none (no binding), or a CPU list like 0,2-3\n"
+            "                      (default: compact); every worker's CPU is recorded\n"
+            "  --oversubscribe     allow more threads than CPUs; such results are labelled\n"
+            "\n"
+            "output:\n"
+            "  --record FILE       JSON record (default: results/runs/RUN-ID.json)\n"
+            "  --csv FILE          CSV table (default: the record path with .csv)\n"
+            "  --quiet             fewer messages\n"
+            "\n"
+            "exit status: 0 all results valid, 2 bad command line or input, 3 some result\n"
+            "invalid, 1 other error, 130 interrupted (the record keeps what finished)\n");
+}
+
+static int parse_threads(const char *text, const struct machine *m, struct run_options *o)
+{
+    char **items;
+    int count = util_split(text, &items);
+    if (count < 0)
+        return -1;
+    o->n_threads = 0;
+    for (int i = 0; i < count; i++) {
+        long t = m->pus_allowed;
+        if (strcmp(items[i], "max") != 0 &&
+            util_parse_long(items[i], 1, 1024, "--threads entry", &t) != 0) {
+            util_free_list(items, count);
+            return -1;
+        }
+        /* Keep the list sorted and distinct: speedups need t=1 first. */
+        int at = 0;
+        while (at < o->n_threads && o->threads[at] < t)
+            at++;
+        if (at < o->n_threads && o->threads[at] == t)
+            continue;
+        if (o->n_threads == (int)(sizeof o->threads / sizeof o->threads[0])) {
+            util_free_list(items, count);
+            return sl_fail("--threads: too many entries");
+        }
+        memmove(o->threads + at + 1, o->threads + at, (size_t)(o->n_threads - at) * sizeof(int));
+        o->threads[at] = (int)t;
+        o->n_threads++;
+    }
+    util_free_list(items, count);
+    return 0;
+}
+
+static int parse_variants(const char *text, struct run_options *o)
+{
+    const struct sl_workload *w = o->workload;
+    size_t total = 0;
+    while (w->variants[total].name)
+        total++;
+    free(o->variants);
+    o->variants = calloc(total ? total : 1, sizeof *o->variants);
+    o->n_variants = 0;
+    if (!o->variants)
+        return sl_fail("out of memory");
+    if (strcmp(text, "all") == 0) {
+        for (size_t i = 0; i < total; i++)
+            o->variants[o->n_variants++] = &w->variants[i];
+        return 0;
+    }
+    char **items;
+    int count = util_split(text, &items);
+    if (count < 0)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < count && rc == 0; i++) {
+        const struct sl_variant *v = sl_variant_find(w, items[i]);
+        if (!v)
+            rc = sl_fail("unknown %s variant '%s' (see 'speedlab list %s')", w->name, items[i],
+                         w->name);
+        else if ((size_t)o->n_variants < total) {
+            bool seen = false;
+            for (int k = 0; k < o->n_variants; k++)
+                seen |= o->variants[k] == v;
+            if (!seen)
+                o->variants[o->n_variants++] = v;
+        }
+    }
+    util_free_list(items, count);
+    return rc;
+}
+
+static int parse_schedules(const char *text, struct run_options *o)
+{
+    o->n_schedules = 0;
+    if (strcmp(text, "all") == 0) {
+        for (int s = 0; s < SL_SCHED_COUNT; s++)
+            o->schedules[o->n_schedules++] = (enum sl_schedule)s;
+        return 0;
+    }
+    char **items;
+    int count = util_split(text, &items);
+    if (count < 0)
+        return -1;
+    unsigned seen = 0;
+    for (int i = 0; i < count; i++) {
+        enum sl_schedule s;
+        if (sl_schedule_parse(items[i], &s) != 0) {
+            util_free_list(items, count);
+            return -1;
+        }
+        if (!(seen & SL_SCHED_BIT(s)))
+            o->schedules[o->n_schedules++] = s;
+        seen |= SL_SCHED_BIT(s);
+    }
+    util_free_list(items, count);
+    return 0;
+}
+
+static char *replace_extension(const char *path, const char *ext)
+{
+    size_t len = strlen(path);
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (dot && (!slash || dot > slash))
+        len = (size_t)(dot - path);
+    char *out = malloc(len + strlen(ext) + 1);
+    if (out) {
+        memcpy(out, path, len);
+        strcpy(out + len, ext);
+    }
+    return out;
+}
+
+static int fail_usage(void)
+{
+    fprintf(stderr, "speedlab: error: %s\n", sl_error());
+    return EXIT_USAGE;
+}
+
+int cli_run(int argc, char **argv, const struct machine *m)
+{
+    enum {
+        OPT_VARIANTS = 256, OPT_SCHEDULES, OPT_THREADS, OPT_SIZE, OPT_SIZES, OPT_INPUT,
+        OPT_OUTPUT, OPT_SEED, OPT_REPS, OPT_MIN_REPS, OPT_MAX_REPS, OPT_BUDGET, OPT_WARMUP,
+        OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET
+    };
+    static const struct option options[] = {
+        {"variants", required_argument, NULL, OPT_VARIANTS},
+        {"schedules", required_argument, NULL, OPT_SCHEDULES},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"sizes", required_argument, NULL, OPT_SIZES},
+        {"input", required_argument, NULL, OPT_INPUT},
+        {"output", required_argument, NULL, OPT_OUTPUT},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"reps", required_argument, NULL, OPT_REPS},
+        {"min-reps", required_argument, NULL, OPT_MIN_REPS},
+        {"max-reps", required_argument, NULL, OPT_MAX_REPS},
+        {"budget", required_argument, NULL, OPT_BUDGET},
+        {"warmup", required_argument, NULL, OPT_WARMUP},
+        {"validate", required_argument, NULL, OPT_VALIDATE},
+        {"pin", required_argument, NULL, OPT_PIN},
+        {"oversubscribe", no_argument, NULL, OPT_OVERSUBSCRIBE},
+        {"record", required_argument, NULL, OPT_RECORD},
+        {"csv", required_argument, NULL, OPT_CSV},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *variants = "all", *schedules = "all", *threads = "1,max", *sizes = NULL,
+               *pin = "compact", *record = NULL, *csv = NULL;
+    long reps = 0, min_reps = 6, max_reps = 100, warmup = 1, seed = 42;
+    double budget = 1.0;
+    struct run_options *o = calloc(1, sizeof *o);
+    if (!o)
+        return 1;
+    o->validate = "auto";
+
+    /* The command line goes into the record verbatim. */
+    size_t used = (size_t)snprintf(o->command, sizeof o->command, "speedlab");
+    for (int i = 0; i < argc && used < sizeof o->command; i++)
+        used += (size_t)snprintf(o->command + used, sizeof o->command - used, " %s", argv[i]);
+
+    int status = EXIT_USAGE, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case OPT_VARIANTS: variants = optarg; break;
+        case OPT_SCHEDULES: schedules = optarg; break;
+        case OPT_THREADS: threads = optarg; break;
+        case OPT_SIZE:
+        case OPT_SIZES: sizes = optarg; break;
+        case OPT_INPUT: o->input_path = optarg; break;
+        case OPT_OUTPUT: o->output_path = optarg; break;
+        case OPT_SEED: rc = util_parse_long(optarg, 0, __LONG_MAX__, "--seed", &seed); break;
+        case OPT_REPS: rc = util_parse_long(optarg, 1, 100000, "--reps", &reps); break;
+        case OPT_MIN_REPS: rc = util_parse_long(optarg, 1, 100000, "--min-reps", &min_reps); break;
+        case OPT_MAX_REPS: rc = util_parse_long(optarg, 1, 100000, "--max-reps", &max_reps); break;
+        case OPT_BUDGET: rc = util_parse_double(optarg, 0, 86400, "--budget", &budget); break;
+        case OPT_WARMUP: rc = util_parse_long(optarg, 0, 1000, "--warmup", &warmup); break;
+        case OPT_VALIDATE: o->validate = optarg; break;
+        case OPT_PIN: pin = optarg; break;
+        case OPT_OVERSUBSCRIBE: o->pin.oversubscribe = true; break;
+        case OPT_RECORD: record = optarg; break;
+        case OPT_CSV: csv = optarg; break;
+        case OPT_QUIET: o->quiet = true; break;
+        case 'h':
+            run_usage(stdout);
+            status = 0;
+            goto done;
+        default:
+            if (optopt)
+                sl_fail("run: unknown or incomplete option '-%c' (see 'speedlab run --help')",
+                        optopt);
+            else
+                sl_fail("run: unknown or incomplete option '%s' (see 'speedlab run --help')",
+                        argv[optind - 1]);
+            rc = -1;
+        }
+        if (rc != 0) {
+            status = fail_usage();
+            goto done;
+        }
+    }
+    if (optind != argc - 1) {
+        sl_fail(optind >= argc ? "run: which kernel? (see 'speedlab list')"
+                               : "run: expected one kernel, got extra argument '%s'",
+                argv[optind + (optind < argc - 1)]);
+        status = fail_usage();
+        goto done;
+    }
+    o->workload = sl_workload_find(argv[optind]);
+    if (!o->workload) {
+        sl_fail("unknown kernel '%s' (see 'speedlab list')", argv[optind]);
+        status = fail_usage();
+        goto done;
+    }
+    bool oversubscribe = o->pin.oversubscribe;
+    if (parse_variants(variants, o) != 0 || parse_schedules(schedules, o) != 0 ||
+        parse_threads(threads, m, o) != 0 || pin_parse(pin, &o->pin) != 0) {
+        status = fail_usage();
+        goto done;
+    }
+    o->pin.oversubscribe = oversubscribe;
+    if (o->input_path && sizes) {
+        sl_fail("--input and --size/--sizes are exclusive: the input decides the size");
+        status = fail_usage();
+        goto done;
+    }
+    if (o->input_path && access(o->input_path, R_OK) != 0) {
+        sl_fail("cannot read --input '%s'", o->input_path);
+        status = fail_usage();
+        goto done;
+    }
+    o->n_sizes = util_split(sizes ? sizes : o->workload->default_size, &o->sizes);
+    if (o->n_sizes < 0) {
+        status = fail_usage();
+        goto done;
+    }
+    for (int i = 0; i < o->n_sizes && !o->input_path; i++)
+        if (o->workload->check_size(o->sizes[i]) != 0) {
+            status = fail_usage();
+            goto done;
+        }
+    if (strcmp(o->validate, "auto") && strcmp(o->validate, "full") && strcmp(o->validate, "sample")) {
+        sl_fail("--validate must be auto, full or sample; got '%s'", o->validate);
+        status = fail_usage();
+        goto done;
+    }
+    /* Impossible placements are input errors too: check them all now. */
+    for (int i = 0; i < o->n_threads; i++) {
+        struct sl_team *team;
+        if (team_create(&team, m, &o->pin, o->threads[i]) != 0) {
+            status = fail_usage();
+            goto done;
+        }
+        team_destroy(team);
+    }
+    if (reps)
+        min_reps = max_reps = reps;
+    if (min_reps > max_reps) {
+        sl_fail("--min-reps (%ld) is larger than --max-reps (%ld)", min_reps, max_reps);
+        status = fail_usage();
+        goto done;
+    }
+    o->min_reps = (int)min_reps;
+    o->max_reps = (int)max_reps;
+    o->warmup = (int)warmup;
+    o->budget_s = budget;
+    o->seed = (uint64_t)seed;
+
+    struct run_state st = {.opt = o, .machine = m};
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(st.run_id, sizeof st.run_id, "%s-%s-%ld", stamp, o->workload->name, (long)getpid());
+    if (record)
+        o->record_path = strdup(record);
+    else {
+        o->record_path = malloc(strlen(st.run_id) + 32);
+        if (o->record_path)
+            sprintf(o->record_path, "results/runs/%s.json", st.run_id);
+    }
+    o->csv_path = csv ? strdup(csv) : o->record_path ? replace_extension(o->record_path, ".csv") : NULL;
+    if (!o->record_path || !o->csv_path) {
+        sl_fail("out of memory");
+        status = fail_usage();
+        goto done;
+    }
+    if (o->output_path && (o->n_variants != 1 || o->n_sizes != 1)) {
+        sl_fail("--output needs exactly one variant and one size (got %d and %d)", o->n_variants,
+                o->n_sizes);
+        status = fail_usage();
+        goto done;
+    }
+    if (o->output_path && !o->workload->save_output) {
+        sl_fail("--output: kernel %s has no output to write", o->workload->name);
+        status = fail_usage();
+        goto done;
+    }
+    if ((!record && util_make_parent_dirs(o->record_path) != 0) ||
+        util_check_writable(o->record_path) != 0 || util_check_writable(o->csv_path) != 0 ||
+        (o->output_path && util_check_writable(o->output_path) != 0)) {
+        status = fail_usage();
+        goto done;
+    }
+
+    status = runner_execute(&st);
+    if (status == 1)
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+    runner_free(&st);
+done:
+    free(o->variants);
+    util_free_list(o->sizes, o->n_sizes > 0 ? o->n_sizes : 0);
+    free(o->record_path);
+    free(o->csv_path);
+    free(o);
+    return status;
+}

@@ -1,0 +1,66 @@
+/* speedlab: benchmarks SIMD- and cache-optimised parallel kernels. */
+#include "cli.h"
+#include "machine.h"
+#include "runner.h"
+#include "sl.h"
+
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: speedlab COMMAND [options]\n"
+                "\n"
+                "commands:\n"
+                "  list [KERNEL]   kernels and variants, and which run on this CPU\n"
+                "  info            this machine: CPU, ISA, topology, caches, allowed CPUs\n"
+                "  run KERNEL      measure variants; writes a JSON record and a CSV table\n"
+                "\n"
+                "'speedlab COMMAND --help' describes each command.\n");
+}
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    runner_interrupted = 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    int (*command)(int, char **, const struct machine *) = NULL;
+    if (strcmp(argv[1], "run") == 0)
+        command = cli_run;
+    else if (strcmp(argv[1], "list") == 0)
+        command = cli_list;
+    else if (strcmp(argv[1], "info") == 0)
+        command = cli_info;
+    if (!command) {
+        fprintf(stderr, "speedlab: error: unknown command '%s' (see 'speedlab --help')\n", argv[1]);
+        return EXIT_USAGE;
+    }
+
+    /* An interrupted run stops after the current repetition and keeps a
+     * complete record of what finished. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    omp_set_dynamic(0);
+
+    struct machine m;
+    if (machine_load(&m) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        return 1;
+    }
+    int status = command(argc - 1, argv + 1, &m);
+    machine_free(&m);
+    return status;
+}

@@ -1,0 +1,307 @@
+#include "record.h"
+
+#include "build_info.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A measured number, or the string "unavailable (reason)": never a 0 or a
+ * NaN standing in for a value that was not measured. */
+static json_t *number_or(double v, const char *reason)
+{
+    if (isfinite(v))
+        return json_real(v);
+    char text[200];
+    snprintf(text, sizeof text, "unavailable (%s)", reason);
+    return json_string(text);
+}
+
+json_t *record_machine_json(const struct machine *m)
+{
+    json_t *caches = json_array();
+    for (int i = 0; i < m->n_caches; i++) {
+        const struct machine_cache *c = &m->caches[i];
+        json_array_append_new(caches, json_pack("{s:i, s:s, s:I, s:i, s:i, s:i, s:i}", "level",
+                                                c->level, "type", c->type, "size_bytes",
+                                                (json_int_t)c->size, "line_bytes", (int)c->line,
+                                                "ways", (int)c->ways, "instances", c->instances,
+                                                "cpus_per_instance", c->pus_per_instance));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:{s:s, s:i, s:i}, "
+                     "s:o, s:f}",
+                     "hostname", m->hostname, "cpu_model", m->cpu_model, "cpu_vendor",
+                     m->cpu_vendor, "isa", m->isa, "os", m->os, "topology", "packages",
+                     m->packages, "numa_nodes", m->numa_nodes, "cores", m->cores_total, "cpus",
+                     m->pus_total, "allowed", "cpus", m->allowed_list, "count", m->pus_allowed,
+                     "cores", m->cores_allowed, "caches", caches, "memory_gib", m->memory_gib);
+}
+
+json_t *record_build_json(void)
+{
+    char blas[256];
+    snprintf(blas, sizeof blas, "%s; runtime core %s", openblas_get_config(),
+             openblas_get_corename());
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "compiler", "gcc " __VERSION__,
+                     "flags", SL_BUILD_FLAGS, "build_type", SL_BUILD_TYPE, "sanitizers",
+                     SL_BUILD_SANITIZE[0] ? SL_BUILD_SANITIZE : "none", "commit", SL_BUILD_COMMIT,
+                     "openmp", _OPENMP, "blas", blas);
+}
+
+static json_t *environment_json(void)
+{
+    static const char *const vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
+                                       "OMP_SCHEDULE",    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
+                                       "OPENBLAS_NUM_THREADS"};
+    json_t *env = json_object();
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        json_object_set_new(env, vars[i], v ? json_string(v) : json_null());
+    }
+    return json_pack("{s:o, s:f, s:s}", "variables", env, "timer_resolution_s",
+                     util_clock_resolution(), "timer", "clock_gettime(CLOCK_MONOTONIC)");
+}
+
+static json_t *config_json(const struct run_options *o)
+{
+    json_t *variants = json_array(), *schedules = json_array(), *threads = json_array(),
+           *sizes = json_array();
+    for (int i = 0; i < o->n_variants; i++)
+        json_array_append_new(variants, json_string(o->variants[i]->name));
+    for (int i = 0; i < o->n_schedules; i++)
+        json_array_append_new(schedules, json_string(sl_schedule_name(o->schedules[i])));
+    for (int i = 0; i < o->n_threads; i++)
+        json_array_append_new(threads, json_integer(o->threads[i]));
+    for (int i = 0; i < o->n_sizes; i++)
+        json_array_append_new(sizes, json_string(o->input_path ? o->input_path : o->sizes[i]));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:s?, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
+                     "kernel", o->workload->name, "variants", variants, "schedules", schedules,
+                     "threads", threads, "sizes", sizes, "seed", (json_int_t)o->seed, "input",
+                     o->input_path, "validate", o->validate, "warmup", o->warmup, "min_reps",
+                     o->min_reps, "max_reps", o->max_reps, "budget_s", o->budget_s, "pin",
+                     pin_policy_name(o->pin.policy), "oversubscribe", o->pin.oversubscribe);
+}
+
+static json_t *problems_json(const struct run_state *st)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < st->n_problems; i++) {
+        const struct sl_problem_info *info = &st->problems[i].info;
+        json_t *params = json_object();
+        for (int k = 0; k < info->n_params; k++)
+            json_object_set_new(params, info->params[k].key, json_real(info->params[k].value));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o}", "kernel",
+                                              st->opt->workload->name, "size", info->size,
+                                              "source", info->source, "parameters", params));
+    }
+    return list;
+}
+
+static json_t *interval_or(bool available, double lo, double hi, const char *reason)
+{
+    if (available && isfinite(lo) && isfinite(hi))
+        return json_pack("[f, f]", lo, hi);
+    return number_or(NAN, reason);
+}
+
+static json_t *result_json(const struct run_state *st, const struct run_result *r)
+{
+    const struct sl_variant *v = r->variant;
+    char name[200];
+    snprintf(name, sizeof name, "%s/%s/%s/t%d", st->opt->workload->name, v->name,
+             sl_schedule_name(r->schedule), r->threads);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "name", name,
+                          "kernel", st->opt->workload->name, "variant", v->name, "layout",
+                          v->axes.layout, "loops", v->axes.loops, "isa", v->axes.isa,
+                          "algorithm", v->axes.algorithm, "schedule",
+                          sl_schedule_name(r->schedule), "threads", r->threads, "size", r->size,
+                          "status", result_status_name(r->status));
+    json_object_set_new(o, "reason", r->reason[0] ? json_string(r->reason) : json_null());
+    if (r->status == RESULT_SKIPPED || (r->status == RESULT_ERROR && r->reps == 0)) {
+        json_object_set_new(o, "valid", json_null());
+        return o;
+    }
+    const char *few = "fewer than 6 repetitions";
+    json_t *times = json_array();
+    for (size_t i = 0; i < r->reps; i++)
+        json_array_append_new(times, json_real(r->times_s[i]));
+    json_object_set_new(o, "warmup", json_integer(r->warmup));
+    json_object_set_new(o, "reps", json_integer((json_int_t)r->reps));
+    json_object_set_new(o, "times_s", times);
+    json_object_set_new(o, "min_s", number_or(r->stats.min, "no repetitions"));
+    json_object_set_new(o, "median_s", number_or(r->stats.median, "no repetitions"));
+    json_object_set_new(o, "mean_s", number_or(r->stats.mean, "no repetitions"));
+    json_object_set_new(o, "stddev_s", number_or(r->stats.stddev, "needs 2 repetitions"));
+    json_object_set_new(o, "cv", number_or(r->stats.cv, "needs 2 repetitions"));
+    json_object_set_new(o, "ci95_s",
+                        interval_or(r->stats.ci_available, r->stats.ci_lo, r->stats.ci_hi, few));
+    json_object_set_new(o, "ci95_coverage", number_or(r->stats.ci_level, few));
+
+    const char *why = r->speedup_available ? "confidence intervals need 6 repetitions"
+                                           : r->speedup_reason + strlen("unavailable (");
+    char reason[120];
+    snprintf(reason, sizeof reason, "%.*s", (int)strcspn(why, ")"), why);
+    double speedup = r->speedup_available ? r->speedup : NAN;
+    json_object_set_new(o, "speedup", number_or(speedup, reason));
+    json_object_set_new(o, "speedup_ci95",
+                        interval_or(true, r->speedup_lo, r->speedup_hi, reason));
+    json_object_set_new(o, "efficiency", number_or(speedup / r->threads, reason));
+    json_object_set_new(o, "efficiency_ci95",
+                        interval_or(true, r->speedup_lo / r->threads, r->speedup_hi / r->threads,
+                                    reason));
+    json_object_set_new(o, "imbalance", number_or(r->imbalance, "no busy times"));
+
+    json_t *cpus = json_array(), *busy = json_array();
+    for (int t = 0; t < r->threads; t++) {
+        json_t *c = json_pack("{s:i, s:i, s:s}", "worker", t, "cpu", r->cpus[t], "target",
+                              r->bound_to[t]);
+        if (r->bind_errno[t])
+            json_object_set_new(c, "pinned", json_sprintf("no (%s)", strerror(r->bind_errno[t])));
+        else
+            json_object_set_new(c, "pinned", json_string(r->pin == PIN_NONE ? "no (--pin none)" : "yes"));
+        json_array_append_new(cpus, c);
+        json_array_append_new(busy, number_or(r->busy_s[t], "worker did not report"));
+    }
+    json_object_set_new(o, "cpus", cpus);
+    json_object_set_new(o, "busy_s", busy);
+    json_object_set_new(o, "placement_verified", json_boolean(r->placement_verified));
+    json_object_set_new(o, "pin", json_string(pin_policy_name(r->pin)));
+    json_object_set_new(o, "oversubscribed", json_boolean(r->oversubscribed));
+
+    double t = r->stats.median;
+    json_object_set_new(o, "work", json_pack("{s:s, s:f, s:f, s:f}", "unit",
+                                             st->opt->workload->unit, "units", r->work.units,
+                                             "flops", r->work.flops, "bytes", r->work.bytes));
+    json_object_set_new(o, "units_per_s", number_or(r->work.units / t, "no repetitions"));
+    json_object_set_new(o, "gflops", number_or(r->work.flops / t / 1e9, "no repetitions"));
+    json_object_set_new(o, "gbytes_per_s", number_or(r->work.bytes / t / 1e9, "no repetitions"));
+
+    if (r->validated) {
+        const struct sl_validation *val = &r->validation;
+        json_object_set_new(o, "valid", json_boolean(val->valid));
+        json_object_set_new(o, "max_error", number_or(val->max_abs_error, "output not written"));
+        json_object_set_new(
+            o, "validation",
+            json_pack("{s:s, s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:s}", "method", val->method,
+                      "checked", val->checked, "total", val->total, "failures", val->failures,
+                      "max_abs_error", number_or(val->max_abs_error, "output not written"),
+                      "max_rel_error", number_or(val->max_rel_error, "output not written"),
+                      "tolerance_abs", val->tolerance_abs, "tolerance_rel", val->tolerance_rel,
+                      "detail", val->detail));
+    } else {
+        json_object_set_new(o, "valid", json_null());
+        json_object_set_new(o, "max_error", number_or(NAN, "not validated"));
+    }
+    return o;
+}
+
+static int write_json(const struct run_state *st)
+{
+    json_t *results = json_array();
+    for (size_t i = 0; i < st->n_results; i++)
+        json_array_append_new(results, result_json(st, &st->results[i]));
+    json_t *doc = json_pack(
+        "{s:s, s:i, s:s, s:s, s:s?, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "schema",
+        "speedlab-record", "schema_version", RECORD_SCHEMA_VERSION, "run_id", st->run_id,
+        "started", st->started, "finished", st->finished[0] ? st->finished : NULL, "complete",
+        st->complete, "command", st->opt->command, "machine", record_machine_json(st->machine),
+        "build", record_build_json(), "environment", environment_json(), "config",
+        config_json(st->opt), "problems", problems_json(st), "results", results);
+    if (!doc)
+        return sl_fail("cannot build the JSON record");
+    struct util_atomic_file f;
+    int rc = util_atomic_open(&f, st->opt->record_path);
+    if (rc == 0) {
+        if (json_dumpf(doc, f.fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
+            fputc('\n', f.fp) == EOF) {
+            util_atomic_abort(&f);
+            rc = sl_fail("cannot write '%s'", st->opt->record_path);
+        } else {
+            rc = util_atomic_commit(&f);
+        }
+    }
+    json_decref(doc);
+    return rc;
+}
+
+/* CSV: a number, or a quoted "unavailable (reason)" that gnuplot skips. */
+static void csv_number(FILE *fp, double v, const char *reason)
+{
+    if (isfinite(v))
+        fprintf(fp, ",%.9g", v);
+    else
+        fprintf(fp, ",\"unavailable (%s)\"", reason);
+}
+
+static int write_csv(const struct run_state *st)
+{
+    struct util_atomic_file f;
+    if (util_atomic_open(&f, st->opt->csv_path) != 0)
+        return -1;
+    FILE *fp = f.fp;
+    fprintf(fp, "kernel,variant,layout,loops,isa,algorithm,schedule,threads,size,status,reps,"
+                "min_s,median_s,mean_s,stddev_s,cv,ci95_lo_s,ci95_hi_s,speedup,speedup_lo,"
+                "speedup_hi,efficiency,imbalance,units_per_s,gflops,gbytes_per_s,valid,"
+                "max_error,reason\n");
+    for (size_t i = 0; i < st->n_results; i++) {
+        const struct run_result *r = &st->results[i];
+        const struct sl_variant *v = r->variant;
+        fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%zu", st->opt->workload->name, v->name,
+                v->axes.layout, v->axes.loops, v->axes.isa, v->axes.algorithm,
+                sl_schedule_name(r->schedule), r->threads, r->size, result_status_name(r->status),
+                r->reps);
+        bool ran = r->reps > 0;
+        const char *none = ran ? "fewer than 6 repetitions" : "not measured";
+        const char *not_run = ran ? "needs 2 repetitions" : "not measured";
+        csv_number(fp, ran ? r->stats.min : NAN, "not measured");
+        csv_number(fp, ran ? r->stats.median : NAN, "not measured");
+        csv_number(fp, ran ? r->stats.mean : NAN, "not measured");
+        csv_number(fp, ran ? r->stats.stddev : NAN, not_run);
+        csv_number(fp, ran ? r->stats.cv : NAN, not_run);
+        csv_number(fp, r->stats.ci_available ? r->stats.ci_lo : NAN, none);
+        csv_number(fp, r->stats.ci_available ? r->stats.ci_hi : NAN, none);
+        const char *sr = r->speedup_available ? "fewer than 6 repetitions" : "no 1-thread run";
+        double speedup = r->speedup_available ? r->speedup : NAN;
+        csv_number(fp, speedup, sr);
+        csv_number(fp, r->speedup_lo, sr);
+        csv_number(fp, r->speedup_hi, sr);
+        csv_number(fp, speedup / r->threads, sr);
+        csv_number(fp, ran ? r->imbalance : NAN, "not measured");
+        double t = ran ? r->stats.median : NAN;
+        csv_number(fp, r->work.units / t, "not measured");
+        csv_number(fp, r->work.flops / t / 1e9, "not measured");
+        csv_number(fp, r->work.bytes / t / 1e9, "not measured");
+        if (r->validated)
+            fprintf(fp, ",%s", r->validation.valid ? "true" : "false");
+        else
+            fprintf(fp, ",\"unavailable (not validated)\"");
+        csv_number(fp, r->validated ? r->validation.max_abs_error : NAN,
+                   r->validated ? "output not written" : "not validated");
+        /* The reason is free text: quote it, doubling embedded quotes. */
+        fputs(",\"", fp);
+        const char *reason = r->reason[0] ? r->reason
+                             : (r->validated && !r->validation.valid) ? r->validation.detail
+                                                                      : "";
+        for (const char *c = reason; *c; c++) {
+            if (*c == '"')
+                fputc('"', fp);
+            fputc(*c, fp);
+        }
+        fputs("\"\n", fp);
+    }
+    if (ferror(fp)) {
+        util_atomic_abort(&f);
+        return sl_fail("cannot write '%s'", st->opt->csv_path);
+    }
+    return util_atomic_commit(&f);
+}
+
+int record_write(const struct run_state *st)
+{
+    if (write_json(st) != 0 || write_csv(st) != 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,402 @@
+#include "runner.h"
+
+#include "record.h"
+#include "util.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+volatile sig_atomic_t runner_interrupted;
+
+const char *result_status_name(enum result_status s)
+{
+    switch (s) {
+    case RESULT_OK: return "ok";
+    case RESULT_SKIPPED: return "skipped";
+    case RESULT_ERROR: return "error";
+    case RESULT_INTERRUPTED: return "interrupted";
+    }
+    return "?";
+}
+
+static void utc_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static struct run_result *new_result(struct run_state *st, const struct sl_variant *v,
+                                     enum sl_schedule s, int threads, const char *size)
+{
+    if (st->n_results == st->cap_results) {
+        size_t cap = st->cap_results ? 2 * st->cap_results : 64;
+        struct run_result *r = realloc(st->results, cap * sizeof *r);
+        if (!r) {
+            sl_fail("out of memory");
+            return NULL;
+        }
+        st->results = r;
+        st->cap_results = cap;
+    }
+    struct run_result *r = &st->results[st->n_results++];
+    memset(r, 0, sizeof *r);
+    r->variant = v;
+    r->schedule = s;
+    r->threads = threads;
+    r->pin = st->opt->pin.policy;
+    snprintf(r->size, sizeof r->size, "%s", size);
+    r->imbalance = NAN;
+    return r;
+}
+
+static void free_result(struct run_result *r)
+{
+    free(r->times_s);
+    free(r->busy_s);
+    free(r->cpus);
+    free(r->bound_to);
+    free(r->bind_errno);
+}
+
+static double median_of_column(const double *rows, size_t reps, int threads, int w)
+{
+    double *col = malloc(reps * sizeof *col);
+    if (!col)
+        return NAN;
+    for (size_t r = 0; r < reps; r++)
+        col[r] = rows[r * (size_t)threads + (size_t)w];
+    double m = stats_median(col, reps);
+    free(col);
+    return m;
+}
+
+static int one_execution(void *problem, const struct sl_variant *v, const struct sl_exec *ex,
+                         double *seconds)
+{
+    team_reset(ex->team);
+    double t0 = util_now();
+    int rc = v->run(problem, ex);
+    *seconds = util_now() - t0;
+    return rc;
+}
+
+/* Warm up, repeat until the budget and the minimum are met, validate the
+ * last repetition.  Fills r; returns -1 only on a harness failure. */
+static int measure(struct run_state *st, void *problem, struct run_result *r)
+{
+    const struct run_options *o = st->opt;
+    const struct sl_workload *w = o->workload;
+    struct sl_team *team;
+    if (team_create(&team, st->machine, &o->pin, r->threads) != 0) {
+        r->status = RESULT_ERROR;
+        snprintf(r->reason, sizeof r->reason, "%s", sl_error());
+        return 0;
+    }
+    r->oversubscribed = team->oversubscribed;
+    struct sl_exec ex = {r->threads, r->schedule, team};
+    size_t cap = (size_t)o->max_reps;
+    int threads = r->threads;
+    double *busy = util_alloc(cap * (size_t)threads, sizeof *busy, "busy times");
+    double *imbalance = util_alloc(cap, sizeof *imbalance, "imbalance");
+    r->times_s = util_alloc(cap, sizeof *r->times_s, "times");
+    r->busy_s = util_alloc((size_t)threads, sizeof *r->busy_s, "busy");
+    r->cpus = util_alloc((size_t)threads, sizeof *r->cpus, "cpus");
+    r->bound_to = util_alloc((size_t)threads, sizeof *r->bound_to, "placement");
+    r->bind_errno = util_alloc((size_t)threads, sizeof *r->bind_errno, "placement");
+    if (!busy || !imbalance || !r->times_s || !r->busy_s || !r->cpus || !r->bound_to ||
+        !r->bind_errno) {
+        free(busy);
+        free(imbalance);
+        team_destroy(team);
+        return -1;
+    }
+
+    double seconds;
+    for (int i = 0; i < o->warmup && !runner_interrupted; i++)
+        if (one_execution(problem, r->variant, &ex, &seconds) != 0)
+            goto failed;
+    r->warmup = o->warmup;
+
+    double measured = 0.0;
+    while (!runner_interrupted && r->reps < cap &&
+           (r->reps < (size_t)o->min_reps || measured < o->budget_s)) {
+        bool last_possible = r->reps + 1 == cap;
+        /* The repetition to validate is poisoned first; when it turns out
+         * not to be the last, a later one is validated instead. */
+        if (w->prepare_validation && (last_possible || r->reps + 1 >= (size_t)o->min_reps))
+            w->prepare_validation(problem);
+        if (one_execution(problem, r->variant, &ex, &seconds) != 0)
+            goto failed;
+        if (team->team_size_seen != threads) {
+            r->status = RESULT_ERROR;
+            snprintf(r->reason, sizeof r->reason,
+                     "OpenMP ran %d threads where %d were asked for (OMP_THREAD_LIMIT?)",
+                     team->team_size_seen, threads);
+            break;
+        }
+        double max_busy = 0, sum_busy = 0;
+        for (int t = 0; t < threads; t++) {
+            double b = team->workers[t].busy_s;
+            busy[r->reps * (size_t)threads + (size_t)t] = b;
+            max_busy = fmax(max_busy, b);
+            sum_busy += b;
+        }
+        imbalance[r->reps] = sum_busy > 0 ? max_busy / (sum_busy / threads) : NAN;
+        r->times_s[r->reps++] = seconds;
+        measured += seconds;
+    }
+    if (runner_interrupted && r->status == RESULT_OK) {
+        r->status = RESULT_INTERRUPTED;
+        snprintf(r->reason, sizeof r->reason, "interrupted after %zu repetitions", r->reps);
+    }
+
+    stats_summarize(r->times_s, r->reps, &r->stats);
+    r->imbalance = stats_median(imbalance, r->reps);
+    r->team_size_seen = team->team_size_seen;
+    r->placement_verified = true;
+    for (int t = 0; t < threads; t++) {
+        r->busy_s[t] = median_of_column(busy, r->reps, threads, t);
+        r->cpus[t] = team->workers[t].cpu_end;
+        r->bind_errno[t] = team->workers[t].bind_errno;
+        team_target_string(team, t, r->bound_to[t], sizeof r->bound_to[t]);
+        if (team->workers[t].cpu_end < 0 || r->bind_errno[t] ||
+            !hwloc_bitmap_isset(team->targets[t], (unsigned)team->workers[t].cpu_end))
+            r->placement_verified = false;
+    }
+    if (r->variant->work)
+        r->variant->work(problem, &r->work);
+    if (r->status == RESULT_OK && r->reps > 0) {
+        if (w->validate(problem, &r->validation) != 0)
+            goto failed;
+        r->validated = true;
+    }
+    free(busy);
+    free(imbalance);
+    team_destroy(team);
+    return 0;
+
+failed:
+    r->status = RESULT_ERROR;
+    snprintf(r->reason, sizeof r->reason, "%s", sl_error());
+    free(busy);
+    free(imbalance);
+    team_destroy(team);
+    return 0;
+}
+
+static void compute_speedup(struct run_state *st, struct run_result *r)
+{
+    r->speedup = r->speedup_lo = r->speedup_hi = NAN;
+    if (r->status != RESULT_OK) {
+        snprintf(r->speedup_reason, sizeof r->speedup_reason, "unavailable (not measured)");
+        return;
+    }
+    for (size_t i = 0; i < st->n_results; i++) {
+        struct run_result *base = &st->results[i];
+        if (base->threads != 1 || base->variant != r->variant || base->schedule != r->schedule ||
+            strcmp(base->size, r->size) != 0 || base->status != RESULT_OK)
+            continue;
+        r->speedup_available = true;
+        r->speedup = base->stats.median / r->stats.median;
+        if (base->stats.ci_available && r->stats.ci_available)
+            stats_ratio_interval(base->stats.ci_lo, base->stats.ci_hi, r->stats.ci_lo,
+                                 r->stats.ci_hi, &r->speedup_lo, &r->speedup_hi);
+        return;
+    }
+    snprintf(r->speedup_reason, sizeof r->speedup_reason,
+             "unavailable (no 1-thread run of this variant and schedule in this record)");
+}
+
+static void print_header(void)
+{
+    printf("%-46s %4s %11s %23s %6s %14s %6s %6s %10s  %s\n", "result", "reps", "median",
+           "95% CI of median", "cv", "speedup", "eff", "imbal", "Munits/s", "valid");
+}
+
+static void print_result(const struct run_result *r, const char *kernel)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s/%s/%s/t%d%s", kernel, r->variant->name,
+             sl_schedule_name(r->schedule), r->threads, r->oversubscribed ? "!over" : "");
+    if (r->status == RESULT_SKIPPED || r->status == RESULT_ERROR) {
+        printf("%-46s %s: %s\n", name, result_status_name(r->status), r->reason);
+        return;
+    }
+    char ci[40] = "n/a (<6 reps)", speedup[40] = "n/a (no t1)", eff[16] = "n/a";
+    if (r->stats.ci_available)
+        snprintf(ci, sizeof ci, "[%.4g, %.4g] s", r->stats.ci_lo, r->stats.ci_hi);
+    if (r->speedup_available) {
+        snprintf(speedup, sizeof speedup, "%.2f", r->speedup);
+        if (!isnan(r->speedup_lo))
+            snprintf(speedup, sizeof speedup, "%.2f [%.2f,%.2f]", r->speedup, r->speedup_lo,
+                     r->speedup_hi);
+        snprintf(eff, sizeof eff, "%.2f", r->speedup / r->threads);
+    }
+    const char *valid = !r->validated ? "not checked" : r->validation.valid ? "yes" : "INVALID";
+    printf("%-46s %4zu %9.4g s %23s %5.1f%% %14s %6s %6.3f %10.4g  %s%s%s\n", name, r->reps,
+           r->stats.median, ci, 100.0 * r->stats.cv, speedup, eff, r->imbalance,
+           r->work.units / r->stats.median / 1e6, valid,
+           r->status == RESULT_INTERRUPTED ? " (interrupted)" : "",
+           r->placement_verified || r->pin == PIN_NONE ? "" : " (placement not verified)");
+    if (r->validated && !r->validation.valid)
+        printf("    invalid: %s\n", r->validation.detail);
+    fflush(stdout);
+}
+
+static void print_problem(const struct sl_workload *w, const struct sl_problem_info *info)
+{
+    printf("\n%s %s (%s):", w->name, info->size, info->source);
+    for (int i = 0; i < info->n_params; i++)
+        printf("%s %s=%.6g", i ? "," : "", info->params[i].key, info->params[i].value);
+    printf("\n");
+}
+
+static void print_summary(const struct run_state *st)
+{
+    /* Best time per variant at the largest thread count measured. */
+    const struct run_options *o = st->opt;
+    int tmax = o->threads[o->n_threads - 1];
+    printf("\nsummary at %d thread%s (best schedule per variant; speedup vs its own 1-thread run):\n",
+           tmax, tmax == 1 ? "" : "s");
+    printf("  %-26s %-10s %-11s %11s %8s %7s %7s  %s\n", "variant", "size", "schedule", "median",
+           "speedup", "imbal", "valid", "");
+    for (size_t p = 0; p < st->n_problems; p++)
+        for (int v = 0; v < o->n_variants; v++) {
+            const struct run_result *best = NULL, *skipped = NULL;
+            for (size_t i = 0; i < st->n_results; i++) {
+                const struct run_result *r = &st->results[i];
+                if (r->variant != o->variants[v] || r->threads != tmax ||
+                    strcmp(r->size, st->problems[p].info.size) != 0)
+                    continue;
+                if (r->status == RESULT_OK &&
+                    (!best || r->stats.median < best->stats.median))
+                    best = r;
+                else if (r->status != RESULT_OK)
+                    skipped = r;
+            }
+            if (best) {
+                char sp[16] = "n/a";
+                if (best->speedup_available)
+                    snprintf(sp, sizeof sp, "%.2f", best->speedup);
+                printf("  %-26s %-10s %-11s %9.4g s %8s %7.3f %7s\n", o->variants[v]->name,
+                       best->size, sl_schedule_name(best->schedule), best->stats.median, sp,
+                       best->imbalance,
+                       best->validated ? (best->validation.valid ? "yes" : "INVALID") : "n/a");
+            } else if (skipped) {
+                printf("  %-26s %-10s %s: %s\n", o->variants[v]->name, skipped->size,
+                       result_status_name(skipped->status), skipped->reason);
+            }
+        }
+}
+
+static bool schedule_applies(const struct sl_variant *v, enum sl_schedule s)
+{
+    return (v->schedules & SL_SCHED_BIT(s)) != 0;
+}
+
+int runner_execute(struct run_state *st)
+{
+    const struct run_options *o = st->opt;
+    const struct sl_workload *w = o->workload;
+    int status = 0;
+    utc_now(st->started, sizeof st->started);
+    st->problems = calloc((size_t)o->n_sizes, sizeof *st->problems);
+    if (!st->problems)
+        return sl_fail("out of memory"), 1;
+
+    for (int si = 0; si < o->n_sizes && !runner_interrupted; si++) {
+        struct sl_problem_args args = {o->sizes[si], o->seed, o->input_path, o->validate};
+        void *problem;
+        if (w->problem_create(&args, &problem) != 0) {
+            /* Bad input (unreadable .npy, impossible size): nothing of this
+             * size has been written; earlier sizes stay in the record. */
+            fprintf(stderr, "speedlab: error: %s\n", sl_error());
+            status = 2;
+            break;
+        }
+        struct sl_problem_info *info = &st->problems[st->n_problems++].info;
+        w->describe(problem, info);
+        print_problem(w, info);
+        print_header();
+        const struct run_result *output_source = NULL;
+
+        for (int vi = 0; vi < o->n_variants && !runner_interrupted; vi++) {
+            const struct sl_variant *v = o->variants[vi];
+            const char *missing = sl_isa_missing(v->requires);
+            for (int sj = 0; sj < o->n_schedules && !runner_interrupted; sj++) {
+                enum sl_schedule s = o->schedules[sj];
+                for (int ti = 0; ti < o->n_threads && !runner_interrupted; ti++) {
+                    struct run_result *r = new_result(st, v, s, o->threads[ti], info->size);
+                    if (!r) {
+                        w->problem_destroy(problem);
+                        return 1;
+                    }
+                    if (missing) {
+                        r->status = RESULT_SKIPPED;
+                        snprintf(r->reason, sizeof r->reason, "CPU lacks %s", missing);
+                    } else if (!schedule_applies(v, s)) {
+                        r->status = RESULT_SKIPPED;
+                        snprintf(r->reason, sizeof r->reason,
+                                 "schedule %s does not apply to this variant", sl_schedule_name(s));
+                    } else if (measure(st, problem, r) != 0) {
+                        w->problem_destroy(problem);
+                        return 1;
+                    }
+                    compute_speedup(st, r);
+                    if (r->status == RESULT_OK && r->validated && !r->validation.valid)
+                        status = status ? status : 3;
+                    if (r->status == RESULT_OK)
+                        output_source = r;
+                    /* One line for a variant skipped as a whole. */
+                    if (!(r->status == RESULT_SKIPPED && (sj > 0 || ti > 0) && missing) &&
+                        !(r->status == RESULT_SKIPPED && ti > 0))
+                        print_result(r, w->name);
+                    if (record_write(st) != 0) {
+                        w->problem_destroy(problem);
+                        return 1;
+                    }
+                }
+            }
+        }
+        if (o->output_path && !runner_interrupted) {
+            if (!output_source) {
+                fprintf(stderr, "speedlab: error: --output not written: the variant did not run\n");
+                status = 1;
+            } else if (!output_source->validation.valid) {
+                fprintf(stderr, "speedlab: error: --output not written: the result is invalid\n");
+                status = 3;
+            } else if (w->save_output(problem, o->output_path) != 0) {
+                fprintf(stderr, "speedlab: error: %s\n", sl_error());
+                status = 1;
+            } else if (!o->quiet) {
+                printf("output: %s\n", o->output_path);
+            }
+        }
+        w->problem_destroy(problem);
+    }
+    if (runner_interrupted)
+        status = 130;
+    st->complete = !runner_interrupted && status != 1 && status != 2;
+    utc_now(st->finished, sizeof st->finished);
+    if (st->n_results == 0)
+        return status ? status : 1;
+    if (record_write(st) != 0)
+        return 1;
+    print_summary(st);
+    printf("\nrecord: %s\ntable:  %s\n", o->record_path, o->csv_path);
+    return status;
+}
+
+void runner_free(struct run_state *st)
+{
+    for (size_t i = 0; i < st->n_results; i++)
+        free_result(&st->results[i]);
+    free(st->results);
+    free(st->problems);
+}

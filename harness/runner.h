@@ -1,0 +1,97 @@
+/* The measurement loop: sizes x variants x schedules x threads, each one
+ * warmed up, repeated, validated, summarised and written to the record. */
+#ifndef SL_RUNNER_H
+#define SL_RUNNER_H
+
+#include "machine.h"
+#include "sl.h"
+#include "stats.h"
+#include "team.h"
+
+#include <signal.h>
+#include <stdbool.h>
+
+struct run_options {
+    const struct sl_workload *workload;
+    const struct sl_variant **variants;
+    int n_variants;
+    enum sl_schedule schedules[SL_SCHED_COUNT];
+    int n_schedules;
+    int threads[256]; /* ascending, distinct */
+    int n_threads;
+    char **sizes;
+    int n_sizes;
+    uint64_t seed;
+    const char *input_path;
+    const char *output_path;
+    const char *validate;
+    int warmup;
+    int min_reps, max_reps;
+    double budget_s; /* measured time per configuration before stopping */
+    struct pin_config pin;
+    char *record_path;
+    char *csv_path;
+    bool quiet;
+    char command[2048]; /* the command line, for the record */
+};
+
+enum result_status { RESULT_OK, RESULT_SKIPPED, RESULT_ERROR, RESULT_INTERRUPTED };
+const char *result_status_name(enum result_status s);
+
+struct run_result {
+    const struct sl_variant *variant;
+    enum sl_schedule schedule;
+    int threads;
+    char size[48];
+    enum result_status status;
+    char reason[256];
+    bool oversubscribed;
+    enum pin_policy pin;
+
+    double *times_s;
+    size_t reps;
+    int warmup;
+    struct stats_summary stats;
+
+    bool speedup_available;
+    char speedup_reason[96];
+    double speedup, speedup_lo, speedup_hi; /* lo/hi NAN when the CIs are unavailable */
+
+    double imbalance; /* median over repetitions of max/mean busy time */
+    double *busy_s;   /* per worker, median over repetitions */
+    int *cpus;        /* per worker, CPU observed at the end of the last repetition */
+    char (*bound_to)[64];
+    int *bind_errno;
+    bool placement_verified; /* every worker ran inside its target set */
+    int team_size_seen;
+
+    struct sl_work work;
+    bool validated;
+    struct sl_validation validation;
+};
+
+struct run_problem {
+    struct sl_problem_info info;
+};
+
+struct run_state {
+    const struct run_options *opt;
+    const struct machine *machine;
+    char run_id[96];
+    char started[32], finished[32]; /* ISO 8601 UTC */
+    bool complete;
+    struct run_result *results;
+    size_t n_results, cap_results;
+    struct run_problem *problems;
+    size_t n_problems;
+};
+
+extern volatile sig_atomic_t runner_interrupted;
+
+/* Runs everything, printing as it goes and rewriting the record after each
+ * measurement.  Returns the process exit status: 0 all valid, 1 error,
+ * 3 some result invalid, 130 interrupted. */
+int runner_execute(struct run_state *st);
+void runner_free(struct run_state *st);
+
+#endif

@@ -1,0 +1,160 @@
+/* The contract between the harness and the kernels.
+ *
+ * A workload (kernels/<name>/) owns its data: it generates or loads a problem,
+ * knows the reference answer and validates a variant's output against it.
+ * A variant is a plain function plus a descriptor: its axes, the schedules it
+ * can run under, the ISA features it needs and its work model.  The harness
+ * owns everything else: threads, placement, timing, statistics, records.
+ */
+#ifndef SL_H
+#define SL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sl_schedule {
+    SL_SCHED_STATIC,     /* OpenMP schedule(static) over the outer loop */
+    SL_SCHED_DYNAMIC,    /* schedule(dynamic, 1) */
+    SL_SCHED_GUIDED,     /* schedule(guided) */
+    SL_SCHED_FUSEDINDEX, /* one loop over the flattened triangular index */
+    SL_SCHED_COUNT
+};
+#define SL_SCHED_BIT(s) (1u << (s))
+#define SL_SCHEDS_OUTER                                                        \
+    (SL_SCHED_BIT(SL_SCHED_STATIC) | SL_SCHED_BIT(SL_SCHED_DYNAMIC) |          \
+     SL_SCHED_BIT(SL_SCHED_GUIDED))
+#define SL_SCHEDS_ALL (SL_SCHEDS_OUTER | SL_SCHED_BIT(SL_SCHED_FUSEDINDEX))
+
+const char *sl_schedule_name(enum sl_schedule s);
+int sl_schedule_parse(const char *name, enum sl_schedule *out);
+
+/* ISA features a variant may require; checked at run time, never assumed. */
+enum sl_isa_feature {
+    SL_ISA_POPCNT = 1u << 0,
+    SL_ISA_AVX2 = 1u << 1,
+    SL_ISA_FMA = 1u << 2,
+    SL_ISA_AVX512F = 1u << 3,
+    SL_ISA_AVX512BW = 1u << 4,
+    SL_ISA_AVX512VL = 1u << 5,
+    SL_ISA_AVX512VPOPCNTDQ = 1u << 6,
+};
+/* Returns NULL when this CPU has every feature in `required`, else the name of
+ * the first missing one ("avx512f"). */
+const char *sl_isa_missing(unsigned required);
+/* Space-separated names of the features this CPU has, from the list above. */
+void sl_isa_describe(char *buf, size_t len);
+
+struct sl_axes {
+    const char *layout;    /* colmajor | rowmajor */
+    const char *loops;     /* naive | fused */
+    const char *isa;       /* scalar | avx2 | avx512 | blas */
+    const char *algorithm; /* dense | bitmask | invindex | blocked | blas3 */
+};
+
+/* Work model for one execution of a variant on a problem.  The harness turns
+ * it into units/s, GFLOP/s and GB/s. */
+struct sl_work {
+    double units; /* figure-of-merit units, e.g. pairs */
+    double flops; /* floating-point operations, FMA counted as 2 */
+    double bytes; /* bytes the algorithm must move from memory, nominal */
+};
+
+struct sl_team; /* harness/team.h: threads, their placement and busy times */
+
+/* What a variant's parallel region is told. */
+struct sl_exec {
+    int threads;
+    enum sl_schedule schedule;
+    struct sl_team *team;
+};
+
+/* Every worker of a variant's parallel region calls begin first and end when
+ * its share is done (before any barrier), so the harness can bind it to its
+ * CPU and measure its busy time; see team.c. */
+void sl_worker_begin(const struct sl_exec *ex);
+void sl_worker_end(const struct sl_exec *ex);
+/* Sets the OpenMP runtime schedule for `schedule(runtime)` loops over an
+ * outer index; fusedindex loops partition explicitly instead. */
+void sl_exec_apply_outer_schedule(const struct sl_exec *ex);
+
+struct sl_variant {
+    const char *name;
+    struct sl_axes axes;
+    unsigned schedules; /* SL_SCHED_BIT()s it can run under */
+    unsigned requires;  /* SL_ISA_* features */
+    const char *summary;
+    /* Returns 0, or -1 with sl_error() set (e.g. out of memory). */
+    int (*run)(void *problem, const struct sl_exec *ex);
+    void (*work)(const void *problem, struct sl_work *out);
+};
+
+struct sl_validation {
+    bool valid;
+    const char *method;   /* "all pairs", "sampled pairs", ... */
+    double checked;       /* elements compared */
+    double total;         /* elements the variant produced */
+    double failures;      /* elements outside tolerance */
+    double max_abs_error; /* against the reference */
+    double max_rel_error;
+    double tolerance_abs, tolerance_rel; /* |got-ref| <= abs + rel*|ref| */
+    char detail[200];     /* first failure, or what was checked */
+};
+
+/* What a created problem is, for records and the console. */
+#define SL_MAX_PARAMS 12
+struct sl_problem_info {
+    char size[48];    /* canonical, e.g. "5800x1000" */
+    char source[256]; /* "generated: ..., seed 42" or the input path */
+    struct {
+        const char *key; /* "samples" */
+        double value;
+    } params[SL_MAX_PARAMS];
+    int n_params;
+};
+
+struct sl_problem_args {
+    const char *size;       /* preset name or workload-specific dims */
+    uint64_t seed;
+    const char *input_path; /* optional real data */
+    const char *validate;   /* "auto", "full" or "sample" */
+};
+
+struct sl_preset {
+    const char *name;
+    const char *size;
+    const char *purpose;
+};
+
+struct sl_workload {
+    const char *name;
+    const char *summary;
+    const char *unit;        /* "pair" */
+    const char *size_syntax; /* "NxD (samples x variables)" */
+    const struct sl_preset *presets; /* NULL-terminated */
+    const char *default_size;
+    const struct sl_variant *variants; /* terminated by an entry with name NULL */
+
+    /* Checks a size string without building anything, so bad input is
+     * rejected before any work is done. 0 or -1 with sl_error(). */
+    int (*check_size)(const char *size);
+    /* Returns 0 or -1 with sl_error() set; bad input is an error, not a crash. */
+    int (*problem_create)(const struct sl_problem_args *args, void **problem);
+    void (*problem_destroy)(void *problem);
+    /* Untimed, before the repetition whose output will be validated. */
+    void (*prepare_validation)(void *problem);
+    int (*validate)(void *problem, struct sl_validation *out);
+    void (*describe)(const void *problem, struct sl_problem_info *info);
+    /* Optional: writes the last computed output (--output). */
+    int (*save_output)(void *problem, const char *path);
+};
+
+const struct sl_workload *const *sl_workloads(size_t *count);
+const struct sl_workload *sl_workload_find(const char *name);
+const struct sl_variant *sl_variant_find(const struct sl_workload *w, const char *name);
+
+/* Error reporting: functions return -1 and leave one line here for main(). */
+int sl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *sl_error(void);
+
+#endif

@@ -1,0 +1,42 @@
+/* Small shared helpers: clock, checked allocation, list parsing, atomic files. */
+#ifndef SL_UTIL_H
+#define SL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Monotonic clock in seconds; never goes backwards, unaffected by NTP steps. */
+double util_now(void);
+/* Resolution of util_now() as reported by the kernel, in seconds. */
+double util_clock_resolution(void);
+
+/* malloc(count * size) with overflow check; NULL and sl_error() on failure. */
+void *util_alloc(size_t count, size_t size, const char *what);
+/* Same, 64-byte aligned (cache line, and one AVX-512 vector). */
+void *util_alloc_aligned(size_t count, size_t size, const char *what);
+
+/* Splits a comma-separated list in place-safe copies; returns count or -1. */
+int util_split(const char *list, char ***items);
+void util_free_list(char **items, int count);
+/* Strict decimal parse of a whole string; -1 with sl_error() if not. */
+int util_parse_long(const char *text, long min, long max, const char *what, long *out);
+int util_parse_double(const char *text, double min, double max, const char *what, double *out);
+
+/* Atomic file replacement: write to a temporary beside the target, fsync,
+ * rename.  A crash leaves either the old file or the new one, never half. */
+struct util_atomic_file {
+    FILE *fp;
+    char *path;
+    char *tmp_path;
+};
+int util_atomic_open(struct util_atomic_file *f, const char *path);
+int util_atomic_commit(struct util_atomic_file *f); /* closes; -1 on error */
+void util_atomic_abort(struct util_atomic_file *f); /* removes the temporary */
+/* Fails early (before any work) if `path` could not be created later. */
+int util_check_writable(const char *path);
+/* mkdir -p of the directory part of path. */
+int util_make_parent_dirs(const char *path);
+
+#endif

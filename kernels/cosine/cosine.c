@@ -1,0 +1,494 @@
+/* cosine: problem set-up, reference, validation and the pair-loop schedules.
+ * The variants themselves are in variants.c. */
+#include "cosine.h"
+
+#include "npy.h"
+#include "triangle.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Entries with |x| below this are set to zero: about 4.55 % of N(0,1) stay. */
+#define COSINE_ZERO_BELOW 2.0
+/* Absolute and relative tolerance of a float32 variant against the double
+ * reference: float32 sums of ~d products carry relative errors ~1e-7 * sqrt(d)
+ * of sum |a_k b_k| / (qd rd) <= 1, far inside 1e-5. */
+#define COSINE_TOL_ABS 1e-5
+#define COSINE_TOL_REL 1e-4
+/* Above this many element visits (pairs x d) the reference checks a sample. */
+#define COSINE_FULL_CHECK_LIMIT 2e9
+#define COSINE_SAMPLE_PAIRS 100000
+
+static const struct sl_preset cosine_presets[] = {
+    {"tiny", "64x100", "seconds-scale smoke test"},
+    {"small", "1000x1000", "default suite on a small machine"},
+    {"forum", "5800x1000", "the numba forum thread's data set"},
+    {"large", "20000x1000", "200 M pairs; dense output 1.6 GB"},
+    {NULL, NULL, NULL},
+};
+
+/* ---- deterministic data ------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in (0, 1], 53 random bits. */
+static double uniform01(uint64_t *state)
+{
+    return ((double)(splitmix64(state) >> 11) + 1.0) * 0x1.0p-53;
+}
+
+/* Row i depends only on (seed, i), so data does not depend on thread count
+ * or generation order. Box-Muller, both outputs used. */
+static void generate_row(float *row, size_t d, uint64_t seed, size_t i)
+{
+    uint64_t state = seed ^ (0xd1b54a32d192ed03ull * (uint64_t)(i + 1));
+    for (size_t k = 0; k < d; k += 2) {
+        double r = sqrt(-2.0 * log(uniform01(&state)));
+        double t = 2.0 * M_PI * uniform01(&state);
+        double z[2] = {r * cos(t), r * sin(t)};
+        for (size_t h = 0; h < 2 && k + h < d; h++)
+            row[k + h] = fabs(z[h]) < COSINE_ZERO_BELOW ? 0.0f : (float)z[h];
+    }
+}
+
+static int parse_dims(const char *text, size_t *n, size_t *d)
+{
+    for (const struct sl_preset *p = cosine_presets; p->name; p++)
+        if (strcmp(text, p->name) == 0)
+            text = p->size;
+    unsigned long long a, b;
+    char tail;
+    if (sscanf(text, "%llux%llu%c", &a, &b, &tail) != 2 || a == 0 || b == 0 ||
+        strspn(text, "0123456789x") != strlen(text))
+        return sl_fail("cosine: size must be a preset (tiny, small, forum, large) or NxD "
+                       "(samples x variables, both >= 1); got '%s'",
+                       text);
+    if (a > (1ull << 32) || b > (1ull << 24))
+        return sl_fail("cosine: size %s is beyond what this build supports", text);
+    *n = (size_t)a;
+    *d = (size_t)b;
+    return 0;
+}
+
+static int check_memory(size_t n, size_t d)
+{
+    double need = 4.0 * (double)n * (double)n + 8.0 * (double)n * (double)d;
+    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double avail = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+    if (need > 0.8 * avail)
+        return sl_fail("cosine: %zux%zu needs %.1f GiB (dense n x n output) but %.1f GiB is "
+                       "available; use a smaller size",
+                       n, d, need / 1073741824.0, avail / 1073741824.0);
+    return 0;
+}
+
+static int cosine_check_size(const char *size)
+{
+    size_t n, d;
+    return parse_dims(size, &n, &d);
+}
+
+static void problem_free(struct cosine_problem *p)
+{
+    if (!p)
+        return;
+    free(p->x);
+    free(p->xc);
+    free(p->out);
+    free(p);
+}
+
+static void cosine_destroy(void *problem)
+{
+    problem_free(problem);
+}
+
+/* Sum over pairs i <= j of the overlap count, from per-variable counts:
+ * variable k contributes c_k (c_k + 1) / 2.  Exact and O(nnz). */
+static double overlap_total(const struct cosine_problem *p)
+{
+    double total = 0.0;
+    for (size_t k = 0; k < p->d; k++) {
+        double c = 0;
+        for (size_t i = 0; i < p->n; i++)
+            c += p->xc[k * p->n + i] != 0.0f;
+        total += c * (c + 1) / 2;
+    }
+    return total;
+}
+
+static int cosine_create(const struct sl_problem_args *args, void **out)
+{
+    struct cosine_problem *p = calloc(1, sizeof *p);
+    float *loaded = NULL;
+    if (!p)
+        return sl_fail("out of memory");
+    if (!args->validate || strcmp(args->validate, "auto") == 0)
+        p->validate_mode = COSINE_VALIDATE_AUTO;
+    else if (strcmp(args->validate, "full") == 0)
+        p->validate_mode = COSINE_VALIDATE_FULL;
+    else if (strcmp(args->validate, "sample") == 0)
+        p->validate_mode = COSINE_VALIDATE_SAMPLE;
+    else {
+        problem_free(p);
+        return sl_fail("--validate must be auto, full or sample; got '%s'", args->validate);
+    }
+
+    if (args->input_path) {
+        if (npy_read_matrix_f32(args->input_path, &p->n, &p->d, &loaded) != 0)
+            goto fail;
+        snprintf(p->source, sizeof p->source, "%s", args->input_path);
+    } else {
+        if (parse_dims(args->size, &p->n, &p->d) != 0)
+            goto fail;
+        snprintf(p->source, sizeof p->source, "generated: N(0,1), |x| < %.0f set to 0, seed %" PRIu64,
+                 COSINE_ZERO_BELOW, args->seed);
+    }
+    if (check_memory(p->n, p->d) != 0)
+        goto fail;
+    snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
+    p->ld = (p->d + 15) / 16 * 16;
+    p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
+    p->xc = util_alloc_aligned(p->d, p->n * sizeof(float), "cosine input (colmajor)");
+    p->out = util_alloc_aligned(p->n, p->n * sizeof(float), "cosine output");
+    if (!p->x || !p->xc || !p->out)
+        goto fail;
+
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < p->n; i++) {
+        float *row = p->x + i * p->ld;
+        if (loaded)
+            memcpy(row, loaded + i * p->d, p->d * sizeof *row);
+        else
+            generate_row(row, p->d, args->seed, i);
+        memset(row + p->d, 0, (p->ld - p->d) * sizeof *row);
+    }
+    free(loaded);
+    loaded = NULL;
+    size_t nnz = 0;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < p->d; k++) {
+            float v = p->x[i * p->ld + k];
+            p->xc[k * p->n + i] = v;
+            nnz += v != 0.0f;
+        }
+    p->nnz = nnz;
+    p->pair_overlap_total = overlap_total(p);
+    /* First touch of the output here, so no variant pays its page faults. */
+    memset(p->out, 0, p->n * p->n * sizeof *p->out);
+    *out = p;
+    return 0;
+fail:
+    free(loaded);
+    problem_free(p);
+    return -1;
+}
+
+/* ---- reference and validation ----------------------------------------- */
+
+double cosine_reference_pair(const struct cosine_problem *p, size_t i, size_t j)
+{
+    const float *a = cosine_row(p, i), *b = cosine_row(p, j);
+    double ol = 0, qd2 = 0, rd2 = 0, dot = 0;
+    for (size_t k = 0; k < p->d; k++) {
+        double x = a[k], y = b[k];
+        if (x != 0 && y != 0)
+            ol += 1;
+        if (y != 0)
+            qd2 += x * x;
+        if (x != 0)
+            rd2 += y * y;
+        dot += x * y;
+    }
+    if (ol == 0)
+        ol = 1;
+    double qd = sqrt(qd2), rd = sqrt(rd2);
+    if (qd == 0)
+        qd = 1;
+    if (rd == 0)
+        rd = 1;
+    return dot / qd / rd * (1 - 1 / ol) * (1 - 1 / ol);
+}
+
+static void cosine_prepare_validation(void *problem)
+{
+    struct cosine_problem *p = problem;
+    /* Poison the triangle so a pair a variant forgets to write is caught. */
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t j = i; j < p->n; j++)
+            p->out[i * p->n + j] = NAN;
+}
+
+struct check {
+    double max_abs, max_rel, checked, failures;
+    size_t worst_i, worst_j;
+    double worst_got, worst_ref;
+};
+
+static void check_pair(const struct cosine_problem *p, size_t i, size_t j, struct check *c)
+{
+    double ref = cosine_reference_pair(p, i, j);
+    double got = p->out[i * p->n + j];
+    double err = fabs(got - ref);
+    if (isnan(got))
+        err = INFINITY;
+    c->checked += 1;
+    if (err > c->max_abs || (c->failures == 0 && err > COSINE_TOL_ABS + COSINE_TOL_REL * fabs(ref))) {
+        c->worst_i = i;
+        c->worst_j = j;
+        c->worst_got = got;
+        c->worst_ref = ref;
+    }
+    if (err > c->max_abs)
+        c->max_abs = err;
+    if (ref != 0 && err / fabs(ref) > c->max_rel)
+        c->max_rel = err / fabs(ref);
+    if (!(err <= COSINE_TOL_ABS + COSINE_TOL_REL * fabs(ref)))
+        c->failures += 1;
+}
+
+static void merge_check(struct check *into, const struct check *c)
+{
+    if (c->max_abs > into->max_abs || (into->failures == 0 && c->failures > 0)) {
+        into->worst_i = c->worst_i;
+        into->worst_j = c->worst_j;
+        into->worst_got = c->worst_got;
+        into->worst_ref = c->worst_ref;
+    }
+    into->max_abs = fmax(into->max_abs, c->max_abs);
+    into->max_rel = fmax(into->max_rel, c->max_rel);
+    into->checked += c->checked;
+    into->failures += c->failures;
+}
+
+static int cosine_validate(void *problem, struct sl_validation *v)
+{
+    struct cosine_problem *p = problem;
+    size_t n = p->n;
+    double pairs = (double)tri_count(n);
+    bool full = p->validate_mode == COSINE_VALIDATE_FULL ||
+                (p->validate_mode == COSINE_VALIDATE_AUTO &&
+                 pairs * (double)p->d <= COSINE_FULL_CHECK_LIMIT);
+    struct check total = {0};
+
+    /* Every pair must have been written, whatever the reference check covers. */
+    double unwritten = 0;
+    size_t first_i = 0, first_j = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++)
+            if (isnan(p->out[i * n + j]) && unwritten++ == 0) {
+                first_i = i;
+                first_j = j;
+            }
+
+    if (full) {
+#pragma omp parallel
+        {
+            struct check mine = {0};
+#pragma omp for schedule(dynamic, 16) nowait
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = i; j < n; j++)
+                    check_pair(p, i, j, &mine);
+#pragma omp critical
+            merge_check(&total, &mine);
+        }
+    } else {
+        /* The diagonal, the first row and the last column (the edges of the
+         * triangle, where index mappings go wrong), then seeded random pairs. */
+        for (size_t i = 0; i < n; i++)
+            check_pair(p, i, i, &total);
+        for (size_t j = 1; j < n; j++)
+            check_pair(p, 0, j, &total);
+        for (size_t i = 1; i + 1 < n; i++)
+            check_pair(p, i, n - 1, &total);
+        uint64_t state = 12345;
+        for (int s = 0; s < COSINE_SAMPLE_PAIRS; s++) {
+            size_t i, j;
+            tri_index_to_pair(n, (size_t)(uniform01(&state) * pairs) % tri_count(n), &i, &j);
+            check_pair(p, i, j, &total);
+        }
+    }
+
+    memset(v, 0, sizeof *v);
+    v->method = full ? "all pairs against the double-precision reference"
+                     : "diagonal, first row, last column and 100000 seeded random pairs";
+    v->checked = total.checked;
+    v->total = pairs;
+    v->failures = total.failures + unwritten;
+    v->max_abs_error = unwritten ? INFINITY : total.max_abs;
+    v->max_rel_error = unwritten ? INFINITY : total.max_rel;
+    v->tolerance_abs = COSINE_TOL_ABS;
+    v->tolerance_rel = COSINE_TOL_REL;
+    v->valid = v->failures == 0;
+    if (unwritten)
+        snprintf(v->detail, sizeof v->detail, "%.0f pairs never written, first (%zu, %zu)",
+                 unwritten, first_i, first_j);
+    else if (total.failures)
+        snprintf(v->detail, sizeof v->detail,
+                 "%.0f pairs outside tolerance; worst (%zu, %zu): got %.9g, reference %.9g",
+                 total.failures, total.worst_i, total.worst_j, total.worst_got, total.worst_ref);
+    else
+        snprintf(v->detail, sizeof v->detail, "%.0f of %.0f pairs within %g + %g |ref|",
+                 total.checked, pairs, COSINE_TOL_ABS, COSINE_TOL_REL);
+    return 0;
+}
+
+/* ---- description, output ---------------------------------------------- */
+
+static void cosine_describe(const void *problem, struct sl_problem_info *info)
+{
+    const struct cosine_problem *p = problem;
+    double pairs = (double)tri_count(p->n);
+    snprintf(info->size, sizeof info->size, "%s", p->size_name);
+    snprintf(info->source, sizeof info->source, "%s", p->source);
+    int n = 0;
+#define PARAM(k, v) (info->params[n].key = (k), info->params[n++].value = (v))
+    PARAM("samples", (double)p->n);
+    PARAM("variables", (double)p->d);
+    PARAM("pairs", pairs);
+    PARAM("nonzeros", (double)p->nnz);
+    PARAM("density", (double)p->nnz / ((double)p->n * (double)p->d));
+    PARAM("mean_overlap_per_pair", p->pair_overlap_total / pairs);
+    PARAM("dense_output_bytes", 4.0 * (double)p->n * (double)p->n);
+#undef PARAM
+    info->n_params = n;
+}
+
+static const float *output_row(const void *ctx, size_t i, float *buffer)
+{
+    const struct cosine_problem *p = ctx;
+    memset(buffer, 0, i * sizeof *buffer);
+    memcpy(buffer + i, p->out + i * p->n + i, (p->n - i) * sizeof *buffer);
+    return buffer;
+}
+
+static int cosine_save_output(void *problem, const char *path)
+{
+    struct cosine_problem *p = problem;
+    return npy_write_matrix_f32(path, p->n, p->n, output_row, p);
+}
+
+/* ---- work models ------------------------------------------------------- */
+
+void cosine_work_dense(const void *problem, struct sl_work *w)
+{
+    const struct cosine_problem *p = problem;
+    double pairs = (double)tri_count(p->n);
+    w->units = pairs;
+    /* Per element: dot, a^2 and b^2 as three FMAs. */
+    w->flops = pairs * 6.0 * (double)p->d;
+    /* Both rows stream from memory once per pair, plus the output. */
+    w->bytes = pairs * (8.0 * (double)p->d + 4.0);
+}
+
+void cosine_work_sparse(const void *problem, struct sl_work *w)
+{
+    const struct cosine_problem *p = problem;
+    double pairs = (double)tri_count(p->n);
+    w->units = pairs;
+    /* Only overlapping entries are touched. */
+    w->flops = 6.0 * p->pair_overlap_total;
+    /* Non-zeros (value + index) of both rows per pair, plus the output. */
+    double row_nnz = (double)p->nnz / (double)p->n;
+    w->bytes = pairs * (16.0 * row_nnz + 4.0);
+}
+
+/* ---- schedules of the pair loop ---------------------------------------- */
+
+struct tiling {
+    size_t n, tile, tiles;
+};
+
+static void run_tile_pair(const struct cosine_problem *p, const struct tiling *t, size_t ti,
+                          size_t tj, cosine_segment_fn segment, const void *ctx)
+{
+    size_t i_end = (ti + 1) * t->tile < t->n ? (ti + 1) * t->tile : t->n;
+    size_t j_begin = tj * t->tile;
+    size_t j_end = (tj + 1) * t->tile < t->n ? (tj + 1) * t->tile : t->n;
+    for (size_t i = ti * t->tile; i < i_end; i++) {
+        size_t j0 = i > j_begin ? i : j_begin;
+        if (j0 < j_end)
+            segment(ctx, i, j0, j_end, p->out + i * p->n);
+    }
+}
+
+int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
+                     cosine_segment_fn segment, const void *ctx, size_t tile)
+{
+    struct tiling t = {p->n, tile ? tile : 1, 0};
+    t.tiles = (p->n + t.tile - 1) / t.tile;
+    if (ex->schedule != SL_SCHED_FUSEDINDEX)
+        sl_exec_apply_outer_schedule(ex);
+
+#pragma omp parallel num_threads(ex->threads)
+    {
+        sl_worker_begin(ex);
+        if (ex->schedule == SL_SCHED_FUSEDINDEX) {
+            /* Equal contiguous shares of the flattened (tile-)pair index. */
+            size_t k, k_end;
+            tri_partition(tri_count(t.tiles), omp_get_num_threads(), omp_get_thread_num(), &k,
+                          &k_end);
+            if (k < k_end) {
+                size_t ti, tj;
+                tri_index_to_pair(t.tiles, k, &ti, &tj);
+                while (k < k_end) {
+                    if (t.tile == 1) {
+                        size_t run = t.n - tj < k_end - k ? t.n - tj : k_end - k;
+                        segment(ctx, ti, tj, tj + run, p->out + ti * p->n);
+                        k += run;
+                        tj += run;
+                    } else {
+                        run_tile_pair(p, &t, ti, tj, segment, ctx);
+                        k++;
+                        tj++;
+                    }
+                    if (tj == t.tiles) {
+                        ti++;
+                        tj = ti;
+                    }
+                }
+            }
+        } else {
+#pragma omp for schedule(runtime) nowait
+            for (size_t ti = 0; ti < t.tiles; ti++) {
+                if (t.tile == 1)
+                    segment(ctx, ti, ti, t.n, p->out + ti * p->n);
+                else
+                    for (size_t tj = ti; tj < t.tiles; tj++)
+                        run_tile_pair(p, &t, ti, tj, segment, ctx);
+            }
+        }
+        sl_worker_end(ex);
+    }
+    return 0;
+}
+
+const struct sl_workload cosine_workload = {
+    .name = "cosine",
+    .summary = "overlap-scaled cosine similarity of all sample pairs (numba forum thread)",
+    .unit = "pair",
+    .size_syntax = "NxD (samples x variables) or a preset",
+    .presets = cosine_presets,
+    .default_size = "forum",
+    .variants = cosine_variants,
+    .check_size = cosine_check_size,
+    .problem_create = cosine_create,
+    .problem_destroy = cosine_destroy,
+    .prepare_validation = cosine_prepare_validation,
+    .validate = cosine_validate,
+    .describe = cosine_describe,
+    .save_output = cosine_save_output,
+};

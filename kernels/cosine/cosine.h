@@ -1,0 +1,82 @@
+/* cosine — overlap-scaled cosine similarity of all sample pairs (SPEC 1.1).
+ *
+ * Reference loop, for every pair i <= j of samples a = X[i], b = X[j] (d values):
+ *
+ *     ol = qd2 = rd2 = dot = 0
+ *     for k in 0 .. d-1:
+ *         if a[k] != 0 and b[k] != 0: ol += 1
+ *         if b[k] != 0: qd2 += a[k]^2
+ *         if a[k] != 0: rd2 += b[k]^2
+ *         dot += a[k] * b[k]
+ *     if ol == 0: ol = 1
+ *     qd = sqrt(qd2) or 1 if 0;  rd = sqrt(rd2) or 1 if 0
+ *     S[i][j] = dot / qd / rd * (1 - 1/ol)^2       (0 whenever ol <= 1)
+ *
+ * Output: the dense upper triangle of S (n x n float32, row-major; the
+ * strict lower triangle is not written).  Figure of merit: pairs per second.
+ */
+#ifndef SL_COSINE_H
+#define SL_COSINE_H
+
+#include "sl.h"
+
+#include <math.h>
+#include <stddef.h>
+
+struct cosine_problem {
+    size_t n;       /* samples */
+    size_t d;       /* variables */
+    size_t ld;      /* row stride of x in floats (d rounded up to 16) */
+    float *x;       /* rowmajor layout: sample i is x[i*ld .. i*ld+d) */
+    float *xc;      /* colmajor layout: sample i is xc[i], xc[n+i], ... (d x n) */
+    float *out;     /* n x n; variants write out[i*n + j] for j >= i */
+    size_t nnz;     /* non-zero entries of x */
+    double pair_overlap_total; /* sum over pairs of ol, for the sparse work model */
+    char size_name[48];
+    char source[256]; /* "generated, seed 42" or the input path */
+    int validate_mode;
+};
+
+enum { COSINE_VALIDATE_AUTO, COSINE_VALIDATE_FULL, COSINE_VALIDATE_SAMPLE };
+
+static inline const float *cosine_row(const struct cosine_problem *p, size_t i)
+{
+    return p->x + i * p->ld;
+}
+
+/* The last step shared by every variant: s from the four sums. */
+static inline float cosine_finish(int ol, float qd2, float rd2, float dot)
+{
+    if (ol <= 1)
+        return 0.0f;
+    float qd = sqrtf(qd2), rd = sqrtf(rd2);
+    if (qd == 0.0f)
+        qd = 1.0f;
+    if (rd == 0.0f)
+        rd = 1.0f;
+    float scale = 1.0f - 1.0f / (float)ol;
+    return dot / qd / rd * (scale * scale);
+}
+
+/* Straightforward scalar double-precision reference for one pair. */
+double cosine_reference_pair(const struct cosine_problem *p, size_t i, size_t j);
+
+/* Computes out[i][j0..j1) for one row i of the triangle. */
+typedef void (*cosine_segment_fn)(const void *ctx, size_t i, size_t j0, size_t j1, float *out_row);
+
+/* Runs `segment` over every pair i <= j under ex->schedule.  tile == 1: the
+ * outer loop is over rows (static/dynamic/guided) or over the flattened pair
+ * index (fusedindex).  tile > 1: the same over tiles of `tile` rows, so a
+ * tile of b rows stays in cache while a tile of a rows passes over it. */
+int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
+                     cosine_segment_fn segment, const void *ctx, size_t tile);
+
+/* Work models (per execution) shared by the variants. */
+void cosine_work_dense(const void *problem, struct sl_work *w);
+void cosine_work_sparse(const void *problem, struct sl_work *w);
+
+/* The variant table (variants.c), terminated by an entry without a name. */
+extern const struct sl_variant cosine_variants[];
+extern const struct sl_workload cosine_workload;
+
+#endif
