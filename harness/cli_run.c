@@ -252,7 +252,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
             status = 0;
             goto done;
         default:
-            if (optopt)
+            if (optopt > 0 && optopt < 256)
                 sl_fail("run: unknown or incomplete option '-%c' (see 'speedlab run --help')",
                         optopt);
             else

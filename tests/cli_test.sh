@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs the command-line cases in a cases file against the speedlab binary,
+# then checks the files the successful cases wrote.
+set -u
+speedlab=$1
+cases=$2
+T=$(mktemp -d /tmp/speedlab-cli-XXXXXX)
+FIX=$T/fixtures
+OUT=$T/out
+mkdir -p "$FIX" "$OUT"
+trap 'rm -rf "$T"' EXIT
+failures=0
+total=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# npy NAME DESCR SHAPE DATA_BYTES: a v1.0 .npy whose data bytes are all 0x3f
+# (every float32 0.747, so every pair overlaps everywhere)
+npy() {
+    local dict="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+    local len=$(( ${#dict} + 1 ))
+    { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((len % 256)))\\x$(printf %02x $((len / 256)))";
+      printf '%s\n' "$dict"; head -c "$4" /dev/zero | tr '\0' '\077'; } > "$FIX/$1"
+}
+npy good.npy '<f4' '(9, 4)' 144
+npy truncated.npy '<f4' '(9, 4)' 100
+npy malformed.npy '<f4' '[9, 4]' 144
+npy int64.npy '<i8' '(9, 4)' 288
+npy rank1.npy '<f4' '(36,)' 144
+npy rank3.npy '<f4' '(3, 3, 4)' 144
+echo "this is not numpy" > "$FIX/notnpy.npy"
+
+while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue ;; esac
+    expected=$(echo "${line%%|*}" | xargs)
+    rest=${line#*|}
+    pattern=$(echo "${rest%%|*}" | sed 's/ *$//; s/^ *//')
+    args=${rest#*|}
+    args=${args//\$FIX/$FIX}
+    args=${args//\$OUT/$OUT}
+    args=${args//\$T/$T}
+    total=$((total + 1))
+    # shellcheck disable=SC2086
+    "$speedlab" $args >"$T/stdout" 2>"$T/stderr"
+    status=$?
+    if [ "$status" != "$expected" ]; then
+        fail "speedlab$args: exit $status, expected $expected"; sed 's/^/    /' "$T/stderr" | head -5
+        continue
+    fi
+    if ! cat "$T/stdout" "$T/stderr" | grep -Eq -- "$pattern"; then
+        fail "speedlab$args: output lacks /$pattern/"; cat "$T/stdout" "$T/stderr" | head -5 | sed 's/^/    /'
+    fi
+    if [ "$expected" != 0 ]; then
+        lines=$(wc -l < "$T/stderr")
+        if [ "$lines" != 1 ] || ! grep -q '^speedlab: error: \|^usage:' "$T/stderr"; then
+            if [ -n "$args" ] || ! grep -q '^usage:' "$T/stderr"; then
+                fail "speedlab$args: stderr is not one error line:"; sed 's/^/    /' "$T/stderr" | head -5
+            fi
+        fi
+        if [ -n "$(ls -A "$OUT")" ]; then
+            fail "speedlab$args: left files behind: $(ls -A "$OUT")"; rm -rf "${OUT:?}"/* "$OUT"/.[!.]*
+        fi
+    fi
+done < "$cases"
+
+# The files written by the successful cases are what they claim to be.
+check() { total=$((total + 1)); if ! eval "$1"; then fail "$2"; fi; }
+check 'jq -e ".schema_version == 1 and .complete == true" "$T/ok.json" >/dev/null' "record header"
+for field in kernel variant layout loops isa schedule threads size times_s median_s ci95_s cv \
+             speedup efficiency imbalance cpus valid max_error status; do
+    check "jq -e '.results[0] | has(\"$field\")' '$T/ok.json' >/dev/null" "record result lacks $field"
+done
+check 'jq -e ".machine | has(\"cpu_model\") and has(\"isa\") and has(\"caches\") and has(\"allowed\") and has(\"topology\")" "$T/ok.json" >/dev/null' "machine block"
+check 'jq -e ".build | has(\"compiler\") and has(\"flags\") and has(\"commit\")" "$T/ok.json" >/dev/null' "build block"
+check 'jq -e ".results[0].valid == true and (.results[0].times_s | length) == 2" "$T/ok.json" >/dev/null' "2 valid repetitions"
+# Two repetitions cannot give a 95 % CI: it must say so, not print a number.
+check 'jq -e ".results[0].ci95_s | startswith(\"unavailable (\")" "$T/ok.json" >/dev/null' "CI unavailable is said"
+check 'jq -e ".results[0].speedup == 1" "$T/ok.json" >/dev/null' "1-thread speedup is 1"
+check 'jq -e ".results[0].cpus[0].cpu >= 0" "$T/ok.json" >/dev/null' "worker CPU recorded"
+check 'jq -e ".results[0].status == \"skipped\" and .results[0].valid == null" "$T/skip.json" >/dev/null' "skipped result"
+check 'head -1 "$T/ok.csv" | grep -q "^kernel,variant,layout,loops,isa,algorithm,schedule,threads,size"' "csv header"
+check '[ "$(wc -l < "$T/ok.csv")" = 2 ]' "csv has one result row"
+check 'grep -q "unavailable (fewer than 6 repetitions)" "$T/ok.csv"' "csv says unavailable"
+check '! ls -A "$T" | grep -q "\.tmp\."' "no temporary files left"
+# The dense output: 9 x 9 float32 after a 128-byte header; lower triangle zero.
+check '[ "$(stat -c %s "$T/s.npy")" = $((128 + 9 * 9 * 4)) ]' "output size"
+check 'head -c 128 "$T/s.npy" | grep -aq "shape.: (9, 9)"' "output header"
+# All-equal rows of 4 non-zeros: S = dot/qd/rd (1 - 1/4)^2 = 1 * 0.5625 = 0.5625 on and above the diagonal.
+check '[ "$(od -v -An -tf4 -j 128 -N 36 "$T/s.npy" | xargs)" = "0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625" ]' "first output row"
+check '[ "$(od -v -An -tf4 -j $((128 + 9 * 4)) -N 8 "$T/s.npy" | xargs)" = "0 0.5625" ]' "lower triangle is zero"
+
+# Under an affinity mask of one CPU the suite sees one CPU and 'max' means 1.
+if command -v taskset >/dev/null; then
+    cpu=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
+    check "taskset -c $cpu '$speedlab' info | grep -q 'allowed      1 CPU ($cpu)'" "taskset: info sees 1 CPU"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads max --reps 1 --record '$T/ts.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == $cpu' '$T/ts.json' >/dev/null" "taskset: threads max is 1, on CPU $cpu"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --threads 2 --record '$OUT/r.json' 2>&1 | grep -q '2 threads but only 1 CPUs'" "taskset: 2 threads refused"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads 1,2 --oversubscribe --reps 1 --record '$T/ov.json' | grep -q 't2!over' && jq -e '.results[1].oversubscribed == true' '$T/ov.json' >/dev/null" "taskset: oversubscription labelled"
+fi
+
+echo "$((total - failures)) passed, $failures failed"
+[ "$failures" = 0 ]
