@@ -224,11 +224,13 @@ static void print_result(const struct run_result *r, const char *kernel)
     char name[160];
     snprintf(name, sizeof name, "%s/%s/%s/t%d%s", kernel, r->variant->name,
              sl_schedule_name(r->schedule), r->threads, r->oversubscribed ? "!over" : "");
-    if (r->status == RESULT_SKIPPED || r->status == RESULT_ERROR) {
-        printf("%-46s %s: %s\n", name, result_status_name(r->status), r->reason);
+    if (r->status == RESULT_ERROR) {
+        printf("%-46s error: %s\n", name, r->reason);
         return;
     }
-    char ci[40] = "n/a (<6 reps)", speedup[40] = "n/a (no t1)", eff[16] = "n/a";
+    char ci[40] = "n/a (<6 reps)", speedup[40] = "n/a (no t1)", eff[16] = "n/a", cv[16] = "n/a";
+    if (!isnan(r->stats.cv))
+        snprintf(cv, sizeof cv, "%.1f%%", 100.0 * r->stats.cv);
     if (r->stats.ci_available)
         snprintf(ci, sizeof ci, "[%.4g, %.4g] s", r->stats.ci_lo, r->stats.ci_hi);
     if (r->speedup_available) {
@@ -239,8 +241,8 @@ static void print_result(const struct run_result *r, const char *kernel)
         snprintf(eff, sizeof eff, "%.2f", r->speedup / r->threads);
     }
     const char *valid = !r->validated ? "not checked" : r->validation.valid ? "yes" : "INVALID";
-    printf("%-46s %4zu %9.4g s %23s %5.1f%% %14s %6s %6.3f %10.4g  %s%s%s\n", name, r->reps,
-           r->stats.median, ci, 100.0 * r->stats.cv, speedup, eff, r->imbalance,
+    printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6.3f %10.4g  %s%s%s\n", name, r->reps,
+           r->stats.median, ci, cv, speedup, eff, r->imbalance,
            r->work.units / r->stats.median / 1e6, valid,
            r->status == RESULT_INTERRUPTED ? " (interrupted)" : "",
            r->placement_verified || r->pin == PIN_NONE ? "" : " (placement not verified)");
@@ -353,10 +355,16 @@ int runner_execute(struct run_state *st)
                         status = status ? status : 3;
                     if (r->status == RESULT_OK)
                         output_source = r;
-                    /* One line for a variant skipped as a whole. */
-                    if (!(r->status == RESULT_SKIPPED && (sj > 0 || ti > 0) && missing) &&
-                        !(r->status == RESULT_SKIPPED && ti > 0))
+                    /* A skip is said once, for everything it covers. */
+                    if (r->status != RESULT_SKIPPED)
                         print_result(r, w->name);
+                    else if (missing && sj == 0 && ti == 0)
+                        printf("%s/%-39s skipped: %s (every schedule and thread count)\n",
+                               w->name, v->name, r->reason);
+                    else if (!missing && ti == 0)
+                        printf("%s/%s/%-*s skipped: %s\n", w->name, v->name,
+                               (int)(44 - strlen(w->name) - strlen(v->name)),
+                               sl_schedule_name(s), r->reason);
                     if (record_write(st) != 0) {
                         w->problem_destroy(problem);
                         return 1;

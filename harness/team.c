@@ -107,9 +107,9 @@ static int set_targets(struct sl_team *t, const struct machine *m, const struct 
         available = pin->n_cpus;
     }
     if (threads > available && !pin->oversubscribe)
-        return sl_fail("%d threads but only %d CPUs %s (allowed: %s); pass --oversubscribe to "
+        return sl_fail("%d threads but only %d CPU%s %s (allowed: %s); pass --oversubscribe to "
                        "run oversubscribed on purpose",
-                       threads, available,
+                       threads, available, available == 1 ? "" : "s",
                        pin->policy == PIN_LIST ? "in --pin" : "this process may use",
                        m->allowed_list);
     t->oversubscribed = threads > m->pus_allowed || threads > available;

@@ -93,7 +93,7 @@ if command -v taskset >/dev/null; then
     cpu=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
     check "taskset -c $cpu '$speedlab' info | grep -q 'allowed      1 CPU ($cpu)'" "taskset: info sees 1 CPU"
     check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads max --reps 1 --record '$T/ts.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == $cpu' '$T/ts.json' >/dev/null" "taskset: threads max is 1, on CPU $cpu"
-    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --threads 2 --record '$OUT/r.json' 2>&1 | grep -q '2 threads but only 1 CPUs'" "taskset: 2 threads refused"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --threads 2 --record '$OUT/r.json' 2>&1 | grep -q '2 threads but only 1 CPU this'" "taskset: 2 threads refused"
     check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads 1,2 --oversubscribe --reps 1 --record '$T/ov.json' | grep -q 't2!over' && jq -e '.results[1].oversubscribed == true' '$T/ov.json' >/dev/null" "taskset: oversubscription labelled"
 fi
 

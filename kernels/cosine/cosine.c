@@ -83,11 +83,30 @@ static int parse_dims(const char *text, size_t *n, size_t *d)
     return 0;
 }
 
+/* MemAvailable counts reclaimable page cache; MemFree alone would refuse
+ * sizes that fit right after a big build. */
+static double available_memory_bytes(void)
+{
+    FILE *fp = fopen("/proc/meminfo", "r");
+    char line[128];
+    double kib = -1;
+    while (fp && fgets(line, sizeof line, fp))
+        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
+            break;
+    if (fp)
+        fclose(fp);
+    if (kib > 0)
+        return kib * 1024.0;
+    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+}
+
 static int check_memory(size_t n, size_t d)
 {
-    double need = 4.0 * (double)n * (double)n + 8.0 * (double)n * (double)d;
-    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    double avail = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+    /* Dense output, both layouts of the input, and the largest per-variant
+     * scratch (blas3: mask and squares, another two copies). */
+    double need = 4.0 * (double)n * (double)n + 16.0 * (double)n * (double)(d + 16);
+    double avail = available_memory_bytes();
     if (need > 0.8 * avail)
         return sl_fail("cosine: %zux%zu needs %.1f GiB (dense n x n output) but %.1f GiB is "
                        "available; use a smaller size",
