@@ -27,6 +27,7 @@ static void run_usage(FILE *fp)
             "  --schedules LIST    static,dynamic,guided,fusedindex or 'all' (default: all);\n"
             "                      a schedule that does not apply to a variant is reported skipped\n"
             "  --threads LIST      thread counts, e.g. 1,2,4; 'max' = CPUs this process may use\n"
+            "                      (or the CPUs of a --pin list)\n"
             "                      (default: 1,max)\n"
             "  --size SIZE         preset or explicit dims (cosine: NxD samples x variables;\n"
             "                      presets tiny, small, forum, large; default: forum)\n"
@@ -38,7 +39,8 @@ static void run_usage(FILE *fp)
             "\n"
             "measurement:\n"
             "  --reps N            exactly N timed repetitions\n"
-            "  --min-reps N        at least N (default: 6, the fewest with a 95%% CI)\n"
+            "  --min-reps N        at least N (default: 7: 6 give a 95%% CI of the median,\n"
+            "                      7 give the 97.5%% CIs that make a 95%% CI of a speedup)\n"
             "  --max-reps N        at most N (default: 100)\n"
             "  --budget SECONDS    repeat until this much time is measured (default: 1)\n"
             "  --warmup N          untimed runs before timing (default: 1)\n"
@@ -68,7 +70,8 @@ static int parse_threads(const char *text, const struct machine *m, struct run_o
         return -1;
     o->n_threads = 0;
     for (int i = 0; i < count; i++) {
-        long t = m->pus_allowed;
+        /* 'max': every CPU this process may use, or every CPU of a --pin list. */
+        long t = o->pin.policy == PIN_LIST ? o->pin.n_cpus : m->pus_allowed;
         if (strcmp(items[i], "max") != 0 &&
             util_parse_long(items[i], 1, 1024, "--threads entry", &t) != 0) {
             util_free_list(items, count);
@@ -210,17 +213,18 @@ int cli_run(int argc, char **argv, const struct machine *m)
     };
     const char *variants = "all", *schedules = "all", *threads = "1,max", *sizes = NULL,
                *pin = "compact", *record = NULL, *csv = NULL;
-    long reps = 0, min_reps = 6, max_reps = 100, warmup = 1, seed = 42;
+    long reps = 0, min_reps = 7, max_reps = 100, warmup = 1, seed = 42;
     double budget = 1.0;
     struct run_options *o = calloc(1, sizeof *o);
     if (!o)
         return 1;
     o->validate = "auto";
 
-    /* The command line goes into the record verbatim. */
+    /* The command line goes into the record; JSON needs it as UTF-8. */
     size_t used = (size_t)snprintf(o->command, sizeof o->command, "speedlab");
     for (int i = 0; i < argc && used < sizeof o->command; i++)
         used += (size_t)snprintf(o->command + used, sizeof o->command - used, " %s", argv[i]);
+    util_make_utf8(o->command);
 
     int status = EXIT_USAGE, c;
     optind = 1;
@@ -280,7 +284,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
     }
     bool oversubscribe = o->pin.oversubscribe;
     if (parse_variants(variants, o) != 0 || parse_schedules(schedules, o) != 0 ||
-        parse_threads(threads, m, o) != 0 || pin_parse(pin, &o->pin) != 0) {
+        pin_parse(pin, &o->pin) != 0 || parse_threads(threads, m, o) != 0) {
         status = fail_usage();
         goto done;
     }
@@ -363,6 +367,13 @@ int cli_run(int argc, char **argv, const struct machine *m)
         status = fail_usage();
         goto done;
     }
+    if (strcmp(o->record_path, o->csv_path) == 0 ||
+        (o->output_path && (strcmp(o->output_path, o->record_path) == 0 ||
+                            strcmp(o->output_path, o->csv_path) == 0))) {
+        sl_fail("the record, the CSV table and --output must be different files");
+        status = fail_usage();
+        goto done;
+    }
     if ((!record && util_make_parent_dirs(o->record_path) != 0) ||
         util_check_writable(o->record_path) != 0 || util_check_writable(o->csv_path) != 0 ||
         (o->output_path && util_check_writable(o->output_path) != 0)) {
@@ -371,8 +382,6 @@ int cli_run(int argc, char **argv, const struct machine *m)
     }
 
     status = runner_execute(&st);
-    if (status == 1)
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
     runner_free(&st);
 done:
     free(o->variants);

@@ -7,7 +7,9 @@
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void usage(FILE *fp)
 {
@@ -54,6 +56,22 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     omp_set_dynamic(0);
+
+    /* With these set, libgomp binds the main thread to one place before
+     * main() runs, and speedlab could no longer see which CPUs it may use. */
+    const char *bind = getenv("OMP_PROC_BIND");
+    const char *conflict = bind && strcasecmp(bind, "false") != 0 ? "OMP_PROC_BIND"
+                           : getenv("OMP_PLACES")                  ? "OMP_PLACES"
+                           : getenv("GOMP_CPU_AFFINITY")           ? "GOMP_CPU_AFFINITY"
+                                                                   : NULL;
+    if (conflict && strcmp(argv[1], "list") != 0) {
+        fprintf(stderr,
+                "speedlab: error: unset %s: speedlab places its threads itself (--pin), and "
+                "with it set the OpenMP runtime binds the main thread before speedlab can read "
+                "its allowed CPUs\n",
+                conflict);
+        return EXIT_USAGE;
+    }
 
     struct machine m;
     if (machine_load(&m) != 0) {

@@ -51,6 +51,18 @@ json_t *record_build_json(void)
                      "openmp", _OPENMP, "blas", blas);
 }
 
+/* Free text (paths, reasons) as a JSON string even if it is not UTF-8. */
+static json_t *text(const char *s)
+{
+    char *copy = strdup(s ? s : "");
+    if (!copy)
+        return json_null();
+    util_make_utf8(copy);
+    json_t *j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 static json_t *environment_json(void)
 {
     static const char *const vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
@@ -76,11 +88,11 @@ static json_t *config_json(const struct run_options *o)
     for (int i = 0; i < o->n_threads; i++)
         json_array_append_new(threads, json_integer(o->threads[i]));
     for (int i = 0; i < o->n_sizes; i++)
-        json_array_append_new(sizes, json_string(o->input_path ? o->input_path : o->sizes[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:s?, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
+        json_array_append_new(sizes, text(o->input_path ? o->input_path : o->sizes[i]));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
                      "kernel", o->workload->name, "variants", variants, "schedules", schedules,
                      "threads", threads, "sizes", sizes, "seed", (json_int_t)o->seed, "input",
-                     o->input_path, "validate", o->validate, "warmup", o->warmup, "min_reps",
+                     o->input_path ? text(o->input_path) : json_null(), "validate", o->validate, "warmup", o->warmup, "min_reps",
                      o->min_reps, "max_reps", o->max_reps, "budget_s", o->budget_s, "pin",
                      pin_policy_name(o->pin.policy), "oversubscribe", o->pin.oversubscribe);
 }
@@ -119,7 +131,7 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
                           "algorithm", v->axes.algorithm, "schedule",
                           sl_schedule_name(r->schedule), "threads", r->threads, "size", r->size,
                           "status", result_status_name(r->status));
-    json_object_set_new(o, "reason", r->reason[0] ? json_string(r->reason) : json_null());
+    json_object_set_new(o, "reason", r->reason[0] ? text(r->reason) : json_null());
     if (r->status == RESULT_SKIPPED || (r->status == RESULT_ERROR && r->reps == 0)) {
         json_object_set_new(o, "valid", json_null());
         return o;
@@ -140,7 +152,7 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
                         interval_or(r->stats.ci_available, r->stats.ci_lo, r->stats.ci_hi, few));
     json_object_set_new(o, "ci95_coverage", number_or(r->stats.ci_level, few));
 
-    const char *why = r->speedup_available ? "confidence intervals need 6 repetitions"
+    const char *why = r->speedup_available ? "its interval needs 7 repetitions of both runs"
                                            : r->speedup_reason + strlen("unavailable (");
     char reason[120];
     snprintf(reason, sizeof reason, "%.*s", (int)strcspn(why, ")"), why);
@@ -263,7 +275,12 @@ static int write_csv(const struct run_state *st)
         csv_number(fp, ran ? r->stats.cv : NAN, not_run);
         csv_number(fp, r->stats.ci_available ? r->stats.ci_lo : NAN, none);
         csv_number(fp, r->stats.ci_available ? r->stats.ci_hi : NAN, none);
-        const char *sr = r->speedup_available ? "fewer than 6 repetitions" : "no 1-thread run";
+        char sr[96];
+        if (r->speedup_available)
+            snprintf(sr, sizeof sr, "fewer than 7 repetitions");
+        else /* "unavailable (why)" -> "why" */
+            snprintf(sr, sizeof sr, "%.*s", (int)strcspn(r->speedup_reason + 13, ")"),
+                     r->speedup_reason + 13);
         double speedup = r->speedup_available ? r->speedup : NAN;
         csv_number(fp, speedup, sr);
         csv_number(fp, r->speedup_lo, sr);

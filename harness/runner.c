@@ -117,19 +117,22 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         return -1;
     }
 
+    team_bind(team);
     double seconds;
-    for (int i = 0; i < o->warmup && !runner_interrupted; i++)
+    for (int i = 0; i < o->warmup && !runner_interrupted; i++) {
+        if (w->prepare_validation)
+            w->prepare_validation(problem);
         if (one_execution(problem, r->variant, &ex, &seconds) != 0)
             goto failed;
+    }
     r->warmup = o->warmup;
 
     double measured = 0.0;
     while (!runner_interrupted && r->reps < cap &&
            (r->reps < (size_t)o->min_reps || measured < o->budget_s)) {
-        bool last_possible = r->reps + 1 == cap;
-        /* The repetition to validate is poisoned first; when it turns out
-         * not to be the last, a later one is validated instead. */
-        if (w->prepare_validation && (last_possible || r->reps + 1 >= (size_t)o->min_reps))
+        /* Every execution starts from the same state (output poisoned), so
+         * all repetitions are alike and whichever is last can be validated. */
+        if (w->prepare_validation)
             w->prepare_validation(problem);
         if (one_execution(problem, r->variant, &ex, &seconds) != 0)
             goto failed;
@@ -159,14 +162,15 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
     stats_summarize(r->times_s, r->reps, &r->stats);
     r->imbalance = stats_median(imbalance, r->reps);
     r->team_size_seen = team->team_size_seen;
-    r->placement_verified = true;
+    /* Verified: every worker began and ended every execution inside its
+     * target set (checked in sl_worker_end) and its binding succeeded. */
+    r->placement_verified = r->reps > 0;
     for (int t = 0; t < threads; t++) {
         r->busy_s[t] = median_of_column(busy, r->reps, threads, t);
         r->cpus[t] = team->workers[t].cpu_end;
         r->bind_errno[t] = team->workers[t].bind_errno;
         team_target_string(team, t, r->bound_to[t], sizeof r->bound_to[t]);
-        if (team->workers[t].cpu_end < 0 || r->bind_errno[t] ||
-            !hwloc_bitmap_isset(team->targets[t], (unsigned)team->workers[t].cpu_end))
+        if (team->workers[t].strays || r->bind_errno[t] || r->cpus[t] < 0)
             r->placement_verified = false;
     }
     if (r->variant->work)
@@ -204,9 +208,11 @@ static void compute_speedup(struct run_state *st, struct run_result *r)
             continue;
         r->speedup_available = true;
         r->speedup = base->stats.median / r->stats.median;
-        if (base->stats.ci_available && r->stats.ci_available)
-            stats_ratio_interval(base->stats.ci_lo, base->stats.ci_hi, r->stats.ci_lo,
-                                 r->stats.ci_hi, &r->speedup_lo, &r->speedup_hi);
+        /* Both medians inside their 97.5 % intervals with probability
+         * >= 95 %, so the ratio interval is a 95 % one. */
+        if (base->stats.ci975_available && r->stats.ci975_available)
+            stats_ratio_interval(base->stats.ci975_lo, base->stats.ci975_hi, r->stats.ci975_lo,
+                                 r->stats.ci975_hi, &r->speedup_lo, &r->speedup_hi);
         return;
     }
     snprintf(r->speedup_reason, sizeof r->speedup_reason,
@@ -240,9 +246,16 @@ static void print_result(const struct run_result *r, const char *kernel)
                      r->speedup_hi);
         snprintf(eff, sizeof eff, "%.2f", r->speedup / r->threads);
     }
+    if (r->reps == 0) {
+        printf("%-46s %s: %s\n", name, result_status_name(r->status), r->reason);
+        return;
+    }
     const char *valid = !r->validated ? "not checked" : r->validation.valid ? "yes" : "INVALID";
-    printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6.3f %10.4g  %s%s%s\n", name, r->reps,
-           r->stats.median, ci, cv, speedup, eff, r->imbalance,
+    char imbalance[16] = "n/a";
+    if (!isnan(r->imbalance))
+        snprintf(imbalance, sizeof imbalance, "%.3f", r->imbalance);
+    printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6s %10.4g  %s%s%s\n", name, r->reps,
+           r->stats.median, ci, cv, speedup, eff, imbalance,
            r->work.units / r->stats.median / 1e6, valid,
            r->status == RESULT_INTERRUPTED ? " (interrupted)" : "",
            r->placement_verified || r->pin == PIN_NONE ? "" : " (placement not verified)");
@@ -307,6 +320,7 @@ int runner_execute(struct run_state *st)
     const struct run_options *o = st->opt;
     const struct sl_workload *w = o->workload;
     int status = 0;
+    bool aborted = false; /* stopped before every planned measurement was tried */
     utc_now(st->started, sizeof st->started);
     st->problems = calloc((size_t)o->n_sizes, sizeof *st->problems);
     if (!st->problems)
@@ -320,13 +334,16 @@ int runner_execute(struct run_state *st)
              * size has been written; earlier sizes stay in the record. */
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
             status = 2;
+            aborted = true;
             break;
         }
         struct sl_problem_info *info = &st->problems[st->n_problems++].info;
         w->describe(problem, info);
         print_problem(w, info);
         print_header();
-        const struct run_result *output_source = NULL;
+        /* --output writes the shared output buffer, which holds whatever
+         * the last executed measurement left there. */
+        const struct run_result *last_executed = NULL;
 
         for (int vi = 0; vi < o->n_variants && !runner_interrupted; vi++) {
             const struct sl_variant *v = o->variants[vi];
@@ -336,6 +353,7 @@ int runner_execute(struct run_state *st)
                 for (int ti = 0; ti < o->n_threads && !runner_interrupted; ti++) {
                     struct run_result *r = new_result(st, v, s, o->threads[ti], info->size);
                     if (!r) {
+                        fprintf(stderr, "speedlab: error: %s\n", sl_error());
                         w->problem_destroy(problem);
                         return 1;
                     }
@@ -346,15 +364,20 @@ int runner_execute(struct run_state *st)
                         r->status = RESULT_SKIPPED;
                         snprintf(r->reason, sizeof r->reason,
                                  "schedule %s does not apply to this variant", sl_schedule_name(s));
-                    } else if (measure(st, problem, r) != 0) {
-                        w->problem_destroy(problem);
-                        return 1;
+                    } else {
+                        last_executed = r;
+                        if (measure(st, problem, r) != 0) {
+                            fprintf(stderr, "speedlab: error: %s\n", sl_error());
+                            w->problem_destroy(problem);
+                            return 1;
+                        }
                     }
                     compute_speedup(st, r);
-                    if (r->status == RESULT_OK && r->validated && !r->validation.valid)
-                        status = status ? status : 3;
-                    if (r->status == RESULT_OK)
-                        output_source = r;
+                    if (r->status == RESULT_ERROR)
+                        status = 1;
+                    else if (r->status == RESULT_OK && r->validated && !r->validation.valid &&
+                             status == 0)
+                        status = 3;
                     /* A skip is said once, for everything it covers. */
                     if (r->status != RESULT_SKIPPED)
                         print_result(r, w->name);
@@ -366,6 +389,7 @@ int runner_execute(struct run_state *st)
                                (int)(44 - strlen(w->name) - strlen(v->name)),
                                sl_schedule_name(s), r->reason);
                     if (record_write(st) != 0) {
+                        fprintf(stderr, "speedlab: error: %s\n", sl_error());
                         w->problem_destroy(problem);
                         return 1;
                     }
@@ -373,10 +397,15 @@ int runner_execute(struct run_state *st)
             }
         }
         if (o->output_path && !runner_interrupted) {
-            if (!output_source) {
+            if (!last_executed) {
                 fprintf(stderr, "speedlab: error: --output not written: the variant did not run\n");
                 status = 1;
-            } else if (!output_source->validation.valid) {
+            } else if (last_executed->status != RESULT_OK || !last_executed->validated) {
+                fprintf(stderr, "speedlab: error: --output not written: the last measurement "
+                                "did not finish (%s)\n",
+                        last_executed->reason);
+                status = 1;
+            } else if (!last_executed->validation.valid) {
                 fprintf(stderr, "speedlab: error: --output not written: the result is invalid\n");
                 status = 3;
             } else if (w->save_output(problem, o->output_path) != 0) {
@@ -390,12 +419,14 @@ int runner_execute(struct run_state *st)
     }
     if (runner_interrupted)
         status = 130;
-    st->complete = !runner_interrupted && status != 1 && status != 2;
+    st->complete = !runner_interrupted && !aborted;
     utc_now(st->finished, sizeof st->finished);
     if (st->n_results == 0)
         return status ? status : 1;
-    if (record_write(st) != 0)
+    if (record_write(st) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
         return 1;
+    }
     print_summary(st);
     printf("\nrecord: %s\ntable:  %s\n", o->record_path, o->csv_path);
     return status;

@@ -89,8 +89,9 @@ struct run_state {
 extern volatile sig_atomic_t runner_interrupted;
 
 /* Runs everything, printing as it goes and rewriting the record after each
- * measurement.  Returns the process exit status: 0 all valid, 1 error,
- * 3 some result invalid, 130 interrupted. */
+ * measurement; prints its own errors.  Returns the process exit status: 0 all
+ * valid, 1 an error (a failed measurement too), 2 bad input, 3 some result
+ * invalid, 130 interrupted. */
 int runner_execute(struct run_state *st);
 void runner_free(struct run_state *st);
 

@@ -37,24 +37,23 @@ double stats_median(const double *values, size_t n)
     return m;
 }
 
-/* P(B <= k) for B ~ Binomial(n, 1/2), in log space so large n cannot underflow. */
-static double binomial_half_cdf(size_t n, size_t k)
+static double binomial_half_pmf(size_t n, size_t k)
 {
-    double sum = 0.0;
-    for (size_t i = 0; i <= k && i <= n; i++)
-        sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) -
-                   (double)n * M_LN2);
-    return sum;
+    /* In log space so large n cannot underflow. */
+    return exp(lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) -
+               (double)n * M_LN2);
 }
 
 bool stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi, double *coverage)
 {
-    /* [X_(l), X_(n+1-l)] covers the median with probability 1 - 2 P(B <= l-1);
-     * take the largest l (narrowest interval) that still reaches `level`. */
+    /* [X_(l), X_(n+1-l)] covers the median with probability 1 - 2 P(B <= l-1),
+     * B ~ Binomial(n, 1/2); take the largest l (narrowest interval) that still
+     * reaches `level`, accumulating the CDF as l grows. */
     size_t best = 0;
-    double best_cov = 0.0;
+    double best_cov = 0.0, cdf = 0.0;
     for (size_t l = 1; 2 * l <= n; l++) {
-        double cov = 1.0 - 2.0 * binomial_half_cdf(n, l - 1);
+        cdf += binomial_half_pmf(n, l - 1);
+        double cov = 1.0 - 2.0 * cdf;
         if (cov < level)
             break;
         best = l;
@@ -74,6 +73,7 @@ void stats_summarize(const double *values, size_t n, struct stats_summary *out)
     out->n = n;
     out->min = out->max = out->median = out->mean = out->stddev = out->cv = NAN;
     out->ci_lo = out->ci_hi = out->ci_level = NAN;
+    out->ci975_lo = out->ci975_hi = NAN;
     if (n == 0)
         return;
     double *s = sorted_copy(values, n);
@@ -100,6 +100,11 @@ void stats_summarize(const double *values, size_t n, struct stats_summary *out)
         out->ci_lo = s[lo - 1];
         out->ci_hi = s[hi - 1];
         out->ci_level = cov;
+    }
+    if (stats_median_ci_ranks(n, 0.975, &lo, &hi, &cov)) {
+        out->ci975_available = true;
+        out->ci975_lo = s[lo - 1];
+        out->ci975_hi = s[hi - 1];
     }
     free(s);
 }

@@ -13,6 +13,10 @@ struct stats_summary {
      * and ci_level is the exact coverage achieved (>= 0.95). */
     bool ci_available;
     double ci_lo, ci_hi, ci_level;
+    /* The same at 97.5 % (needs n >= 7): two such intervals hold jointly with
+     * probability >= 95 % (Bonferroni), which a ratio of medians needs. */
+    bool ci975_available;
+    double ci975_lo, ci975_hi;
 };
 
 /* `values` is not modified.  n == 0 gives an all-NaN summary. */

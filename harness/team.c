@@ -87,9 +87,14 @@ static int compact_order(const struct machine *m, int *order, int max)
         if (!added)
             break;
     }
-    if (n == 0) { /* no Core objects (some VMs): PUs in logical order */
-        hwloc_obj_t pu = NULL;
-        while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)) && n < max)
+    /* PUs outside any Core object (some VMs) follow in logical order, so
+     * every allowed CPU gets a slot before any is used twice. */
+    hwloc_obj_t pu = NULL;
+    while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)) && n < max) {
+        bool listed = false;
+        for (int i = 0; i < n && !listed; i++)
+            listed = order[i] == (int)pu->os_index;
+        if (!listed)
             order[n++] = (int)pu->os_index;
     }
     return n;
@@ -162,6 +167,7 @@ int team_create(struct sl_team **out, const struct machine *m, const struct pin_
         team_destroy(t);
         return sl_fail("out of memory");
     }
+    memset(t->workers, 0, (size_t)threads * sizeof *t->workers);
     for (int w = 0; w < threads; w++)
         if (!(t->targets[w] = hwloc_bitmap_alloc())) {
             team_destroy(t);
@@ -194,8 +200,22 @@ void team_reset(struct sl_team *t)
     for (int w = 0; w < t->threads; w++) {
         t->workers[w].start = NAN;
         t->workers[w].busy_s = NAN;
+        t->workers[w].cpu_begin = t->workers[w].cpu_end = -1;
     }
     t->team_size_seen = 0;
+}
+
+void team_bind(struct sl_team *t)
+{
+    struct sl_exec ex = {t->threads, SL_SCHED_STATIC, t};
+#pragma omp parallel num_threads(t->threads)
+    {
+        sl_worker_begin(&ex);
+        sl_worker_end(&ex);
+    }
+    for (int w = 0; w < t->threads; w++)
+        t->workers[w].strays = 0;
+    team_reset(t);
 }
 
 void team_target_string(const struct sl_team *t, int w, char *buf, size_t len)
@@ -233,6 +253,10 @@ void sl_worker_end(const struct sl_exec *ex)
     struct team_worker *me = &t->workers[w];
     me->busy_s = util_now() - me->start;
     me->cpu_end = sched_getcpu();
+    if (me->cpu_begin < 0 || me->cpu_end < 0 ||
+        !hwloc_bitmap_isset(t->targets[w], (unsigned)me->cpu_begin) ||
+        !hwloc_bitmap_isset(t->targets[w], (unsigned)me->cpu_end))
+        me->strays++;
 }
 
 void sl_exec_apply_outer_schedule(const struct sl_exec *ex)

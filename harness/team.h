@@ -22,9 +22,10 @@ const char *pin_policy_name(enum pin_policy p);
 struct team_worker {
     double start;      /* util_now() at sl_worker_begin */
     double busy_s;     /* NAN until the worker ends */
-    int cpu_begin;     /* sched_getcpu() after binding */
+    int cpu_begin;     /* sched_getcpu() after binding; -1 until reported */
     int cpu_end;
     int bind_errno;    /* 0: bound as asked */
+    int strays;        /* executions that began or ended outside the target */
 } __attribute__((aligned(64))); /* one cache line each: no false sharing */
 
 struct sl_team {
@@ -43,7 +44,10 @@ struct sl_team {
 int team_create(struct sl_team **out, const struct machine *m, const struct pin_config *pin,
                 int threads);
 void team_destroy(struct sl_team *team);
-/* Before each repetition: forget the previous busy times. */
+/* Binds every worker in an untimed empty parallel region, so no timed
+ * repetition pays for binding or the migration it causes. */
+void team_bind(struct sl_team *team);
+/* Before each repetition: forget the previous busy times and CPUs. */
 void team_reset(struct sl_team *team);
 /* Describes worker w's target CPU set ("3", "0-1"). */
 void team_target_string(const struct sl_team *team, int w, char *buf, size_t len);

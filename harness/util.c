@@ -92,6 +92,23 @@ void sl_isa_describe(char *buf, size_t len)
                                      isa_names[i].name);
 }
 
+void util_make_utf8(char *text)
+{
+    unsigned char *c = (unsigned char *)text;
+    while (*c) {
+        int len = *c < 0x80 ? 1 : (*c & 0xe0) == 0xc0 ? 2 : (*c & 0xf0) == 0xe0 ? 3
+                              : (*c & 0xf8) == 0xf0 ? 4 : 0;
+        int ok = len > 0 && !(len == 2 && *c < 0xc2);
+        for (int i = 1; ok && i < len; i++)
+            ok = (c[i] & 0xc0) == 0x80;
+        if (!ok) {
+            *c++ = '?';
+            continue;
+        }
+        c += len;
+    }
+}
+
 double util_now(void)
 {
     struct timespec ts;
@@ -252,6 +269,17 @@ int util_atomic_commit(struct util_atomic_file *f)
     f->fp = NULL;
     if (rc == 0 && rename(f->tmp_path, f->path) != 0)
         rc = sl_fail("cannot replace '%s': %s", f->path, strerror(errno));
+    if (rc == 0) {
+        /* The rename itself survives a crash only once the directory is synced. */
+        const char *slash = strrchr(f->path, '/');
+        char *dir = slash ? strndup(f->path, (size_t)(slash - f->path + 1)) : strdup(".");
+        int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
+        free(dir);
+    }
     if (rc != 0)
         unlink(f->tmp_path);
     free(f->path);

@@ -24,6 +24,9 @@ void util_free_list(char **items, int count);
 int util_parse_long(const char *text, long min, long max, const char *what, long *out);
 int util_parse_double(const char *text, double min, double max, const char *what, double *out);
 
+/* Replaces every byte of a string that is not valid UTF-8 with '?'. */
+void util_make_utf8(char *text);
+
 /* Atomic file replacement: write to a temporary beside the target, fsync,
  * rename.  A crash leaves either the old file or the new one, never half. */
 struct util_atomic_file {

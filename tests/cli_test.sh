@@ -88,6 +88,17 @@ check 'head -c 128 "$T/s.npy" | grep -aq "shape.: (9, 9)"' "output header"
 check '[ "$(od -v -An -tf4 -j 128 -N 36 "$T/s.npy" | xargs)" = "0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625" ]' "first output row"
 check '[ "$(od -v -An -tf4 -j $((128 + 9 * 4)) -N 8 "$T/s.npy" | xargs)" = "0 0.5625" ]' "lower triangle is zero"
 
+# The OpenMP runtime must not bind the main thread before speedlab reads its CPUs.
+check "OMP_PROC_BIND=true '$speedlab' run cosine --size tiny --record '$OUT/r.json' 2>&1 | grep -q 'unset OMP_PROC_BIND'" "OMP_PROC_BIND refused"
+# A measurement that cannot run as asked is an error result, and exit 1.
+OMP_THREAD_LIMIT=1 "$speedlab" run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static \
+    --threads 2 --oversubscribe --reps 1 --record "$T/lim.json" >"$T/lim.out" 2>&1
+lim_status=$?
+check '[ $lim_status = 1 ] && grep -q "OpenMP ran 1 threads where 2 were asked" "$T/lim.out"' "failed measurement exits 1"
+check 'jq -e ".results[0].status == \"error\" and .complete == true" "$T/lim.json" >/dev/null' "error result recorded"
+# 'max' with a --pin list means the CPUs of the list.
+check "'$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --pin 0 --reps 1 --record '$T/pin.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == 0 and .results[0].placement_verified' '$T/pin.json' >/dev/null" "--pin 0: max is 1, on CPU 0"
+
 # Under an affinity mask of one CPU the suite sees one CPU and 'max' means 1.
 if command -v taskset >/dev/null; then
     cpu=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')

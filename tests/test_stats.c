@@ -39,12 +39,23 @@ static void test_median_ci(void)
     /* Large n must not underflow to nonsense. */
     CHECK(stats_median_ci_ranks(5000, 0.95, &lo, &hi, &cov) && lo > 2400 && hi < 2600,
           "n=5000: %zu %zu", lo, hi);
+    /* 97.5 % intervals (two of them make a 95 % interval of a ratio). */
+    CHECK(!stats_median_ci_ranks(6, 0.975, &lo, &hi, &cov), "n=6 has no 97.5 %% CI");
+    CHECK(stats_median_ci_ranks(7, 0.975, &lo, &hi, &cov) && lo == 1 && hi == 7,
+          "n=7 at 97.5 %%: %zu %zu", lo, hi);
+    CHECK(stats_median_ci_ranks(10, 0.975, &lo, &hi, &cov) && lo == 2 && hi == 9 && cov >= 0.975,
+          "n=10 at 97.5 %%: %zu %zu %g", lo, hi, cov);
     double v[20];
     for (int i = 0; i < 20; i++)
         v[i] = 20 - i; /* 20..1 */
     struct stats_summary s;
     stats_summarize(v, 20, &s);
     CHECK(s.ci_available && s.ci_lo == 6 && s.ci_hi == 15, "ci [%g, %g]", s.ci_lo, s.ci_hi);
+    size_t lo975, hi975;
+    CHECK(stats_median_ci_ranks(20, 0.975, &lo975, &hi975, &cov), "n=20 at 97.5 %%");
+    CHECK(s.ci975_available && s.ci975_lo == (double)lo975 && s.ci975_hi == (double)hi975 &&
+              s.ci975_lo <= s.ci_lo,
+          "ci975 [%g, %g] from ranks %zu %zu", s.ci975_lo, s.ci975_hi, lo975, hi975);
 }
 
 static void test_degenerate(void)

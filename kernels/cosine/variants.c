@@ -358,6 +358,8 @@ static int run_invindex_scalar(void *problem, const struct sl_exec *ex)
 {
     struct cosine_problem *p = problem;
     const size_t n = p->n, d = p->d;
+    if (p->nnz >= UINT32_MAX)
+        return sl_fail("invindex: %zu non-zeros exceed its 32-bit posting lists", p->nnz);
     int rc = -1;
     size_t *list_start = calloc(d + 1, sizeof *list_start);
     size_t *row_start = util_alloc(n + 1, sizeof *row_start, "row index");
@@ -478,8 +480,10 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
             squares[i * ld + k] = x * x;
         }
 
-    /* Our threads each run single-threaded SGEMMs on their own panels. */
-    openblas_set_num_threads(1);
+    /* Our threads each run their own SGEMMs; inside an active parallel
+     * region the OpenMP build of OpenBLAS runs them single-threaded.  (No
+     * openblas_set_num_threads(1): it would set omp_set_num_threads(1) for
+     * every later parallel region of the process.) */
     int failed = 0;
     size_t panels = (n + BLAS_PANEL - 1) / BLAS_PANEL;
     sl_exec_apply_outer_schedule(ex);
