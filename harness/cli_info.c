@@ -1,8 +1,10 @@
 #include "cli.h"
+#include "counters.h"
 #include "record.h"
 #include "sl.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,5 +121,17 @@ int cli_info(int argc, char **argv, const struct machine *m)
     json_decref(b);
     printf("timer        clock_gettime(CLOCK_MONOTONIC), resolution %.3g s\n",
            util_clock_resolution());
+    char basis[300], counters[300];
+    double peak = machine_peak_gflops(m, false, basis, sizeof basis);
+    if (isnan(peak))
+        printf("peak fp32    %s\n", basis);
+    else
+        printf("peak fp32    %.1f GFLOP/s = %s\n", peak, basis);
+    peak = machine_peak_gflops(m, true, basis, sizeof basis);
+    if (!isnan(peak))
+        printf("peak fp64    %.1f GFLOP/s\n", peak);
+    ctr_describe(counters, sizeof counters);
+    printf("counters     %s\n", counters);
+    printf("simulated    valgrind callgrind cache simulation (--counters sim)\n");
     return 0;
 }

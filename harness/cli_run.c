@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "counters.h"
 #include "record.h"
 #include "runner.h"
 #include "util.h"
@@ -46,6 +47,15 @@ static void run_usage(FILE *fp)
             "  --warmup N          untimed runs before timing (default: 1)\n"
             "  --validate MODE     auto, full or sample (cosine: auto checks every pair when\n"
             "                      pairs x variables <= 2e9, else a stated sample)\n"
+            "\n"
+            "counters:\n"
+            "  --counters LIST     PAPI events or groups, per worker around the kernel only:\n"
+            "                      cache (L1/L2 data, L3 total misses), ipc (cycles,\n"
+            "                      instructions), or PAPI event names; and 'sim': the kernel\n"
+            "                      once more under valgrind's cache simulation with this\n"
+            "                      machine's cache shapes (deterministic; ~50-100x slower, so\n"
+            "                      meant for small sizes such as --size tiny or 200x1000).\n"
+            "                      Events that cannot be counted say why; never 0.\n"
             "\n"
             "placement:\n"
             "  --pin POLICY        compact (fill cores in order), scatter (spread over the\n"
@@ -186,7 +196,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
     enum {
         OPT_VARIANTS = 256, OPT_SCHEDULES, OPT_THREADS, OPT_SIZE, OPT_SIZES, OPT_INPUT,
         OPT_OUTPUT, OPT_SEED, OPT_REPS, OPT_MIN_REPS, OPT_MAX_REPS, OPT_BUDGET, OPT_WARMUP,
-        OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET
+        OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET, OPT_COUNTERS
     };
     static const struct option options[] = {
         {"variants", required_argument, NULL, OPT_VARIANTS},
@@ -208,6 +218,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
         {"record", required_argument, NULL, OPT_RECORD},
         {"csv", required_argument, NULL, OPT_CSV},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"counters", required_argument, NULL, OPT_COUNTERS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -251,6 +262,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
         case OPT_RECORD: record = optarg; break;
         case OPT_CSV: csv = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
+        case OPT_COUNTERS: rc = ctr_plan_parse(optarg, &o->counters); break;
         case 'h':
             run_usage(stdout);
             status = 0;
@@ -323,6 +335,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
         }
         team_destroy(team);
     }
+    ctr_plan_probe(&o->counters);
     if (reps)
         min_reps = max_reps = reps;
     if (min_reps > max_reps) {

@@ -3,6 +3,7 @@
 #include "sl.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -32,8 +33,9 @@ static int count_intersecting(hwloc_topology_t topo, hwloc_obj_type_t type, hwlo
 
 static void load_caches(struct machine *m)
 {
-    static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE,
-                                             HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE};
+    static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1ICACHE, HWLOC_OBJ_L1CACHE,
+                                             HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE,
+                                             HWLOC_OBJ_L4CACHE};
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         int count = hwloc_get_nbobjs_by_type(m->topology, types[t]);
         hwloc_obj_t obj = hwloc_get_obj_by_type(m->topology, types[t], 0);
@@ -42,13 +44,45 @@ static void load_caches(struct machine *m)
         struct machine_cache *c = &m->caches[m->n_caches++];
         c->level = (int)obj->attr->cache.depth;
         snprintf(c->type, sizeof c->type, "%s",
-                 obj->attr->cache.type == HWLOC_OBJ_CACHE_UNIFIED ? "unified" : "data");
+                 obj->attr->cache.type == HWLOC_OBJ_CACHE_UNIFIED       ? "unified"
+                 : obj->attr->cache.type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction"
+                                                                        : "data");
         c->size = obj->attr->cache.size;
         c->line = obj->attr->cache.linesize;
         c->ways = obj->attr->cache.associativity > 0 ? (unsigned)obj->attr->cache.associativity : 0;
         c->instances = count;
         c->pus_per_instance = hwloc_bitmap_weight(obj->cpuset);
     }
+}
+
+static void load_clock(struct machine *m)
+{
+    m->clock_ghz = NAN;
+    FILE *fp = fopen("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "r");
+    double khz;
+    if (fp) {
+        if (fscanf(fp, "%lf", &khz) == 1 && khz > 0) {
+            m->clock_ghz = khz / 1e6;
+            snprintf(m->clock_source, sizeof m->clock_source, "cpufreq cpuinfo_max_freq");
+        }
+        fclose(fp);
+    }
+    if (!isnan(m->clock_ghz))
+        return;
+    fp = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    double mhz;
+    while (fp && fgets(line, sizeof line, fp))
+        if (sscanf(line, "cpu MHz : %lf", &mhz) == 1 && mhz > 0) {
+            m->clock_ghz = mhz / 1e3;
+            snprintf(m->clock_source, sizeof m->clock_source,
+                     "/proc/cpuinfo cpu MHz (current, no cpufreq)");
+            break;
+        }
+    if (fp)
+        fclose(fp);
+    if (isnan(m->clock_ghz))
+        snprintf(m->clock_source, sizeof m->clock_source, "no cpufreq and no cpu MHz");
 }
 
 int machine_load(struct machine *m)
@@ -88,6 +122,7 @@ int machine_load(struct machine *m)
     copy_info(m->topology, "CPUVendor", m->cpu_vendor, sizeof m->cpu_vendor);
     sl_isa_describe(m->isa, sizeof m->isa);
     load_caches(m);
+    load_clock(m);
 
     if (gethostname(m->hostname, sizeof m->hostname) != 0)
         snprintf(m->hostname, sizeof m->hostname, "unavailable (%s)", strerror(errno));
@@ -111,7 +146,26 @@ void machine_free(struct machine *m)
 unsigned long long machine_cache_size(const struct machine *m, int level)
 {
     for (int i = 0; i < m->n_caches; i++)
-        if (m->caches[i].level == level)
+        if (m->caches[i].level == level && strcmp(m->caches[i].type, "instruction") != 0)
             return m->caches[i].size;
     return 0;
+}
+
+double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size_t len)
+{
+    int bits = sl_isa_missing(SL_ISA_AVX512F) == NULL ? 512
+               : sl_isa_missing(SL_ISA_AVX2) == NULL  ? 256
+                                                      : 128;
+    int lanes = bits / (fp64 ? 64 : 32);
+    if (isnan(m->clock_ghz)) {
+        snprintf(basis, len, "unavailable (clock unknown: %s)", m->clock_source);
+        return NAN;
+    }
+    /* Two FMA pipes per core is what current x86 server cores have (Zen 3/4,
+     * Skylake-SP and later Xeons with two 512-bit units); it is an assumption,
+     * stated, not a measurement. */
+    snprintf(basis, len,
+             "%d cores x %.3g GHz (%s) x %d %s lanes (%d-bit) x 2 FMA units (assumed) x 2 flops",
+             m->cores_allowed, m->clock_ghz, m->clock_source, lanes, fp64 ? "fp64" : "fp32", bits);
+    return m->cores_allowed * m->clock_ghz * lanes * 2.0 * 2.0;
 }

@@ -7,7 +7,7 @@
 
 struct machine_cache {
     int level;
-    char type[12];           /* "data", "unified" */
+    char type[12];           /* "data", "unified", "instruction" */
     unsigned long long size; /* bytes, per instance */
     unsigned line, ways;     /* ways: 0 unknown, -1 stored as 0 for fully assoc. */
     int instances;
@@ -29,7 +29,13 @@ struct machine {
     double memory_gib;
     struct machine_cache caches[8];
     int n_caches;
+    double clock_ghz;      /* nominal maximum, NAN if unknown */
+    char clock_source[96];
 };
+
+/* Peak FMA rate of the allowed cores: cores x clock x SIMD lanes x 2 FMA
+ * units x 2 flops.  NAN (with the reason in basis) when the clock is unknown. */
+double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size_t len);
 
 int machine_load(struct machine *m);
 void machine_free(struct machine *m);

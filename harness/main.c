@@ -43,6 +43,8 @@ int main(int argc, char **argv)
         command = cli_list;
     else if (strcmp(argv[1], "info") == 0)
         command = cli_info;
+    else if (strcmp(argv[1], "__simulate") == 0)
+        command = cli_simulate;
     if (!command) {
         fprintf(stderr, "speedlab: error: unknown command '%s' (see 'speedlab --help')\n", argv[1]);
         return EXIT_USAGE;

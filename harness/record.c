@@ -15,8 +15,8 @@ static json_t *number_or(double v, const char *reason)
 {
     if (isfinite(v))
         return json_real(v);
-    char text[200];
-    snprintf(text, sizeof text, "unavailable (%s)", reason);
+    char text[320];
+    snprintf(text, sizeof text, "unavailable (%.300s)", reason);
     return json_string(text);
 }
 
@@ -31,13 +31,19 @@ json_t *record_machine_json(const struct machine *m)
                                                 "ways", (int)c->ways, "instances", c->instances,
                                                 "cpus_per_instance", c->pus_per_instance));
     }
+    char basis32[300], basis64[300];
+    double peak32 = machine_peak_gflops(m, false, basis32, sizeof basis32);
+    double peak64 = machine_peak_gflops(m, true, basis64, sizeof basis64);
+    json_t *peak = json_pack("{s:o, s:o, s:s}", "gflops_fp32", number_or(peak32, "clock unknown"),
+                             "gflops_fp64", number_or(peak64, "clock unknown"), "basis", basis32);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:{s:s, s:i, s:i}, "
-                     "s:o, s:f}",
+                     "s:o, s:f, s:o}",
                      "hostname", m->hostname, "cpu_model", m->cpu_model, "cpu_vendor",
                      m->cpu_vendor, "isa", m->isa, "os", m->os, "topology", "packages",
                      m->packages, "numa_nodes", m->numa_nodes, "cores", m->cores_total, "cpus",
                      m->pus_total, "allowed", "cpus", m->allowed_list, "count", m->pus_allowed,
-                     "cores", m->cores_allowed, "caches", caches, "memory_gib", m->memory_gib);
+                     "cores", m->cores_allowed, "caches", caches, "memory_gib", m->memory_gib,
+                     "peak", peak);
 }
 
 json_t *record_build_json(void)
@@ -119,6 +125,61 @@ static json_t *interval_or(bool available, double lo, double hi, const char *rea
     return number_or(NAN, reason);
 }
 
+static json_t *counters_json(const struct ctr_plan *plan, const struct run_result *r)
+{
+    json_t *events = json_array();
+    for (int e = 0; e < plan->n_events; e++) {
+        const struct result_counter *c = &r->counters[e];
+        const char *reason = c->reason[0] ? c->reason : "not counted";
+        json_t *o = json_pack("{s:s, s:s}", "name", plan->events[e].name, "status",
+                              ctr_state_name(c->state));
+        bool counted = c->state != CTR_UNAVAILABLE && c->per_worker;
+        json_object_set_new(o, "reason", counted ? json_null() : text(reason));
+        json_object_set_new(o, "per_execution", number_or(counted ? c->total : NAN, reason));
+        json_object_set_new(o, "per_unit",
+                            number_or(counted ? c->total / r->work.units : NAN, reason));
+        json_t *workers = json_array();
+        for (int w = 0; counted && w < r->threads; w++)
+            json_array_append_new(workers, json_real(c->per_worker[w]));
+        json_object_set_new(o, "per_worker", counted ? workers : (json_decref(workers), number_or(NAN, reason)));
+        json_array_append_new(events, o);
+    }
+    return json_pack("{s:s, s:s, s:o}", "backend", "papi", "scope",
+                     "per worker thread, around the kernel region only; mean per timed execution",
+                     "events", events);
+}
+
+static json_t *sim_cache_json(const struct sim_cache *c)
+{
+    return json_pack("{s:I, s:i, s:i, s:o}", "size_bytes", (json_int_t)c->size, "ways",
+                     (int)c->ways, "line_bytes", (int)c->line, "note",
+                     c->note[0] ? text(c->note) : json_null());
+}
+
+static json_t *sim_json(const struct run_result *r)
+{
+    const struct sim_result *s = &r->sim;
+    json_t *o = json_pack("{s:s, s:{s:o, s:o, s:o}}", "backend",
+                          "valgrind callgrind --cache-sim=yes, collection on around one kernel "
+                          "execution after an uncounted one",
+                          "geometry", "I1", sim_cache_json(&s->i1), "D1", sim_cache_json(&s->d1),
+                          "LL", sim_cache_json(&s->ll));
+    const char *reason = s->available ? "" : s->reason;
+    double u = r->work.units;
+    json_object_set_new(o, "status", json_string(s->available ? "ok" : "unavailable"));
+    json_object_set_new(o, "reason", s->available ? json_null() : text(reason));
+    json_object_set_new(o, "instructions", number_or(s->available ? s->instructions : NAN, reason));
+    json_object_set_new(o, "data_refs", number_or(s->available ? s->data_refs : NAN, reason));
+    json_object_set_new(o, "d1_misses", number_or(s->available ? s->d1_misses : NAN, reason));
+    json_object_set_new(o, "ll_misses", number_or(s->available ? s->ll_misses : NAN, reason));
+    json_object_set_new(o, "per_unit",
+                        json_pack("{s:o, s:o, s:o}", "instructions",
+                                  number_or(s->available ? s->instructions / u : NAN, reason),
+                                  "d1_misses", number_or(s->available ? s->d1_misses / u : NAN, reason),
+                                  "ll_misses", number_or(s->available ? s->ll_misses / u : NAN, reason)));
+    return o;
+}
+
 static json_t *result_json(const struct run_state *st, const struct run_result *r)
 {
     const struct sl_variant *v = r->variant;
@@ -191,6 +252,10 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
     json_object_set_new(o, "gflops", number_or(r->work.flops / t / 1e9, "no repetitions"));
     json_object_set_new(o, "gbytes_per_s", number_or(r->work.bytes / t / 1e9, "no repetitions"));
 
+    if (st->opt->counters.n_events > 0)
+        json_object_set_new(o, "counters", counters_json(&st->opt->counters, r));
+    if (r->simulated)
+        json_object_set_new(o, "simulated_cache", sim_json(r));
     if (r->validated) {
         const struct sl_validation *val = &r->validation;
         json_object_set_new(o, "valid", json_boolean(val->valid));
@@ -242,10 +307,14 @@ static int write_json(const struct run_state *st)
 /* CSV: a number, or a quoted "unavailable (reason)" that gnuplot skips. */
 static void csv_number(FILE *fp, double v, const char *reason)
 {
-    if (isfinite(v))
+    if (isfinite(v)) {
         fprintf(fp, ",%.9g", v);
-    else
-        fprintf(fp, ",\"unavailable (%s)\"", reason);
+        return;
+    }
+    fputs(",\"unavailable (", fp);
+    for (const char *c = reason; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, fp);
+    fputs(")\"", fp);
 }
 
 static int write_csv(const struct run_state *st)
@@ -257,7 +326,13 @@ static int write_csv(const struct run_state *st)
     fprintf(fp, "kernel,variant,layout,loops,isa,algorithm,schedule,threads,size,status,reps,"
                 "min_s,median_s,mean_s,stddev_s,cv,ci95_lo_s,ci95_hi_s,speedup,speedup_lo,"
                 "speedup_hi,efficiency,imbalance,units_per_s,gflops,gbytes_per_s,valid,"
-                "max_error,reason\n");
+                "max_error");
+    const struct ctr_plan *plan = &st->opt->counters;
+    for (int e = 0; e < plan->n_events; e++)
+        fprintf(fp, ",%s_per_unit", plan->events[e].name);
+    if (plan->sim)
+        fprintf(fp, ",sim_instructions_per_unit,sim_d1_misses_per_unit,sim_ll_misses_per_unit");
+    fprintf(fp, ",reason\n");
     for (size_t i = 0; i < st->n_results; i++) {
         const struct run_result *r = &st->results[i];
         const struct sl_variant *v = r->variant;
@@ -297,6 +372,19 @@ static int write_csv(const struct run_state *st)
             fprintf(fp, ",\"unavailable (not validated)\"");
         csv_number(fp, r->validated ? r->validation.max_abs_error : NAN,
                    r->validated ? "output not written" : "not validated");
+        for (int e = 0; e < plan->n_events; e++) {
+            const struct result_counter *c = &r->counters[e];
+            bool counted = c->state != CTR_UNAVAILABLE && c->per_worker;
+            csv_number(fp, counted ? c->total / r->work.units : NAN,
+                       c->reason[0] ? c->reason : "not measured");
+        }
+        if (plan->sim) {
+            const char *why = r->simulated ? r->sim.reason : "not measured";
+            bool ok = r->simulated && r->sim.available;
+            csv_number(fp, ok ? r->sim.instructions / r->work.units : NAN, why);
+            csv_number(fp, ok ? r->sim.d1_misses / r->work.units : NAN, why);
+            csv_number(fp, ok ? r->sim.ll_misses / r->work.units : NAN, why);
+        }
         /* The reason is free text: quote it, doubling embedded quotes. */
         fputs(",\"", fp);
         const char *reason = r->reason[0] ? r->reason

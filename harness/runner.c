@@ -57,6 +57,8 @@ static struct run_result *new_result(struct run_state *st, const struct sl_varia
 
 static void free_result(struct run_result *r)
 {
+    for (int e = 0; e < CTR_MAX_EVENTS; e++)
+        free(r->counters[e].per_worker);
     free(r->times_s);
     free(r->busy_s);
     free(r->cpus);
@@ -84,6 +86,50 @@ static int one_execution(void *problem, const struct sl_variant *v, const struct
     int rc = v->run(problem, ex);
     *seconds = util_now() - t0;
     return rc;
+}
+
+/* Turns the team's accumulated counts into per-execution figures. */
+static void collect_counters(const struct run_options *o, const struct sl_team *team,
+                             struct run_result *r)
+{
+    const struct ctr_plan *plan = &o->counters;
+    int first_error = 0, failed_worker = -1;
+    for (int w = 0; w < r->threads; w++)
+        if (team->workers[w].counter_error && failed_worker < 0) {
+            failed_worker = w;
+            first_error = team->workers[w].counter_error;
+        }
+    for (int e = 0, c = 0; e < plan->n_events; e++) {
+        struct result_counter *rc = &r->counters[e];
+        rc->state = plan->events[e].state;
+        rc->total = NAN;
+        if (rc->state == CTR_UNAVAILABLE) {
+            snprintf(rc->reason, sizeof rc->reason, "%s", plan->events[e].reason);
+            continue;
+        }
+        int column = c++;
+        if (r->reps == 0 || failed_worker >= 0) {
+            rc->state = CTR_UNAVAILABLE;
+            if (failed_worker >= 0)
+                snprintf(rc->reason, sizeof rc->reason, "worker %d could not count (%s)",
+                         failed_worker, ctr_error_string(first_error));
+            else
+                snprintf(rc->reason, sizeof rc->reason, "no timed repetition");
+            continue;
+        }
+        rc->per_worker = malloc((size_t)r->threads * sizeof *rc->per_worker);
+        if (!rc->per_worker) {
+            rc->state = CTR_UNAVAILABLE;
+            snprintf(rc->reason, sizeof rc->reason, "out of memory");
+            continue;
+        }
+        rc->total = 0;
+        for (int w = 0; w < r->threads; w++) {
+            long long v = team->counts[(size_t)w * (size_t)plan->n_countable + (size_t)column];
+            rc->per_worker[w] = (double)v / (double)r->reps;
+            rc->total += rc->per_worker[w];
+        }
+    }
 }
 
 /* Warm up, repeat until the budget and the minimum are met, validate the
@@ -117,6 +163,12 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         return -1;
     }
 
+    if (team_count(team, &o->counters) != 0) {
+        free(busy);
+        free(imbalance);
+        team_destroy(team);
+        return -1;
+    }
     team_bind(team);
     double seconds;
     for (int i = 0; i < o->warmup && !runner_interrupted; i++) {
@@ -126,6 +178,7 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
             goto failed;
     }
     r->warmup = o->warmup;
+    team_reset_counts(team); /* count the timed repetitions only */
 
     double measured = 0.0;
     while (!runner_interrupted && r->reps < cap &&
@@ -173,12 +226,19 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         if (team->workers[t].strays || r->bind_errno[t] || r->cpus[t] < 0)
             r->placement_verified = false;
     }
+    collect_counters(o, team, r);
     if (r->variant->work)
         r->variant->work(problem, &r->work);
     if (r->status == RESULT_OK && r->reps > 0) {
         if (w->validate(problem, &r->validation) != 0)
             goto failed;
         r->validated = true;
+    }
+    if (o->counters.sim && r->status == RESULT_OK && !runner_interrupted) {
+        struct sl_problem_args args = {o->input_path ? NULL : r->size, o->seed, o->input_path,
+                                       o->validate};
+        r->simulated = true;
+        sim_measure(st->machine, w, r->variant, r->schedule, r->threads, &args, &r->sim);
     }
     free(busy);
     free(imbalance);
@@ -225,7 +285,36 @@ static void print_header(void)
            "95% CI of median", "cv", "speedup", "eff", "imbal", "Munits/s", "valid");
 }
 
-static void print_result(const struct run_result *r, const char *kernel)
+/* Counted events and simulated caches per unit of work, under the result;
+ * unavailable events are said once, at the start of the run. */
+static void print_counters(const struct run_result *r, const struct ctr_plan *plan,
+                           const char *unit)
+{
+    char line[1024];
+    size_t used = 0;
+    for (int e = 0; e < plan->n_events && used < sizeof line; e++) {
+        const struct result_counter *c = &r->counters[e];
+        if (c->state == CTR_UNAVAILABLE || !c->per_worker)
+            continue;
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s%s %.4g", used ? ", " : "",
+                                 c->state == CTR_MULTIPLEXED ? "~" : "", plan->events[e].name,
+                                 c->total / r->work.units);
+    }
+    if (used)
+        printf("    counters per %s: %s\n", unit, line);
+    if (!r->simulated)
+        return;
+    if (!r->sim.available)
+        printf("    simulated cache: unavailable (%s)\n", r->sim.reason);
+    else
+        printf("    simulated per %s: %.4g instructions, %.4g D1 misses, %.4g LL misses "
+               "(%.4g data refs)\n",
+               unit, r->sim.instructions / r->work.units, r->sim.d1_misses / r->work.units,
+               r->sim.ll_misses / r->work.units, r->sim.data_refs / r->work.units);
+}
+
+static void print_result(const struct run_result *r, const char *kernel, const char *unit,
+                         const struct ctr_plan *plan)
 {
     char name[160];
     snprintf(name, sizeof name, "%s/%s/%s/t%d%s", kernel, r->variant->name,
@@ -261,6 +350,7 @@ static void print_result(const struct run_result *r, const char *kernel)
            r->placement_verified || r->pin == PIN_NONE ? "" : " (placement not verified)");
     if (r->validated && !r->validation.valid)
         printf("    invalid: %s\n", r->validation.detail);
+    print_counters(r, plan, unit);
     fflush(stdout);
 }
 
@@ -270,6 +360,53 @@ static void print_problem(const struct sl_workload *w, const struct sl_problem_i
     for (int i = 0; i < info->n_params; i++)
         printf("%s %s=%.6g", i ? "," : "", info->params[i].key, info->params[i].value);
     printf("\n");
+}
+
+static void print_counter_plan(const struct ctr_plan *plan, const struct machine *m)
+{
+    for (int e = 0; e < plan->n_events; e++)
+        printf("counter %-14s %s%s%s%s\n", plan->events[e].name,
+               ctr_state_name(plan->events[e].state),
+               plan->events[e].state == CTR_UNAVAILABLE ? " (" : "", plan->events[e].reason,
+               plan->events[e].state == CTR_UNAVAILABLE ? ")" : "");
+    if (plan->sim) {
+        struct sim_cache i1, d1, ll;
+        sim_geometry(m, &i1, &d1, &ll);
+        printf("simulated caches (callgrind, kernel only): I1 %llu B %u-way, D1 %llu B %u-way, "
+               "LL %llu B %u-way, %u-byte lines%s%s\n",
+               i1.size, i1.ways, d1.size, d1.ways, ll.size, ll.ways, d1.line,
+               ll.note[0] ? "; " : "", ll.note);
+    }
+}
+
+/* Simulated misses per unit of work for every variant at each size: the
+ * deterministic cache picture, one line per variant (its first result). */
+static void print_sim_summary(const struct run_state *st)
+{
+    const struct run_options *o = st->opt;
+    if (!o->counters.sim)
+        return;
+    printf("\nsimulated caches per %s (valgrind callgrind, kernel only; deterministic):\n",
+           o->workload->unit);
+    printf("  %-26s %-10s %-11s %3s %14s %12s %12s\n", "variant", "size", "schedule", "t",
+           "instructions", "D1 misses", "LL misses");
+    for (size_t p = 0; p < st->n_problems; p++)
+        for (int v = 0; v < o->n_variants; v++)
+            for (size_t i = 0; i < st->n_results; i++) {
+                const struct run_result *r = &st->results[i];
+                if (r->variant != o->variants[v] || !r->simulated ||
+                    strcmp(r->size, st->problems[p].info.size) != 0)
+                    continue;
+                if (r->sim.available)
+                    printf("  %-26s %-10s %-11s %3d %14.5g %12.5g %12.5g\n", r->variant->name,
+                           r->size, sl_schedule_name(r->schedule), r->threads,
+                           r->sim.instructions / r->work.units, r->sim.d1_misses / r->work.units,
+                           r->sim.ll_misses / r->work.units);
+                else
+                    printf("  %-26s %-10s unavailable (%s)\n", r->variant->name, r->size,
+                           r->sim.reason);
+                break;
+            }
 }
 
 static void print_summary(const struct run_state *st)
@@ -340,6 +477,8 @@ int runner_execute(struct run_state *st)
         struct sl_problem_info *info = &st->problems[st->n_problems++].info;
         w->describe(problem, info);
         print_problem(w, info);
+        if (si == 0)
+            print_counter_plan(&o->counters, st->machine);
         print_header();
         /* --output writes the shared output buffer, which holds whatever
          * the last executed measurement left there. */
@@ -380,7 +519,7 @@ int runner_execute(struct run_state *st)
                         status = 3;
                     /* A skip is said once, for everything it covers. */
                     if (r->status != RESULT_SKIPPED)
-                        print_result(r, w->name);
+                        print_result(r, w->name, w->unit, &o->counters);
                     else if (missing && sj == 0 && ti == 0)
                         printf("%s/%-39s skipped: %s (every schedule and thread count)\n",
                                w->name, v->name, r->reason);
@@ -428,6 +567,7 @@ int runner_execute(struct run_state *st)
         return 1;
     }
     print_summary(st);
+    print_sim_summary(st);
     printf("\nrecord: %s\ntable:  %s\n", o->record_path, o->csv_path);
     return status;
 }

@@ -3,7 +3,9 @@
 #ifndef SL_RUNNER_H
 #define SL_RUNNER_H
 
+#include "counters.h"
 #include "machine.h"
+#include "simcache.h"
 #include "sl.h"
 #include "stats.h"
 #include "team.h"
@@ -29,6 +31,7 @@ struct run_options {
     int min_reps, max_reps;
     double budget_s; /* measured time per configuration before stopping */
     struct pin_config pin;
+    struct ctr_plan counters; /* --counters: events (probed) and/or sim */
     char *record_path;
     char *csv_path;
     bool quiet;
@@ -68,6 +71,17 @@ struct run_result {
     struct sl_work work;
     bool validated;
     struct sl_validation validation;
+
+    /* Per event of the run's counter plan: mean per execution over all
+     * workers, and per worker; state and reason when not counted. */
+    struct result_counter {
+        enum ctr_state state;
+        char reason[200];
+        double total;
+        double *per_worker;
+    } counters[CTR_MAX_EVENTS];
+    bool simulated; /* --counters sim was asked for */
+    struct sim_result sim;
 };
 
 struct run_problem {

@@ -192,7 +192,31 @@ void team_destroy(struct sl_team *t)
                 hwloc_bitmap_free(t->targets[w]);
     free(t->targets);
     free(t->workers);
+    free(t->counts);
     free(t);
+}
+
+int team_count(struct sl_team *t, const struct ctr_plan *plan)
+{
+    free(t->counts);
+    t->counts = NULL;
+    t->counters = NULL;
+    if (!plan || plan->n_countable == 0)
+        return 0;
+    t->counts = calloc((size_t)t->threads * (size_t)plan->n_countable, sizeof *t->counts);
+    if (!t->counts)
+        return sl_fail("out of memory");
+    t->counters = plan;
+    return 0;
+}
+
+void team_reset_counts(struct sl_team *t)
+{
+    if (t->counts)
+        memset(t->counts, 0,
+               (size_t)t->threads * (size_t)t->counters->n_countable * sizeof *t->counts);
+    for (int w = 0; w < t->threads; w++)
+        t->workers[w].counter_error = 0;
 }
 
 void team_reset(struct sl_team *t)
@@ -241,6 +265,8 @@ void sl_worker_begin(const struct sl_exec *ex)
         bound_slot = w;
     }
     me->cpu_begin = sched_getcpu();
+    if (t->counters && !me->counter_error)
+        me->counter_error = ctr_thread_start(t->counters, t->generation);
     me->start = util_now();
 }
 
@@ -252,6 +278,9 @@ void sl_worker_end(const struct sl_exec *ex)
         return;
     struct team_worker *me = &t->workers[w];
     me->busy_s = util_now() - me->start;
+    if (t->counters && !me->counter_error)
+        me->counter_error =
+            ctr_thread_stop(t->counters, t->counts + (size_t)w * (size_t)t->counters->n_countable);
     me->cpu_end = sched_getcpu();
     if (me->cpu_begin < 0 || me->cpu_end < 0 ||
         !hwloc_bitmap_isset(t->targets[w], (unsigned)me->cpu_begin) ||

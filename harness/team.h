@@ -3,6 +3,7 @@
 #ifndef SL_TEAM_H
 #define SL_TEAM_H
 
+#include "counters.h"
 #include "machine.h"
 #include "sl.h"
 
@@ -26,6 +27,7 @@ struct team_worker {
     int cpu_end;
     int bind_errno;    /* 0: bound as asked */
     int strays;        /* executions that began or ended outside the target */
+    int counter_error; /* PAPI error code from this worker, 0 if none */
 } __attribute__((aligned(64))); /* one cache line each: no false sharing */
 
 struct sl_team {
@@ -37,6 +39,10 @@ struct sl_team {
     hwloc_cpuset_t *targets; /* per worker; the whole allowed set for PIN_NONE */
     struct team_worker *workers;
     int team_size_seen;      /* omp_get_num_threads() inside the region */
+    /* Hardware counters, when some are countable: threads x n_countable
+     * counts, accumulated until team_reset_counts(). */
+    const struct ctr_plan *counters;
+    long long *counts;
 };
 
 /* -1 with sl_error() when the placement is impossible (CPU outside the
@@ -49,6 +55,10 @@ void team_destroy(struct sl_team *team);
 void team_bind(struct sl_team *team);
 /* Before each repetition: forget the previous busy times and CPUs. */
 void team_reset(struct sl_team *team);
+/* Counts hardware events in every worker from now on (plan must have
+ * countable events), or stops counting with plan == NULL. */
+int team_count(struct sl_team *team, const struct ctr_plan *plan);
+void team_reset_counts(struct sl_team *team);
 /* Describes worker w's target CPU set ("3", "0-1"). */
 void team_target_string(const struct sl_team *team, int w, char *buf, size_t len);
 
