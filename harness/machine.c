@@ -88,7 +88,10 @@ static void load_clock(struct machine *m)
 int machine_load(struct machine *m)
 {
     memset(m, 0, sizeof *m);
-    if (hwloc_topology_init(&m->topology) != 0 || hwloc_topology_load(m->topology) != 0)
+    /* Instruction caches are filtered out unless asked for (valgrind's I1). */
+    if (hwloc_topology_init(&m->topology) != 0 ||
+        hwloc_topology_set_icache_types_filter(m->topology, HWLOC_TYPE_FILTER_KEEP_ALL) != 0 ||
+        hwloc_topology_load(m->topology) != 0)
         return sl_fail("hwloc cannot read this machine's topology: %s", strerror(errno));
 
     /* The process may be limited by an affinity mask (taskset, a batch

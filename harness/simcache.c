@@ -41,7 +41,8 @@ static bool power_of_two(unsigned long long x)
 }
 
 /* Valgrind simulates a cache only when its set count is a power of two.
- * Keep size and line; fold the odd factor of the set count into the ways. */
+ * Keep size and line exactly: with lines = 2^a * odd, use 2^k sets of
+ * odd * 2^(a-k) ways, the fewest ways that are at least hwloc's. */
 static void shape(struct sim_cache *out, const struct machine_cache *c, const char *label)
 {
     out->size = c->size;
@@ -49,17 +50,20 @@ static void shape(struct sim_cache *out, const struct machine_cache *c, const ch
     out->ways = c->ways ? c->ways : 8;
     out->note[0] = '\0';
     unsigned long long lines = out->size / out->line;
-    if (lines % out->ways == 0 && power_of_two(lines / out->ways))
+    if (lines == 0 || (lines % out->ways == 0 && power_of_two(lines / out->ways)))
         return;
-    unsigned long long sets = 1;
-    while (sets * 2 <= lines / out->ways)
-        sets *= 2;
     unsigned hw_ways = out->ways;
-    out->ways = (unsigned)(lines / sets);
-    out->size = (unsigned long long)out->ways * sets * out->line;
+    int a = __builtin_ctzll(lines);
+    unsigned long long ways = lines >> a;
+    while (ways < hw_ways && a > 0) {
+        ways *= 2;
+        a--;
+    }
+    out->ways = (unsigned)ways;
     snprintf(out->note, sizeof out->note,
-             "%s simulated %u-way (hwloc: %u-way): valgrind needs a power-of-two set count", label,
-             out->ways, hw_ways);
+             "%s simulated as %llu sets x %u ways (hwloc: %u-way): valgrind needs a "
+             "power-of-two set count",
+             label, 1ull << a, out->ways, hw_ways);
 }
 
 void sim_geometry(const struct machine *m, struct sim_cache *i1, struct sim_cache *d1,
@@ -122,15 +126,19 @@ static int read_totals(const char *path, struct sim_result *out)
     return 0;
 }
 
-static void first_line_of(const char *path, char *buf, size_t len)
+/* The child's own message is its last line (libraries may warn before it). */
+static void last_line_of(const char *path, char *buf, size_t len)
 {
     FILE *fp = fopen(path, "r");
+    char line[512];
     buf[0] = '\0';
-    if (fp) {
-        if (fgets(buf, (int)len, fp))
-            buf[strcspn(buf, "\n")] = '\0';
-        fclose(fp);
+    while (fp && fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            snprintf(buf, len, "%.180s", line);
     }
+    if (fp)
+        fclose(fp);
 }
 
 void sim_measure(const struct machine *m, const struct sl_workload *w, const struct sl_variant *v,
@@ -186,9 +194,9 @@ void sim_measure(const struct machine *m, const struct sl_workload *w, const str
         snprintf(out->reason, sizeof out->reason, "the simulation did not finish");
     } else if (WEXITSTATUS(status) != 0) {
         char first[200];
-        first_line_of(messages, first, sizeof first);
+        last_line_of(messages, first, sizeof first);
         if (!first[0])
-            first_line_of(log, first, sizeof first);
+            last_line_of(log, first, sizeof first);
         snprintf(out->reason, sizeof out->reason, "%s%s",
                  WEXITSTATUS(status) == SIM_CHILD_SKIPPED ? "under valgrind: " : "simulation failed: ",
                  first[0] ? first : "no message");
