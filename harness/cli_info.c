@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,6 +119,10 @@ int cli_info(int argc, char **argv, const struct machine *m)
            json_string_value(json_object_get(b, "flags")),
            json_string_value(json_object_get(b, "commit")));
     printf("blas         %s\n", json_string_value(json_object_get(b, "blas")));
+    if (getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"))
+        printf("             OPENBLAS_CORETYPE=%s set by speedlab: this OpenBLAS does not know "
+               "this CPU and chose Prescott (SSE3) kernels\n",
+               getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"));
     json_decref(b);
     printf("timer        clock_gettime(CLOCK_MONOTONIC), resolution %.3g s\n",
            util_clock_resolution());

@@ -73,7 +73,8 @@ static json_t *environment_json(void)
 {
     static const char *const vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                                        "OMP_SCHEDULE",    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
-                                       "OPENBLAS_NUM_THREADS"};
+                                       "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
+                                       "SPEEDLAB_SET_OPENBLAS_CORETYPE"};
     json_t *env = json_object();
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i]);

@@ -9,6 +9,7 @@
 #include "triangle.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +138,11 @@ static void test_shape(const struct machine *mach, size_t n, size_t d, double de
                 struct sl_exec ex = {threads, (enum sl_schedule)s, team};
                 cosine_workload.prepare_validation(p);
                 team_reset(team);
+                int max_threads = omp_get_max_threads();
                 CHECK(v->run(p, &ex) == 0, "%s %s: %s", v->name, label, sl_error());
+                /* A variant must not change the process's OpenMP defaults. */
+                CHECK(omp_get_max_threads() == max_threads, "%s %s changed omp_get_max_threads",
+                      v->name, label);
                 check_variant(p, &m, v, label);
                 struct sl_validation val;
                 CHECK(cosine_workload.validate(p, &val) == 0 && val.valid &&

@@ -489,6 +489,10 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
     sl_exec_apply_outer_schedule(ex);
 #pragma omp parallel num_threads(ex->threads)
     {
+        /* A team of one is not an active parallel region, so OpenBLAS would
+         * open its own nested team, bound to this worker's CPU.  This ICV is
+         * the implicit task's own: it does not leak out of the region. */
+        omp_set_num_threads(1);
         sl_worker_begin(ex);
         float *work = malloc(4 * BLAS_PANEL * n * sizeof *work);
         if (!work) {
