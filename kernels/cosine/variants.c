@@ -11,6 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A row segment (i, j0..j1) of a row-major pair function.  Each ISA gets
+ * its own copy, compiled for that ISA, so the pair function inlines. */
+#define ROWMAJOR_SEGMENT(name, pair, target_attribute)                                       \
+    target_attribute static void name(const void *ctx, size_t i, size_t j0, size_t j1,       \
+                                      float *out)                                            \
+    {                                                                                        \
+        const struct cosine_problem *p = ctx;                                                \
+        const float *a = cosine_row(p, i);                                                   \
+        for (size_t j = j0; j < j1; j++)                                                     \
+            out[j] = pair(a, cosine_row(p, j), p->d);                                        \
+    }
+
 /* ---- scalar: separate passes with temporaries (the numpy-style code) ---- */
 
 struct naive_ctx {
@@ -113,13 +125,11 @@ static void segment_colmajor_fused(const void *ctx, size_t i, size_t j0, size_t 
         out[j] = pair_fused(p->xc + i, p->xc + j, p->d, p->n);
 }
 
-static void segment_rowmajor_fused(const void *ctx, size_t i, size_t j0, size_t j1, float *out)
+static inline float pair_fused_rowmajor(const float *a, const float *b, size_t d)
 {
-    const struct cosine_problem *p = ctx;
-    const float *a = cosine_row(p, i);
-    for (size_t j = j0; j < j1; j++)
-        out[j] = pair_fused(a, cosine_row(p, j), p->d, 1);
+    return pair_fused(a, b, d, 1);
 }
+ROWMAJOR_SEGMENT(segment_rowmajor_fused, pair_fused_rowmajor, )
 
 static int run_colmajor_fused_scalar(void *problem, const struct sl_exec *ex)
 {
@@ -197,15 +207,7 @@ __attribute__((target("avx2,fma"))) static inline float pair_avx2(const float *a
     return cosine_finish(ol, qd2, rd2, dot);
 }
 
-__attribute__((target("avx2,fma"))) static void segment_rowmajor_avx2(const void *ctx, size_t i,
-                                                                        size_t j0, size_t j1,
-                                                                        float *out)
-{
-    const struct cosine_problem *p = ctx;
-    const float *a = cosine_row(p, i);
-    for (size_t j = j0; j < j1; j++)
-        out[j] = pair_avx2(a, cosine_row(p, j), p->d);
-}
+ROWMAJOR_SEGMENT(segment_rowmajor_avx2, pair_avx2, __attribute__((target("avx2,fma"))))
 
 static int run_rowmajor_fused_avx2(void *problem, const struct sl_exec *ex)
 {
@@ -262,15 +264,7 @@ __attribute__((target("avx512f"))) static inline float pair_avx512(const float *
                          _mm512_reduce_add_ps(_mm512_add_ps(s0.dot, s1.dot)));
 }
 
-__attribute__((target("avx512f"))) static void segment_rowmajor_avx512(const void *ctx, size_t i,
-                                                                         size_t j0, size_t j1,
-                                                                         float *out)
-{
-    const struct cosine_problem *p = ctx;
-    const float *a = cosine_row(p, i);
-    for (size_t j = j0; j < j1; j++)
-        out[j] = pair_avx512(a, cosine_row(p, j), p->d);
-}
+ROWMAJOR_SEGMENT(segment_rowmajor_avx512, pair_avx512, __attribute__((target("avx512f"))))
 
 static int run_rowmajor_fused_avx512(void *problem, const struct sl_exec *ex)
 {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Disassembles the cosine variants object: each ISA variant's code (its row
+# segment and its pair function, inlined or not) uses that ISA's registers,
+# and the scalar variant uses none.
+set -u
+object=$(tr ';' '\n' <<< "$1" | grep 'kernels/cosine/variants.c.o$')
+[ -f "$object" ] || { echo "variants object not found in: $1"; exit 1; }
+objdump -d --no-show-raw-insn "$object" > "${TMPDIR:-/tmp}/speedlab-variants.$$.s"
+asm="${TMPDIR:-/tmp}/speedlab-variants.$$.s"
+trap 'rm -f "$asm"' EXIT
+# count PATTERN FUNCTION...: matching instructions in those functions
+count() {
+    local pattern=$1 total=0 n; shift
+    for f in "$@"; do
+        n=$(awk "/<$f>:/,/^\$/" "$asm" | grep -c -- "$pattern")
+        total=$((total + n))
+    done
+    echo "$total"
+}
+failures=0
+expect() { # description, count, op, value
+    echo "$1: $2"
+    [ "$2" "$3" "$4" ] || { echo "  FAIL: expected $3 $4"; failures=$((failures + 1)); }
+}
+expect "rowmajor_fused_avx512 zmm instructions" "$(count '%zmm' segment_rowmajor_avx512 pair_avx512 step_avx512)" -gt 0
+expect "rowmajor_fused_avx2 ymm instructions" "$(count '%ymm' segment_rowmajor_avx2 pair_avx2 step_avx2)" -gt 0
+expect "bitmask_scalar popcnt instructions" "$(count 'popcnt' segment_bitmask)" -gt 0
+expect "rowmajor_fused_scalar ymm/zmm instructions" "$(count '%[yz]mm' segment_rowmajor_fused pair_fused_rowmajor pair_fused)" -eq 0
+echo "$((4 - failures)) passed, $failures failed"
+[ "$failures" = 0 ]
