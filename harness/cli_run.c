@@ -321,11 +321,6 @@ int cli_run(int argc, char **argv, const struct machine *m)
             status = fail_usage();
             goto done;
         }
-    if (strcmp(o->validate, "auto") && strcmp(o->validate, "full") && strcmp(o->validate, "sample")) {
-        sl_fail("--validate must be auto, full or sample; got '%s'", o->validate);
-        status = fail_usage();
-        goto done;
-    }
     /* Impossible placements are input errors too: check them all now. */
     for (int i = 0; i < o->n_threads; i++) {
         struct sl_team *team;

@@ -146,14 +146,6 @@ void machine_free(struct machine *m)
     memset(m, 0, sizeof *m);
 }
 
-unsigned long long machine_cache_size(const struct machine *m, int level)
-{
-    for (int i = 0; i < m->n_caches; i++)
-        if (m->caches[i].level == level && strcmp(m->caches[i].type, "instruction") != 0)
-            return m->caches[i].size;
-    return 0;
-}
-
 double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size_t len)
 {
     int bits = sl_isa_missing(SL_ISA_AVX512F) == NULL ? 512

@@ -39,7 +39,5 @@ double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size
 
 int machine_load(struct machine *m);
 void machine_free(struct machine *m);
-/* Size in bytes of the data cache at `level` (1..3), 0 if absent. */
-unsigned long long machine_cache_size(const struct machine *m, int level);
 
 #endif

@@ -108,7 +108,7 @@ static json_t *problems_json(const struct run_state *st)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < st->n_problems; i++) {
-        const struct sl_problem_info *info = &st->problems[i].info;
+        const struct sl_problem_info *info = &st->problems[i];
         json_t *params = json_object();
         for (int k = 0; k < info->n_params; k++)
             json_object_set_new(params, info->params[k].key, json_real(info->params[k].value));

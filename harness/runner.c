@@ -395,7 +395,7 @@ static void print_sim_summary(const struct run_state *st)
             for (size_t i = 0; i < st->n_results; i++) {
                 const struct run_result *r = &st->results[i];
                 if (r->variant != o->variants[v] || !r->simulated ||
-                    strcmp(r->size, st->problems[p].info.size) != 0)
+                    strcmp(r->size, st->problems[p].size) != 0)
                     continue;
                 if (r->sim.available)
                     printf("  %-26s %-10s %-11s %3d %14.5g %12.5g %12.5g\n", r->variant->name,
@@ -424,7 +424,7 @@ static void print_summary(const struct run_state *st)
             for (size_t i = 0; i < st->n_results; i++) {
                 const struct run_result *r = &st->results[i];
                 if (r->variant != o->variants[v] || r->threads != tmax ||
-                    strcmp(r->size, st->problems[p].info.size) != 0)
+                    strcmp(r->size, st->problems[p].size) != 0)
                     continue;
                 if (r->status == RESULT_OK &&
                     (!best || r->stats.median < best->stats.median))
@@ -474,7 +474,7 @@ int runner_execute(struct run_state *st)
             aborted = true;
             break;
         }
-        struct sl_problem_info *info = &st->problems[st->n_problems++].info;
+        struct sl_problem_info *info = &st->problems[st->n_problems++];
         w->describe(problem, info);
         print_problem(w, info);
         if (si == 0)

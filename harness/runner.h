@@ -84,10 +84,6 @@ struct run_result {
     struct sim_result sim;
 };
 
-struct run_problem {
-    struct sl_problem_info info;
-};
-
 struct run_state {
     const struct run_options *opt;
     const struct machine *machine;
@@ -96,7 +92,7 @@ struct run_state {
     bool complete;
     struct run_result *results;
     size_t n_results, cap_results;
-    struct run_problem *problems;
+    struct sl_problem_info *problems; /* one per size measured */
     size_t n_problems;
 };
 
