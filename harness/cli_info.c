@@ -43,8 +43,10 @@ int cli_list(int argc, char **argv, const struct machine *m)
         const struct sl_workload *w = all[i];
         if (only && w != only)
             continue;
-        printf("%s — %s\n  unit: %s; size: %s; default %s; presets:", w->name, w->summary,
-               w->unit, w->size_syntax, w->default_size);
+        char merit[32];
+        printf("%s — %s\n  unit: %s; figure of merit: %s; size: %s; default %s; presets:",
+               w->name, w->summary, w->unit, sl_merit_label(w, merit, sizeof merit),
+               w->size_syntax, w->default_size);
         for (const struct sl_preset *p = w->presets; p && p->name; p++)
             printf(" %s=%s", p->name, p->size);
         printf("\n  %-24s %-9s %-6s %-7s %-9s %-33s %s\n", "variant", "layout", "loops", "isa",
@@ -56,9 +58,12 @@ int cli_list(int argc, char **argv, const struct machine *m)
             char here[64] = "yes";
             if (missing)
                 snprintf(here, sizeof here, "no (CPU lacks %s)", missing);
-            printf("  %-24s %-9s %-6s %-7s %-9s %-33s %s\n", v->name, v->axes.layout,
-                   v->axes.loops, v->axes.isa, v->axes.algorithm, scheds, here);
+            printf("  %-24s %-9s %-6s %-7s %-9s %-33s %s\n", v->name, sl_axis(v->axes.layout),
+                   sl_axis(v->axes.loops), sl_axis(v->axes.isa), sl_axis(v->axes.algorithm),
+                   scheds, here);
             printf("  %-24s   %s\n", "", v->summary);
+            if (v->known_defect)
+                printf("  %-24s   known defect, on purpose: %s\n", "", v->known_defect);
         }
     }
     return 0;

@@ -164,3 +164,30 @@ double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size
              m->cores_allowed, m->clock_ghz, m->clock_source, lanes, fp64 ? "fp64" : "fp32", bits);
     return m->cores_allowed * m->clock_ghz * lanes * 2.0 * 2.0;
 }
+
+/* The sum over instances of the largest data or unified cache: what a
+ * STREAM-style array must exceed, whichever cores the run uses. */
+size_t sl_last_level_cache_bytes(void)
+{
+    static size_t cached;
+    static bool known;
+    if (known)
+        return cached;
+    hwloc_topology_t topology;
+    if (hwloc_topology_init(&topology) != 0)
+        return 0;
+    if (hwloc_topology_load(topology) == 0) {
+        for (int depth = 0; depth < hwloc_topology_get_depth(topology); depth++) {
+            hwloc_obj_t obj = hwloc_get_obj_by_depth(topology, depth, 0);
+            if (!obj || !hwloc_obj_type_is_dcache(obj->type))
+                continue;
+            size_t total = (size_t)obj->attr->cache.size *
+                           (size_t)hwloc_get_nbobjs_by_depth(topology, depth);
+            if ((size_t)obj->attr->cache.size > 0 && total > cached)
+                cached = total;
+        }
+    }
+    hwloc_topology_destroy(topology);
+    known = true;
+    return cached;
+}

@@ -189,11 +189,12 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
              sl_schedule_name(r->schedule), r->threads);
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "name", name,
                           "kernel", st->opt->workload->name, "variant", v->name, "layout",
-                          v->axes.layout, "loops", v->axes.loops, "isa", v->axes.isa,
-                          "algorithm", v->axes.algorithm, "schedule",
+                          sl_axis(v->axes.layout), "loops", sl_axis(v->axes.loops), "isa",
+                          sl_axis(v->axes.isa), "algorithm", sl_axis(v->axes.algorithm), "schedule",
                           sl_schedule_name(r->schedule), "threads", r->threads, "size", r->size,
                           "status", result_status_name(r->status));
     json_object_set_new(o, "reason", r->reason[0] ? text(r->reason) : json_null());
+    json_object_set_new(o, "known_defect", v->known_defect ? text(v->known_defect) : json_null());
     if (r->status == RESULT_SKIPPED || (r->status == RESULT_ERROR && r->reps == 0)) {
         json_object_set_new(o, "valid", json_null());
         return o;
@@ -252,6 +253,12 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
     json_object_set_new(o, "units_per_s", number_or(r->work.units / t, "no repetitions"));
     json_object_set_new(o, "gflops", number_or(r->work.flops / t / 1e9, "no repetitions"));
     json_object_set_new(o, "gbytes_per_s", number_or(r->work.bytes / t / 1e9, "no repetitions"));
+    char merit[32];
+    json_object_set_new(o, "figure_of_merit",
+                        json_pack("{s:s, s:o}", "unit",
+                                  sl_merit_label(st->opt->workload, merit, sizeof merit), "value",
+                                  number_or(sl_merit_value(st->opt->workload, &r->work, t),
+                                            "no repetitions")));
 
     if (st->opt->counters.n_events > 0)
         json_object_set_new(o, "counters", counters_json(&st->opt->counters, r));
@@ -260,6 +267,8 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
     if (r->validated) {
         const struct sl_validation *val = &r->validation;
         json_object_set_new(o, "valid", json_boolean(val->valid));
+        json_object_set_new(o, "invalid_expected",
+                            json_boolean(!val->valid && v->known_defect != NULL));
         json_object_set_new(o, "max_error", number_or(val->max_abs_error, "output not written"));
         json_object_set_new(
             o, "validation",
@@ -326,8 +335,8 @@ static int write_csv(const struct run_state *st)
     FILE *fp = f.fp;
     fprintf(fp, "kernel,variant,layout,loops,isa,algorithm,schedule,threads,size,status,reps,"
                 "min_s,median_s,mean_s,stddev_s,cv,ci95_lo_s,ci95_hi_s,speedup,speedup_lo,"
-                "speedup_hi,efficiency,imbalance,units_per_s,gflops,gbytes_per_s,valid,"
-                "max_error");
+                "speedup_hi,efficiency,imbalance,units_per_s,gflops,gbytes_per_s,merit,"
+                "merit_unit,valid,max_error");
     const struct ctr_plan *plan = &st->opt->counters;
     for (int e = 0; e < plan->n_events; e++)
         fprintf(fp, ",%s_per_unit", plan->events[e].name);
@@ -338,7 +347,8 @@ static int write_csv(const struct run_state *st)
         const struct run_result *r = &st->results[i];
         const struct sl_variant *v = r->variant;
         fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%zu", st->opt->workload->name, v->name,
-                v->axes.layout, v->axes.loops, v->axes.isa, v->axes.algorithm,
+                sl_axis(v->axes.layout), sl_axis(v->axes.loops), sl_axis(v->axes.isa),
+                sl_axis(v->axes.algorithm),
                 sl_schedule_name(r->schedule), r->threads, r->size, result_status_name(r->status),
                 r->reps);
         bool ran = r->reps > 0;
@@ -367,6 +377,9 @@ static int write_csv(const struct run_state *st)
         csv_number(fp, r->work.units / t, "not measured");
         csv_number(fp, r->work.flops / t / 1e9, "not measured");
         csv_number(fp, r->work.bytes / t / 1e9, "not measured");
+        char merit[32];
+        csv_number(fp, sl_merit_value(st->opt->workload, &r->work, t), "not measured");
+        fprintf(fp, ",%s", sl_merit_label(st->opt->workload, merit, sizeof merit));
         if (r->validated)
             fprintf(fp, ",%s", r->validation.valid ? "true" : "false");
         else

@@ -230,6 +230,8 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
     if (r->variant->work)
         r->variant->work(problem, &r->work);
     if (r->status == RESULT_OK && r->reps > 0) {
+        if (w->corrupt_output && getenv("SPEEDLAB_TEST_CORRUPT_OUTPUT"))
+            w->corrupt_output(problem);
         if (w->validate(problem, &r->validation) != 0)
             goto failed;
         r->validated = true;
@@ -279,10 +281,12 @@ static void compute_speedup(struct run_state *st, struct run_result *r)
              "unavailable (no 1-thread run of this variant and schedule in this record)");
 }
 
-static void print_header(void)
+static void print_header(const struct sl_workload *w)
 {
+    char merit[32];
     printf("%-46s %4s %11s %23s %6s %14s %6s %6s %10s  %s\n", "result", "reps", "median",
-           "95% CI of median", "cv", "speedup", "eff", "imbal", "Munits/s", "valid");
+           "95% CI of median", "cv", "speedup", "eff", "imbal", sl_merit_label(w, merit, sizeof merit),
+           "valid");
 }
 
 /* Counted events and simulated caches per unit of work, under the result;
@@ -313,9 +317,10 @@ static void print_counters(const struct run_result *r, const struct ctr_plan *pl
                r->sim.ll_misses / r->work.units, r->sim.data_refs / r->work.units);
 }
 
-static void print_result(const struct run_result *r, const char *kernel, const char *unit,
+static void print_result(const struct run_result *r, const struct sl_workload *w,
                          const struct ctr_plan *plan)
 {
+    const char *kernel = w->name, *unit = w->unit;
     char name[160];
     snprintf(name, sizeof name, "%s/%s/%s/t%d%s", kernel, r->variant->name,
              sl_schedule_name(r->schedule), r->threads, r->oversubscribed ? "!over" : "");
@@ -339,17 +344,22 @@ static void print_result(const struct run_result *r, const char *kernel, const c
         printf("%-46s %s: %s\n", name, result_status_name(r->status), r->reason);
         return;
     }
-    const char *valid = !r->validated ? "not checked" : r->validation.valid ? "yes" : "INVALID";
+    const char *valid = !r->validated          ? "not checked"
+                        : r->validation.valid    ? "yes"
+                        : r->variant->known_defect ? "INVALID (known defect)"
+                                                 : "INVALID";
     char imbalance[16] = "n/a";
     if (!isnan(r->imbalance))
         snprintf(imbalance, sizeof imbalance, "%.3f", r->imbalance);
     printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6s %10.4g  %s%s%s\n", name, r->reps,
            r->stats.median, ci, cv, speedup, eff, imbalance,
-           r->work.units / r->stats.median / 1e6, valid,
+           sl_merit_value(w, &r->work, r->stats.median), valid,
            r->status == RESULT_INTERRUPTED ? " (interrupted)" : "",
            r->placement_verified || r->pin == PIN_NONE ? "" : " (placement not verified)");
     if (r->validated && !r->validation.valid)
         printf("    invalid: %s\n", r->validation.detail);
+    if (r->validated && !r->validation.valid && r->variant->known_defect)
+        printf("    known defect, shown on purpose: %s\n", r->variant->known_defect);
     print_counters(r, plan, unit);
     fflush(stdout);
 }
@@ -439,7 +449,10 @@ static void print_summary(const struct run_state *st)
                 printf("  %-26s %-10s %-11s %9.4g s %8s %7.3f %7s\n", o->variants[v]->name,
                        best->size, sl_schedule_name(best->schedule), best->stats.median, sp,
                        best->imbalance,
-                       best->validated ? (best->validation.valid ? "yes" : "INVALID") : "n/a");
+                       !best->validated           ? "n/a"
+                       : best->validation.valid   ? "yes"
+                       : best->variant->known_defect ? "INVALID (known defect)"
+                                                  : "INVALID");
             } else if (skipped) {
                 printf("  %-26s %-10s %s: %s\n", o->variants[v]->name, skipped->size,
                        result_status_name(skipped->status), skipped->reason);
@@ -479,7 +492,7 @@ int runner_execute(struct run_state *st)
         print_problem(w, info);
         if (si == 0)
             print_counter_plan(&o->counters, st->machine);
-        print_header();
+        print_header(w);
         /* --output writes the shared output buffer, which holds whatever
          * the last executed measurement left there. */
         const struct run_result *last_executed = NULL;
@@ -515,11 +528,11 @@ int runner_execute(struct run_state *st)
                     if (r->status == RESULT_ERROR)
                         status = 1;
                     else if (r->status == RESULT_OK && r->validated && !r->validation.valid &&
-                             status == 0)
+                             !v->known_defect && status == 0)
                         status = 3;
                     /* A skip is said once, for everything it covers. */
                     if (r->status != RESULT_SKIPPED)
-                        print_result(r, w->name, w->unit, &o->counters);
+                        print_result(r, w, &o->counters);
                     else if (missing && sj == 0 && ti == 0)
                         printf("%s/%-39s skipped: %s (every schedule and thread count)\n",
                                w->name, v->name, r->reason);

@@ -45,12 +45,16 @@ const char *sl_isa_missing(unsigned required);
 /* Space-separated names of the features this CPU has, from the list above. */
 void sl_isa_describe(char *buf, size_t len);
 
+/* The axes a variant differs on; NULL where an axis does not apply to the
+ * workload (printed and recorded as "-"). */
 struct sl_axes {
-    const char *layout;    /* colmajor | rowmajor */
-    const char *loops;     /* naive | fused */
+    const char *layout;    /* colmajor | rowmajor | aos | soa | pointers | contiguous */
+    const char *loops;     /* naive | fused | blocked */
     const char *isa;       /* scalar | avx2 | avx512 | blas */
-    const char *algorithm; /* dense | bitmask | invindex | blocked | blas3 */
+    const char *algorithm; /* dense | bitmask | invindex | blas3 | atomic | ... */
 };
+/* An axis value for printing: "-" where it does not apply. */
+const char *sl_axis(const char *value);
 
 /* Work model for one execution of a variant on a problem.  The harness turns
  * it into units/s, GFLOP/s and GB/s. */
@@ -87,6 +91,10 @@ struct sl_variant {
     /* Returns 0, or -1 with sl_error() set (e.g. out of memory). */
     int (*run)(void *problem, const struct sl_exec *ex);
     void (*work)(const void *problem, struct sl_work *out);
+    /* Non-NULL for a variant that is wrong on purpose, to show a bug (the
+     * unsynchronised accumulator of pairsum): why.  Its results are still
+     * validated and shown invalid everywhere; they do not fail the run. */
+    const char *known_defect;
 };
 
 struct sl_validation {
@@ -126,13 +134,21 @@ struct sl_preset {
     const char *purpose;
 };
 
+/* The figure of merit a workload is judged by: units per second of its own
+ * unit (pairs/s, samples/s), or the GB/s or GFLOP/s of its work model. */
+enum sl_merit { SL_MERIT_UNITS, SL_MERIT_GBYTES, SL_MERIT_GFLOPS };
+
 struct sl_workload {
     const char *name;
     const char *summary;
     const char *unit;        /* "pair" */
+    enum sl_merit merit;
     const char *size_syntax; /* "NxD (samples x variables)" */
     const struct sl_preset *presets; /* NULL-terminated */
     const char *default_size;
+    /* Small and odd sizes every variant is tested on (tests/test_workloads.c);
+     * NULL-terminated. */
+    const char *const *test_sizes;
     const struct sl_variant *variants; /* terminated by an entry with name NULL */
 
     /* Checks a size string without building anything, so bad input is
@@ -147,7 +163,20 @@ struct sl_workload {
     void (*describe)(const void *problem, struct sl_problem_info *info);
     /* Optional: writes the last computed output (--output). */
     int (*save_output)(void *problem, const char *path);
+    /* Optional test hook: spoils the last computed output the way a lost
+     * update would, so tests can drive the invalid-result path
+     * deterministically (SPEEDLAB_TEST_CORRUPT_OUTPUT=1). */
+    void (*corrupt_output)(void *problem);
 };
+
+/* Figure-of-merit value of one execution taking `seconds`, and its label
+ * ("Mpair/s", "GB/s", "GFLOP/s"). */
+double sl_merit_value(const struct sl_workload *w, const struct sl_work *work, double seconds);
+const char *sl_merit_label(const struct sl_workload *w, char *buf, size_t len);
+
+/* Size in bytes of the largest cache of this machine (hwloc), 0 if unknown;
+ * for workloads such as stream whose size must exceed it. */
+size_t sl_last_level_cache_bytes(void);
 
 const struct sl_workload *const *sl_workloads(size_t *count);
 const struct sl_workload *sl_workload_find(const char *name);

@@ -512,6 +512,8 @@ int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
     return 0;
 }
 
+static const char *const cosine_test_sizes[] = {"1x1", "7x33", "40x129", "tiny", NULL};
+
 const struct sl_workload cosine_workload = {
     .name = "cosine",
     .summary = "overlap-scaled cosine similarity of all sample pairs (numba forum thread)",
@@ -519,6 +521,7 @@ const struct sl_workload cosine_workload = {
     .size_syntax = "NxD (samples x variables) or a preset",
     .presets = cosine_presets,
     .default_size = "forum",
+    .test_sizes = cosine_test_sizes,
     .variants = cosine_variants,
     .check_size = cosine_check_size,
     .problem_create = cosine_create,
