@@ -1,6 +1,7 @@
 /* cosine: problem set-up, reference, validation and the pair-loop schedules.
  * The variants themselves are in variants.c. */
 #include "cosine.h"
+#include "workload_kit.h"
 
 #include "npy.h"
 #include "triangle.h"
@@ -36,29 +37,14 @@ static const struct sl_preset cosine_presets[] = {
 
 /* ---- deterministic data ------------------------------------------------ */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1], 53 random bits. */
-static double uniform01(uint64_t *state)
-{
-    return ((double)(splitmix64(state) >> 11) + 1.0) * 0x1.0p-53;
-}
-
 /* Row i depends only on (seed, i), so data does not depend on thread count
  * or generation order. Box-Muller, both outputs used. */
 static void generate_row(float *row, size_t d, uint64_t seed, size_t i)
 {
-    uint64_t state = seed ^ (0xd1b54a32d192ed03ull * (uint64_t)(i + 1));
+    uint64_t state = sl_rng_stream(seed, i);
     for (size_t k = 0; k < d; k += 2) {
-        double r = sqrt(-2.0 * log(uniform01(&state)));
-        double t = 2.0 * M_PI * uniform01(&state);
-        double z[2] = {r * cos(t), r * sin(t)};
+        double z[2];
+        sl_rng_normal_pair(&state, z);
         for (size_t h = 0; h < 2 && k + h < d; h++)
             row[k + h] = fabs(z[h]) < COSINE_ZERO_BELOW ? 0.0f : (float)z[h];
     }
@@ -66,18 +52,12 @@ static void generate_row(float *row, size_t d, uint64_t seed, size_t i)
 
 static int parse_dims(const char *text, size_t *n, size_t *d)
 {
-    for (const struct sl_preset *p = cosine_presets; p->name; p++)
-        if (strcmp(text, p->name) == 0)
-            text = p->size;
-    unsigned long long a, b;
-    char tail;
-    if (sscanf(text, "%llux%llu%c", &a, &b, &tail) != 2 || a == 0 || b == 0 ||
-        strspn(text, "0123456789x") != strlen(text))
-        return sl_fail("cosine: size must be a preset (tiny, small, forum, large) or NxD "
-                       "(samples x variables, both >= 1); got '%s'",
-                       text);
-    *n = (size_t)a;
-    *d = (size_t)b;
+    size_t dims[2];
+    if (sl_parse_dims("cosine", text, cosine_presets, "NxD (samples x variables, both >= 1)",
+                      dims, 2, SIZE_MAX / 2) != 0)
+        return -1;
+    *n = dims[0];
+    *d = dims[1];
     return 0;
 }
 
@@ -93,35 +73,14 @@ static int check_limits(size_t n, size_t d)
     return 0;
 }
 
-/* MemAvailable counts reclaimable page cache; MemFree alone would refuse
- * sizes that fit right after a big build. */
-static double available_memory_bytes(void)
-{
-    FILE *fp = fopen("/proc/meminfo", "r");
-    char line[128];
-    double kib = -1;
-    while (fp && fgets(line, sizeof line, fp))
-        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
-            break;
-    if (fp)
-        fclose(fp);
-    if (kib > 0)
-        return kib * 1024.0;
-    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
-}
-
 static int check_memory(size_t n, size_t d)
 {
     /* Dense output, both layouts of the input, and the largest per-variant
      * scratch (blas3: mask and squares, another two copies). */
     double need = 4.0 * (double)n * (double)n + 16.0 * (double)n * (double)(d + 16);
-    double avail = available_memory_bytes();
-    if (need > 0.8 * avail)
-        return sl_fail("cosine: %zux%zu needs %.1f GiB (dense n x n output) but %.1f GiB is "
-                       "available; use a smaller size",
-                       n, d, need / 1073741824.0, avail / 1073741824.0);
-    return 0;
+    char size[64];
+    snprintf(size, sizeof size, "%zux%zu", n, d);
+    return sl_check_memory("cosine", size, need, "dense n x n output");
 }
 
 static int cosine_check_size(const char *size)
@@ -347,7 +306,7 @@ static int cosine_validate(void *problem, struct sl_validation *v)
         uint64_t state = 12345;
         for (int s = 0; s < COSINE_SAMPLE_PAIRS; s++) {
             size_t i, j;
-            tri_index_to_pair(n, (size_t)(uniform01(&state) * pairs) % tri_count(n), &i, &j);
+            tri_index_to_pair(n, (size_t)(sl_rng_uniform01(&state) * pairs) % tri_count(n), &i, &j);
             check_pair(p, i, j, &total);
         }
     }
