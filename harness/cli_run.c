@@ -30,12 +30,14 @@ static void run_usage(FILE *fp)
             "  --threads LIST      thread counts, e.g. 1,2,4; 'max' = CPUs this process may use\n"
             "                      (or the CPUs of a --pin list)\n"
             "                      (default: 1,max)\n"
-            "  --size SIZE         preset or explicit dims (cosine: NxD samples x variables;\n"
-            "                      presets tiny, small, forum, large; default: forum)\n"
+            "  --size SIZE         a preset or explicit dims in the kernel's syntax, e.g.\n"
+            "                      cosine 5800x1000, cdist 1000x1000x100, stream auto\n"
+            "                      (default: the kernel's; 'speedlab list' shows them all)\n"
             "  --sizes LIST        several sizes, measured one after another (a sweep)\n"
             "  --input FILE.npy    real data: 2-D float32/float64 .npy, rows are samples\n"
-            "  --output FILE.npy   write the result (cosine: dense upper triangle, float32,\n"
-            "                      n x n); needs exactly one variant and one size\n"
+            "  --output FILE       write the result: cosine the dense upper triangle (.npy,\n"
+            "                      float32, n x n), gaussmap the image (.png or .pgm); needs\n"
+            "                      exactly one variant and one size\n"
             "  --seed N            data generator seed (default: 42)\n"
             "\n"
             "measurement:\n"
@@ -46,7 +48,8 @@ static void run_usage(FILE *fp)
             "  --budget SECONDS    repeat until this much time is measured (default: 1)\n"
             "  --warmup N          untimed runs before timing (default: 1)\n"
             "  --validate MODE     auto, full or sample (cosine: auto checks every pair when\n"
-            "                      pairs x variables <= 2e9, else a stated sample)\n"
+            "                      pairs x variables <= 2e9, else a stated sample; each\n"
+            "                      workload states its method and tolerance in the record)\n"
             "\n"
             "counters:\n"
             "  --counters LIST     PAPI events or groups, per worker around the kernel only:\n"
@@ -69,7 +72,10 @@ static void run_usage(FILE *fp)
             "  --quiet             fewer messages\n"
             "\n"
             "exit status: 0 all results valid, 2 bad command line or input, 3 some result\n"
-            "invalid, 1 other error, 130 interrupted (the record keeps what finished)\n");
+            "invalid, 1 other error, 130 interrupted (the record keeps what finished).\n"
+            "A variant that is wrong on purpose (pairsum/race, a deliberate data race) is\n"
+            "validated like every other and shown INVALID (known defect) everywhere, with\n"
+            "its error; it alone does not make the exit status 3.\n");
 }
 
 static int parse_threads(const char *text, const struct machine *m, struct run_options *o)
