@@ -381,6 +381,11 @@ int cli_run(int argc, char **argv, const struct machine *m)
         status = fail_usage();
         goto done;
     }
+    if (o->output_path && o->workload->check_output_path &&
+        o->workload->check_output_path(o->output_path) != 0) {
+        status = fail_usage();
+        goto done;
+    }
     if (strcmp(o->record_path, o->csv_path) == 0 ||
         (o->output_path && (strcmp(o->output_path, o->record_path) == 0 ||
                             strcmp(o->output_path, o->csv_path) == 0))) {

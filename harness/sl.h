@@ -163,6 +163,9 @@ struct sl_workload {
     void (*describe)(const void *problem, struct sl_problem_info *info);
     /* Optional: writes the last computed output (--output). */
     int (*save_output)(void *problem, const char *path);
+    /* Optional: refuses an --output path this workload cannot write (wrong
+     * extension) before any work is done; 0 or -1 with sl_error(). */
+    int (*check_output_path)(const char *path);
     /* Optional test hook: spoils the last computed output the way a lost
      * update would, so tests can drive the invalid-result path
      * deterministically (SPEEDLAB_TEST_CORRUPT_OUTPUT=1). */

@@ -370,6 +370,15 @@ static int cosine_save_output(void *problem, const char *path)
     return npy_write_matrix_f32(path, p->n, p->n, output_row, p);
 }
 
+static int cosine_check_output_path(const char *path)
+{
+    size_t len = strlen(path);
+    if (len < 4 || strcmp(path + len - 4, ".npy") != 0)
+        return sl_fail("cosine: --output must end in .npy (the dense upper triangle); got '%s'",
+                       path);
+    return 0;
+}
+
 /* ---- work models ------------------------------------------------------- */
 
 void cosine_work_dense(const void *problem, struct sl_work *w)
@@ -489,4 +498,5 @@ const struct sl_workload cosine_workload = {
     .validate = cosine_validate,
     .describe = cosine_describe,
     .save_output = cosine_save_output,
+    .check_output_path = cosine_check_output_path,
 };

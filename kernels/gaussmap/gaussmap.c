@@ -249,8 +249,7 @@ static int write_png(FILE *fp, const unsigned char *pixels, size_t w, size_t h)
 }
 #endif
 
-int gaussmap_write_image(const struct gaussmap_problem *p, const uint32_t *counts,
-                         const char *path)
+int gaussmap_check_image_path(const char *path)
 {
     bool png = ends_with(path, ".png");
     if (!png && !ends_with(path, ".pgm"))
@@ -259,6 +258,15 @@ int gaussmap_write_image(const struct gaussmap_problem *p, const uint32_t *count
     if (png)
         return sl_fail("gaussmap: this build has no libpng, so no PNG output; write a .pgm");
 #endif
+    return 0;
+}
+
+int gaussmap_write_image(const struct gaussmap_problem *p, const uint32_t *counts,
+                         const char *path)
+{
+    if (gaussmap_check_image_path(path) != 0)
+        return -1;
+    bool png = ends_with(path, ".png");
     if (p->columns > 0x7fffffff || p->bins > 0x7fffffff)
         return sl_fail("gaussmap: image too large");
     unsigned char *pixels = render(p, counts);
@@ -329,5 +337,6 @@ const struct sl_workload gaussmap_workload = {
     .validate = gaussmap_validate,
     .describe = gaussmap_describe,
     .save_output = gaussmap_save_output,
+    .check_output_path = gaussmap_check_image_path,
     .corrupt_output = gaussmap_corrupt_output,
 };

@@ -142,6 +142,8 @@ void gaussmap_reference(const struct gaussmap_problem *p, uint32_t *counts);
  * with libpng), binary PGM (P5) when it ends in .pgm.  H rows (top = the
  * bin just below 1.5) x W columns, grey = 255 - 255 log(1 + count) /
  * log(1 + max count): black marks on white. */
+/* 0, or -1 with sl_error() when the path names no image format this build writes. */
+int gaussmap_check_image_path(const char *path);
 int gaussmap_write_image(const struct gaussmap_problem *p, const uint32_t *counts,
                          const char *path);
 
