@@ -215,7 +215,8 @@ static void check_sums_to_one(const struct gmm_problem *p, const struct sl_varia
         double sum = 0.0;
         for (size_t k = 0; k < p->m; k++) {
             double r = p->resp[i * p->m + k];
-            CHECK(r >= 0.0 && r <= 1.0 + 4 * DBL_EPSILON, "%s %s: resp (%zu, %zu) = %g", v->name, label, i, k, r);
+            CHECK(r >= 0.0 && r <= 1.0 + 4 * DBL_EPSILON, "%s %s: resp (%zu, %zu) = %g",
+                  v->name, label, i, k, r);
             sum += r;
         }
         worst = fmax(worst, fabs(sum - 1.0));

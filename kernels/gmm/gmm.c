@@ -34,7 +34,8 @@
 static const struct sl_preset gmm_presets[] = {
     {"tiny", "4x2x1000", "tests and smoke runs"},
     {"small", "4x2x200000", "the default suite: the tutorial's mixture, well under a second"},
-    {"tutorial", "4x2x4000000", "the Cython tutorial's E-step (claim T3): 4 components, 2-D, 4M points"},
+    {"tutorial", "4x2x4000000",
+     "the Cython tutorial's E-step (claim T3): 4 components, 2-D, 4M points"},
     {"wide", "16x8x100000", "more components and dimensions: arithmetic-heavy per point"},
     {NULL, NULL, NULL},
 };
