@@ -133,7 +133,8 @@ static void fill_panel(const struct cdist_problem *cp, const struct panels *pn, 
 }
 
 /* Rows of X per unit of the parallel loop: each pair of panels (2W rows of
- * Y, 2Wp doubles: 12.8 KB at p = 100) is reused from L1 by all of them. */
+ * Y, 2Wp doubles: 12.8 KB for AVX-512 at p = 100) is reused from L1 by all
+ * of them. */
 #define SIMD_ROW_BLOCK 32
 
 /* Micro-kernels: 4 X rows x 2 panels (8 accumulators) and 1 x 1.  A
