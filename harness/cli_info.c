@@ -19,6 +19,12 @@ static void schedule_list(unsigned schedules, char *buf, size_t len)
                                      sl_schedule_name((enum sl_schedule)s));
 }
 
+static int widest(int width, const char *text)
+{
+    int len = (int)strlen(text);
+    return len > width ? len : width;
+}
+
 int cli_list(int argc, char **argv, const struct machine *m)
 {
     (void)m;
@@ -49,8 +55,20 @@ int cli_list(int argc, char **argv, const struct machine *m)
                w->size_syntax, w->default_size);
         for (const struct sl_preset *p = w->presets; p && p->name; p++)
             printf(" %s=%s", p->name, p->size);
-        printf("\n  %-24s %-9s %-6s %-7s %-9s %-33s %s\n", "variant", "layout", "loops", "isa",
-               "algorithm", "schedules", "runs here");
+        /* Columns as wide as this workload's longest entry. */
+        int wn = 7, wl = 6, wo = 5, wi = 3, wa = 9, ws = 9;
+        for (const struct sl_variant *v = w->variants; v->name; v++) {
+            char scheds[64];
+            schedule_list(v->schedules, scheds, sizeof scheds);
+            wn = widest(wn, v->name);
+            wl = widest(wl, sl_axis(v->axes.layout));
+            wo = widest(wo, sl_axis(v->axes.loops));
+            wi = widest(wi, sl_axis(v->axes.isa));
+            wa = widest(wa, sl_axis(v->axes.algorithm));
+            ws = widest(ws, scheds);
+        }
+        printf("\n  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, "variant", wl, "layout", wo, "loops",
+               wi, "isa", wa, "algorithm", ws, "schedules", "runs here");
         for (const struct sl_variant *v = w->variants; v->name; v++) {
             char scheds[64];
             schedule_list(v->schedules, scheds, sizeof scheds);
@@ -58,12 +76,12 @@ int cli_list(int argc, char **argv, const struct machine *m)
             char here[64] = "yes";
             if (missing)
                 snprintf(here, sizeof here, "no (CPU lacks %s)", missing);
-            printf("  %-24s %-9s %-6s %-7s %-9s %-33s %s\n", v->name, sl_axis(v->axes.layout),
-                   sl_axis(v->axes.loops), sl_axis(v->axes.isa), sl_axis(v->axes.algorithm),
-                   scheds, here);
-            printf("  %-24s   %s\n", "", v->summary);
+            printf("  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, v->name, wl,
+                   sl_axis(v->axes.layout), wo, sl_axis(v->axes.loops), wi, sl_axis(v->axes.isa),
+                   wa, sl_axis(v->axes.algorithm), ws, scheds, here);
+            printf("  %-*s   %s\n", wn, "", v->summary);
             if (v->known_defect)
-                printf("  %-24s   known defect, on purpose: %s\n", "", v->known_defect);
+                printf("  %-*s   known defect, on purpose: %s\n", wn, "", v->known_defect);
         }
     }
     return 0;
