@@ -29,9 +29,17 @@ int cli_list(int argc, char **argv, const struct machine *m)
 {
     (void)m;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: speedlab list [KERNEL]\n\n"
+        printf("usage: speedlab list [KERNEL] | speedlab list --names\n\n"
                "Lists kernels and their variants: axes (layout, loops, isa, algorithm),\n"
-               "the schedules each can run under, and whether it runs on this CPU (and why not).\n");
+               "the schedules each can run under, and whether it runs on this CPU (and why not).\n"
+               "--names prints only the kernel names, one per line (for scripts).\n");
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--names") == 0) {
+        size_t n;
+        const struct sl_workload *const *names = sl_workloads(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", names[i]->name);
         return 0;
     }
     if (argc > 2) {

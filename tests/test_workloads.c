@@ -36,6 +36,10 @@ static void test_metadata(const struct sl_workload *w)
     CHECK(w->summary && w->unit && w->size_syntax && w->default_size, "%s: metadata missing",
           w->name);
     CHECK(w->presets && w->presets[0].name, "%s: no presets", w->name);
+    bool has_small = false; /* the default suite (scripts/bench) runs every workload at "small" */
+    for (const struct sl_preset *p = w->presets; p && p->name; p++)
+        has_small |= strcmp(p->name, "small") == 0;
+    CHECK(has_small, "%s: no 'small' preset for the default suite", w->name);
     CHECK(w->test_sizes && w->test_sizes[0], "%s: no test sizes", w->name);
     CHECK(w->check_size(w->default_size) == 0, "%s: default size refused: %s", w->name,
           sl_error());

@@ -24,6 +24,7 @@
 static const struct sl_preset gaussmap_presets[] = {
     {"tiny", "64x40", "a fraction of a second: smoke test"},
     {"h2", "640x400", "the HPC note's 640 x 400 diagram (claim H2)"},
+    {"small", "640x400", "the default suite (scripts/bench): the H2 diagram"},
     {"large", "3840x2160", "a 4K picture: about a second for the scalar variant on one core"},
     {NULL, NULL, NULL},
 };

@@ -18,6 +18,7 @@
 
 static const struct sl_preset stream_presets[] = {
     {"auto", "auto", "each array 4 x the last-level cache (hwloc): the bandwidth of memory"},
+    {"small", "auto", "the default suite (scripts/bench): auto, since STREAM must exceed the caches"},
     {"tiny", "1000000", "8 MB per array: a quick check (cache-resident on large caches)"},
     {NULL, NULL, NULL},
 };
@@ -64,7 +65,8 @@ double stream_bytes_per_element(enum stream_kernel k)
 /* "auto", a preset, or N elements; *is_auto tells which. */
 static int parse_size(const char *text, size_t *n, int *is_auto)
 {
-    *is_auto = strcmp(text, "auto") == 0;
+    /* The default suite's "small" is memory bandwidth too: auto. */
+    *is_auto = strcmp(text, "auto") == 0 || strcmp(text, "small") == 0;
     if (*is_auto) {
         *n = stream_auto_elements(sl_last_level_cache_bytes());
         return 0;
