@@ -58,7 +58,9 @@ static int pairsum_create(const struct sl_problem_args *args, void **out)
         return -1;
     char size[48];
     snprintf(size, sizeof size, "%zu", n);
-    if (sl_check_memory("pairsum", size, 8.0 * (double)n, "the vector") != 0)
+    /* The vector, and the reference's long double row sums later. */
+    if (sl_check_memory("pairsum", size, (8.0 + sizeof(long double)) * (double)n,
+                        "the vector and the reference's row sums") != 0)
         return -1;
     struct pairsum_problem *p = calloc(1, sizeof *p);
     if (!p)
