@@ -88,6 +88,31 @@ check 'head -c 128 "$T/s.npy" | grep -aq "shape.: (9, 9)"' "output header"
 check '[ "$(od -v -An -tf4 -j 128 -N 36 "$T/s.npy" | xargs)" = "0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625" ]' "first output row"
 check '[ "$(od -v -An -tf4 -j $((128 + 9 * 4)) -N 8 "$T/s.npy" | xargs)" = "0 0.5625" ]' "lower triangle is zero"
 
+# Every workload's record carries its figure of merit and stated validation.
+check 'jq -e ".results[0].figure_of_merit.unit == \"GB/s\" and (.results[0].figure_of_merit.value > 0)" "$T/st.json" >/dev/null' "stream: GB/s figure of merit"
+check 'jq -e ".results[0].figure_of_merit.unit == \"GFLOP/s\" and .results[0].validation.method != null" "$T/c.json" >/dev/null' "cdist: GFLOP/s and a stated method"
+check 'jq -e "[.results[].size] == [\"10\", \"33\"] and (.problems | length) == 2" "$T/rg.json" >/dev/null' "ragged: a --sizes sweep in one record"
+check 'jq -e ".results[0].validation.method | test(\"standard errors\")" "$T/m.json" >/dev/null' "montecarlo: statistical validation stated"
+check 'jq -e ".results[0].known_defect | test(\"data race\")" "$T/race.json" >/dev/null' "pairsum race: its known defect is recorded"
+check '[ "$(head -c 8 "$T/bifurcation.png" | od -An -tx1 | xargs)" = "89 50 4e 47 0d 0a 1a 0a" ]' "gaussmap: a PNG image"
+check '[ "$(head -n 3 "$T/bifurcation.pgm" | tr "\n" " ")" = "P5 33 20 255 " ]' "gaussmap: a 33 x 20 PGM image"
+
+# A wrong result is invalid in every output and exits 3.  The test hook
+# spoils the output the way a lost update would, so this is deterministic.
+SPEEDLAB_TEST_CORRUPT_OUTPUT=1 "$speedlab" run pairsum --size tiny --variants reduction --schedules static \
+    --threads 1 --reps 1 --record "$T/bad.json" >"$T/bad.out" 2>&1
+bad_status=$?
+check '[ $bad_status = 3 ] && grep -Eq "reduction/static/t1 .* INVALID$" "$T/bad.out" && grep -q "invalid: sum .*error" "$T/bad.out"' "invalid result: exit 3, INVALID and the error size on the console"
+check 'jq -e ".results[0].valid == false and .results[0].invalid_expected == false and (.results[0].max_error > 0)" "$T/bad.json" >/dev/null' "invalid result: valid false and its error in the record"
+check 'grep -q ",false," "$T/bad.csv"' "invalid result: false in the CSV"
+# The same failure in the variant that is wrong on purpose is shown just as
+# invalid, labelled, and does not fail the run.
+SPEEDLAB_TEST_CORRUPT_OUTPUT=1 "$speedlab" run pairsum --size tiny --variants race --schedules static \
+    --threads 1 --reps 1 --record "$T/race2.json" >"$T/race2.out" 2>&1
+race_status=$?
+check '[ $race_status = 0 ] && grep -q "INVALID (known defect)" "$T/race2.out" && grep -q "known defect, shown on purpose: deliberate data race" "$T/race2.out"' "known defect: labelled INVALID, exit 0"
+check 'jq -e ".results[0].valid == false and .results[0].invalid_expected == true" "$T/race2.json" >/dev/null' "known defect: valid false, invalid_expected true"
+
 # The OpenMP runtime must not bind the main thread before speedlab reads its CPUs.
 check "OMP_PROC_BIND=true '$speedlab' run cosine --size tiny --record '$OUT/r.json' 2>&1 | grep -q 'unset OMP_PROC_BIND'" "OMP_PROC_BIND refused"
 # A measurement that cannot run as asked is an error result, and exit 1.
