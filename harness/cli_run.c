@@ -25,8 +25,9 @@ static void run_usage(FILE *fp)
             "\n"
             "selection:\n"
             "  --variants LIST     variant names, or 'all' (default: all; see 'speedlab list')\n"
-            "  --schedules LIST    static,dynamic,guided,fusedindex or 'all' (default: all);\n"
-            "                      a schedule that does not apply to a variant is reported skipped\n"
+            "  --schedules LIST    static,dynamic,guided,fusedindex or 'all' (default: all:\n"
+            "                      the schedules each variant supports); a schedule named\n"
+            "                      here that does not apply to a variant is reported skipped\n"
             "  --threads LIST      thread counts, e.g. 1,2,4; 'max' = CPUs this process may use\n"
             "                      (or the CPUs of a --pin list)\n"
             "                      (default: 1,max)\n"
@@ -152,7 +153,8 @@ static int parse_variants(const char *text, struct run_options *o)
 static int parse_schedules(const char *text, struct run_options *o)
 {
     o->n_schedules = 0;
-    if (strcmp(text, "all") == 0) {
+    o->schedules_all = strcmp(text, "all") == 0;
+    if (o->schedules_all) {
         for (int s = 0; s < SL_SCHED_COUNT; s++)
             o->schedules[o->n_schedules++] = (enum sl_schedule)s;
         return 0;

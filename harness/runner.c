@@ -502,6 +502,8 @@ int runner_execute(struct run_state *st)
             const char *missing = sl_isa_missing(v->requires);
             for (int sj = 0; sj < o->n_schedules && !runner_interrupted; sj++) {
                 enum sl_schedule s = o->schedules[sj];
+                if (o->schedules_all && !missing && !schedule_applies(v, s))
+                    continue;
                 for (int ti = 0; ti < o->n_threads && !runner_interrupted; ti++) {
                     struct run_result *r = new_result(st, v, s, o->threads[ti], info->size);
                     if (!r) {

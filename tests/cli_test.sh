@@ -90,6 +90,7 @@ check '[ "$(od -v -An -tf4 -j $((128 + 9 * 4)) -N 8 "$T/s.npy" | xargs)" = "0 0.
 
 # Every workload's record carries its figure of merit and stated validation.
 check 'jq -e ".results[0].figure_of_merit.unit == \"GB/s\" and (.results[0].figure_of_merit.value > 0)" "$T/st.json" >/dev/null' "stream: GB/s figure of merit"
+check 'jq -e "(.results | length) == 1 and .results[0].schedule == \"static\"" "$T/st.json" >/dev/null' "default schedules: only those the variant supports, no skipped rows"
 check 'jq -e ".results[0].figure_of_merit.unit == \"GFLOP/s\" and .results[0].validation.method != null" "$T/c.json" >/dev/null' "cdist: GFLOP/s and a stated method"
 check 'jq -e "[.results[].size] == [\"10\", \"33\"] and (.problems | length) == 2" "$T/rg.json" >/dev/null' "ragged: a --sizes sweep in one record"
 check 'jq -e ".results[0].validation.method | test(\"standard errors\")" "$T/m.json" >/dev/null' "montecarlo: statistical validation stated"
