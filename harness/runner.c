@@ -317,6 +317,16 @@ static void print_counters(const struct run_result *r, const struct ctr_plan *pl
                r->sim.ll_misses / r->work.units, r->sim.data_refs / r->work.units);
 }
 
+/* "yes", "INVALID", "INVALID (known defect)", or `unchecked`. */
+static const char *validity_label(const struct run_result *r, const char *unchecked)
+{
+    if (!r->validated)
+        return unchecked;
+    if (r->validation.valid)
+        return "yes";
+    return r->variant->known_defect ? "INVALID (known defect)" : "INVALID";
+}
+
 static void print_result(const struct run_result *r, const struct sl_workload *w,
                          const struct ctr_plan *plan)
 {
@@ -344,10 +354,7 @@ static void print_result(const struct run_result *r, const struct sl_workload *w
         printf("%-46s %s: %s\n", name, result_status_name(r->status), r->reason);
         return;
     }
-    const char *valid = !r->validated          ? "not checked"
-                        : r->validation.valid    ? "yes"
-                        : r->variant->known_defect ? "INVALID (known defect)"
-                                                 : "INVALID";
+    const char *valid = validity_label(r, "not checked");
     char imbalance[16] = "n/a";
     if (!isnan(r->imbalance))
         snprintf(imbalance, sizeof imbalance, "%.3f", r->imbalance);
@@ -449,10 +456,7 @@ static void print_summary(const struct run_state *st)
                 printf("  %-26s %-10s %-11s %9.4g s %8s %7.3f %7s\n", o->variants[v]->name,
                        best->size, sl_schedule_name(best->schedule), best->stats.median, sp,
                        best->imbalance,
-                       !best->validated           ? "n/a"
-                       : best->validation.valid   ? "yes"
-                       : best->variant->known_defect ? "INVALID (known defect)"
-                                                  : "INVALID");
+                       validity_label(best, "n/a"));
             } else if (skipped) {
                 printf("  %-26s %-10s %s: %s\n", o->variants[v]->name, skipped->size,
                        result_status_name(skipped->status), skipped->reason);

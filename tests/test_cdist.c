@@ -3,6 +3,7 @@
  * accuracy loss on near-duplicates, the generator, and validation catching
  * wrong, unwritten and negative distances. */
 #include "check.h"
+#include "run_variant.h"
 #include "cdist/cdist.h"
 #include "machine.h"
 #include "team.h"
@@ -32,21 +33,7 @@ static bool is_direct(const struct sl_variant *v)
 static bool run_one(struct cdist_problem *p, const struct sl_variant *v, int threads,
                     enum sl_schedule s, const char *label, struct sl_validation *val)
 {
-    struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
-    struct sl_team *team;
-    if (team_create(&team, &mach, &pin, threads) != 0) {
-        CHECK(0, "team: %s", sl_error());
-        return false;
-    }
-    struct sl_exec ex = {threads, s, team};
-    cdist_workload.prepare_validation(p);
-    team_reset(team);
-    int max_threads = omp_get_max_threads();
-    int rc = v->run(p, &ex);
-    CHECK(rc == 0, "%s %s: %s", v->name, label, sl_error());
-    CHECK(omp_get_max_threads() == max_threads, "%s %s changed omp_get_max_threads", v->name,
-          label);
-    team_destroy(team);
+    int rc = run_variant_once(&mach, &cdist_workload, p, v, threads, s, label);
     if (rc != 0)
         return false;
     CHECK(cdist_workload.validate(p, val) == 0 && val->valid, "%s %s: %s", v->name, label,

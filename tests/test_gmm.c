@@ -3,6 +3,7 @@
  * against libm, the generator's determinism, and validation catching
  * wrong, unwritten and mis-summed results. */
 #include "check.h"
+#include "run_variant.h"
 #include "gmm/gmm.h"
 #include "gmm/vecmath.h"
 #include "machine.h"
@@ -39,25 +40,13 @@ static void set_point(struct gmm_problem *p, size_t i, const double *x)
 static bool run_one(struct gmm_problem *p, const struct sl_variant *v, int threads,
                     enum sl_schedule s, const char *label)
 {
-    struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
-    struct sl_team *team;
-    if (team_create(&team, &mach, &pin, threads) != 0) {
-        CHECK(0, "team: %s", sl_error());
+    int rc = run_variant_once(&mach, &gmm_workload, p, v, threads, s, label);
+    if (rc != 0)
         return false;
-    }
-    struct sl_exec ex = {threads, s, team};
-    gmm_workload.prepare_validation(p);
-    team_reset(team);
-    int max_threads = omp_get_max_threads();
-    int rc = v->run(p, &ex);
-    CHECK(rc == 0, "%s %s: %s", v->name, label, sl_error());
-    CHECK(omp_get_max_threads() == max_threads, "%s %s changed omp_get_max_threads", v->name,
-          label);
     struct sl_validation val;
     CHECK(gmm_workload.validate(p, &val) == 0 && val.valid, "%s %s: %s", v->name, label,
           val.detail);
-    team_destroy(team);
-    return rc == 0;
+    return true;
 }
 
 /* Every variant that runs here, every declared schedule, 1-3 threads:
