@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A measured number, or the string "unavailable (reason)": never a 0 or a
  * NaN standing in for a value that was not measured. */
@@ -84,6 +85,20 @@ static json_t *environment_json(void)
                      util_clock_resolution(), "timer", "clock_gettime(CLOCK_MONOTONIC)");
 }
 
+/* --output as given and as an absolute path, so a plot made later from
+ * another folder still finds the file. */
+static json_t *output_json(const char *path)
+{
+    if (!path)
+        return json_null();
+    char cwd[4096], absolute[8192];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        snprintf(absolute, sizeof absolute, "%s", path);
+    else
+        snprintf(absolute, sizeof absolute, "%s/%s", cwd, path);
+    return json_pack("{s:o, s:o}", "path", text(path), "absolute", text(absolute));
+}
+
 static json_t *config_json(const struct run_options *o)
 {
     json_t *variants = json_array(), *schedules = json_array(), *threads = json_array(),
@@ -96,10 +111,11 @@ static json_t *config_json(const struct run_options *o)
         json_array_append_new(threads, json_integer(o->threads[i]));
     for (int i = 0; i < o->n_sizes; i++)
         json_array_append_new(sizes, text(o->input_path ? o->input_path : o->sizes[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
                      "kernel", o->workload->name, "variants", variants, "schedules", schedules,
                      "threads", threads, "sizes", sizes, "seed", (json_int_t)o->seed, "input",
-                     o->input_path ? text(o->input_path) : json_null(), "validate", o->validate, "warmup", o->warmup, "min_reps",
+                     o->input_path ? text(o->input_path) : json_null(), "output",
+                     output_json(o->output_path), "validate", o->validate, "warmup", o->warmup, "min_reps",
                      o->min_reps, "max_reps", o->max_reps, "budget_s", o->budget_s, "pin",
                      pin_policy_name(o->pin.policy), "oversubscribe", o->pin.oversubscribe);
 }

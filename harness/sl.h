@@ -117,7 +117,8 @@ struct sl_problem_info {
     struct {
         const char *key; /* "samples" */
         double value;
-    } params[SL_MAX_PARAMS];
+    } params[SL_MAX_PARAMS]; /* by convention "working_set_bytes": the bytes one execution
+                                touches (inputs and outputs), placed against cache sizes */
     int n_params;
 };
 

@@ -360,6 +360,8 @@ static void cdist_describe(const void *problem, struct sl_problem_info *info)
     PARAM("near_duplicate_pairs", (double)p->near_duplicates);
     PARAM("identical_pairs", (double)p->identical);
     PARAM("output_bytes", 8.0 * (double)p->m * (double)p->n);
+    PARAM("working_set_bytes", 8.0 * ((double)p->m * (double)p->p + (double)p->n * (double)p->p +
+                                      (double)p->m * (double)p->n));
 #undef PARAM
     info->n_params = n;
 }

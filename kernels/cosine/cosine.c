@@ -352,6 +352,7 @@ static void cosine_describe(const void *problem, struct sl_problem_info *info)
     PARAM("density", (double)p->nnz / ((double)p->n * (double)p->d));
     PARAM("mean_overlap_per_pair", p->pair_overlap_total / pairs);
     PARAM("dense_output_bytes", 4.0 * (double)p->n * (double)p->n);
+    PARAM("working_set_bytes", 4.0 * (double)p->n * (double)p->ld + 4.0 * (double)p->n * (double)p->n);
 #undef PARAM
     info->n_params = n;
 }

@@ -184,6 +184,7 @@ static void gaussmap_describe(const void *problem, struct sl_problem_info *info)
     PARAM("beta_max", p->columns == 1 ? -1.0 : 1.0);
     PARAM("x_min", GAUSSMAP_LO);
     PARAM("x_max", GAUSSMAP_HI);
+    PARAM("working_set_bytes", 4.0 * (double)p->columns * (double)p->bins);
 #undef PARAM
     info->n_params = n;
 }

@@ -441,6 +441,7 @@ static void gmm_describe(const void *problem, struct sl_problem_info *info)
     PARAM("responsibilities", (double)p->n * (double)p->m);
     PARAM("input_bytes_per_layout", 8.0 * (double)p->n * (double)p->d);
     PARAM("output_bytes", 8.0 * (double)p->n * (double)(p->m + 1));
+    PARAM("working_set_bytes", 8.0 * (double)p->n * ((double)p->d + (double)p->m + 1.0));
 #undef PARAM
     info->n_params = n;
 }

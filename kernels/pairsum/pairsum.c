@@ -194,6 +194,7 @@ static void pairsum_describe(const void *problem, struct sl_problem_info *info)
     int n = 0;
 #define PARAM(k, v) (info->params[n].key = (k), info->params[n++].value = (v))
     PARAM("elements", (double)p->n);
+    PARAM("working_set_bytes", 8.0 * (double)p->n);
     PARAM("pairs", (double)p->n * (double)p->n);
     PARAM("sum_x", p->sum_x);
     PARAM("sum_x_squared", p->sum_x * p->sum_x);

@@ -205,6 +205,7 @@ static void ragged_describe(const void *problem, struct sl_problem_info *info)
     PARAM("entries", (double)p->n * (double)p->n);
     PARAM("row_bytes", 4.0 * (double)p->n);
     PARAM("layout_bytes", 4.0 * (double)p->n * (double)p->n);
+    PARAM("working_set_bytes", 4.0 * (double)p->n * (double)p->n + 8.0 * (double)p->n);
 #undef PARAM
     info->n_params = n;
 }

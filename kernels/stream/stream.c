@@ -261,7 +261,7 @@ static void stream_describe(const void *problem, struct sl_problem_info *info)
 #define PARAM(k, v) (info->params[n].key = (k), info->params[n++].value = (v))
     PARAM("elements", (double)p->n);
     PARAM("array_bytes", 8.0 * (double)p->n);
-    PARAM("footprint_bytes", 24.0 * (double)p->n);
+    PARAM("working_set_bytes", 24.0 * (double)p->n);
     PARAM("llc_bytes", (double)p->llc_bytes);
     PARAM("array_over_llc", p->llc_bytes ? 8.0 * (double)p->n / (double)p->llc_bytes : 0.0);
     PARAM("scalar", STREAM_SCALAR);
