@@ -74,8 +74,10 @@ void gp_var_str(struct gp_vars *v, const char *name, const char *value)
 void gp_var_num(struct gp_vars *v, const char *name, double value)
 {
     char buf[64];
+    /* Always a real: gnuplot divides integers as integers (2/200 = 0). */
     if (isfinite(value))
-        snprintf(buf, sizeof buf, "%s=%.17g; ", name, value);
+        snprintf(buf, sizeof buf, "%s=%.17g%s; ", name, value,
+                 value == floor(value) && fabs(value) < 1e15 ? ".0" : "");
     else
         snprintf(buf, sizeof buf, "%s=NaN; ", name);
     append(v, buf);
@@ -86,6 +88,12 @@ void gp_var_int(struct gp_vars *v, const char *name, long value)
     char buf[64];
     snprintf(buf, sizeof buf, "%s=%ld; ", name, value);
     append(v, buf);
+}
+
+void gp_vars_extend(struct gp_vars *v, const struct gp_vars *more)
+{
+    if (more->text)
+        append(v, more->text);
 }
 
 void gp_vars_free(struct gp_vars *v)

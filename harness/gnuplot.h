@@ -22,6 +22,8 @@ struct gp_vars {
 void gp_var_str(struct gp_vars *v, const char *name, const char *value);
 void gp_var_num(struct gp_vars *v, const char *name, double value);
 void gp_var_int(struct gp_vars *v, const char *name, long value);
+/* Appends every assignment of `more` to `v`. */
+void gp_vars_extend(struct gp_vars *v, const struct gp_vars *more);
 void gp_vars_free(struct gp_vars *v);
 
 /* Runs plots/<script> with `vars` twice, writing out_base.png (pngcairo) and
