@@ -122,6 +122,16 @@ static void record_axes(const struct loaded_record *rec, const char *size, struc
     }
 }
 
+static double working_set(const struct loaded_record *rec, const char *size);
+static bool order_sizes(const struct loaded_record *rec, struct names *sizes);
+
+/* The record's name in file names: its kernel, numbered from the second
+ * record of the same kernel on ("cosine", "cosine-2"). */
+static const char *record_label(const struct plot_set *set, const struct loaded_record *rec)
+{
+    return set->labels[rec - set->records];
+}
+
 /* ---- output helpers ---------------------------------------------------- */
 
 /* NULL when the figure list is full (a record with absurdly many sizes). */
@@ -305,8 +315,8 @@ static int plot_scaling(struct plot_set *set, const struct loaded_record *rec, c
     record_axes(rec, size, &ax);
     char context[256];
     figure_context(rec, size, context, sizeof context);
-    struct plot_figure *sp = new_figure(set, "speedup-%s", rec->kernel);
-    struct plot_figure *ef = new_figure(set, "efficiency-%s", rec->kernel);
+    struct plot_figure *sp = new_figure(set, "speedup-%s", record_label(set, rec));
+    struct plot_figure *ef = new_figure(set, "efficiency-%s", record_label(set, rec));
     if (!sp || !ef)
         return 0;
     snprintf(sp->title, sizeof sp->title, "Speedup vs threads: %s", context);
@@ -337,7 +347,7 @@ static int plot_scaling(struct plot_set *set, const struct loaded_record *rec, c
     for (int s = 0; s < ax.schedules.n && panels < MAX_PANELS; s++) {
         const char *schedule = ax.schedules.item[s];
         char name[200], path[8192];
-        snprintf(name, sizeof name, "scaling-%s-%s-%s", rec->kernel, size, schedule);
+        snprintf(name, sizeof name, "scaling-%s-%s-%s", record_label(set, rec), size, schedule);
         int series = 0;
         FILE *fp = NULL;
         for (int v = 0; v < ax.variants.n; v++) {
@@ -447,7 +457,7 @@ static int plot_size_sweep(struct plot_set *set, const struct loaded_record *rec
     record_axes(rec, NULL, &ax);
     char context[256];
     figure_context(rec, NULL, context, sizeof context);
-    struct plot_figure *f = new_figure(set, "sizes-%s", rec->kernel);
+    struct plot_figure *f = new_figure(set, "sizes-%s", record_label(set, rec));
     if (!f)
         return 0;
     snprintf(f->title, sizeof f->title, "Throughput vs problem size: %s", context);
@@ -478,7 +488,7 @@ static int plot_size_sweep(struct plot_set *set, const struct loaded_record *rec
             continue;
         int threads = ax.threads.item[t];
         char name[200], path[8192];
-        snprintf(name, sizeof name, "sizes-%s-t%d", rec->kernel, threads);
+        snprintf(name, sizeof name, "sizes-%s-t%d", record_label(set, rec), threads);
         FILE *fp = NULL;
         int series = 0;
         for (int v = 0; v < ax.variants.n; v++) {
@@ -544,7 +554,7 @@ static int plot_family(struct plot_set *set, const struct loaded_record *rec)
     record_axes(rec, NULL, &ax);
     char context[256];
     figure_context(rec, NULL, context, sizeof context);
-    struct plot_figure *f = new_figure(set, "family-%s", rec->kernel);
+    struct plot_figure *f = new_figure(set, "family-%s", record_label(set, rec));
     if (!f)
         return 0;
     snprintf(f->title, sizeof f->title, "Size x threads family: %s", context);
@@ -573,7 +583,7 @@ static int plot_family(struct plot_set *set, const struct loaded_record *rec)
             continue;
         const char *schedule = fastest->schedule;
         char name[200], path[8192];
-        snprintf(name, sizeof name, "family-%s-%s", rec->kernel, variant);
+        snprintf(name, sizeof name, "family-%s-%s", record_label(set, rec), variant);
         FILE *fp = NULL;
         int series = 0;
         for (int t = 1; t < ax.threads.n; t++) {
@@ -660,7 +670,7 @@ static int plot_misses(struct plot_set *set, const struct loaded_record *rec)
     record_axes(rec, NULL, &ax);
     char context[256];
     figure_context(rec, ax.sizes.n == 1 ? ax.sizes.item[0] : NULL, context, sizeof context);
-    struct plot_figure *f = new_figure(set, "misses-%s", rec->kernel);
+    struct plot_figure *f = new_figure(set, "misses-%s", record_label(set, rec));
     if (!f)
         return 0;
     snprintf(f->title, sizeof f->title, "Cache misses per %s: %s",
@@ -732,7 +742,7 @@ static int plot_misses(struct plot_set *set, const struct loaded_record *rec)
     char hw_path[8192] = "", sim_path[8192] = "";
     if (events.n > 0) {
         char name[200];
-        snprintf(name, sizeof name, "misses-%s-hardware", rec->kernel);
+        snprintf(name, sizeof name, "misses-%s-hardware", record_label(set, rec));
         FILE *fp = open_data(set, name, hw_path, sizeof hw_path);
         if (!fp)
             return -1;
@@ -767,7 +777,7 @@ static int plot_misses(struct plot_set *set, const struct loaded_record *rec)
     int sim_rows = 0;
     if (any_sim) {
         char name[200];
-        snprintf(name, sizeof name, "misses-%s-simulated", rec->kernel);
+        snprintf(name, sizeof name, "misses-%s-simulated", record_label(set, rec));
         FILE *fp = open_data(set, name, sim_path, sizeof sim_path);
         if (!fp)
             return -1;
@@ -861,18 +871,29 @@ static int plot_roofline(struct plot_set *set)
     double peak32 = record_number(peak, "gflops_fp32"), peak64 = record_number(peak, "gflops_fp64");
     const char *basis = json_string_value(json_object_get(peak, "basis"));
 
-    /* The bandwidth roof: the best stream result at its most threads. */
+    /* The bandwidth roof: the best stream result at its most threads whose
+     * arrays do not fit in the last-level cache (a cache-resident stream
+     * would draw a cache roof and call it memory). */
     double bandwidth = NAN;
     char bw_source[200] = "";
+    bool small_stream_only = false;
     for (size_t k = 0; k < set->n_records; k++) {
         const struct loaded_record *rec = &set->records[k];
         if (strcmp(rec->kernel, "stream") != 0 || !same_machine(rec, first))
             continue;
+        struct cache_sizes caches;
+        record_caches(rec, &caches);
+        double llc = isfinite(caches.l3) ? caches.l3 : caches.l2;
         int t = max_threads_of(rec);
         for (size_t i = 0; i < rec->n_results; i++) {
             const struct loaded_result *r = &rec->results[i];
-            if (usable(r) && r->threads == t && r->valid != 0 &&
-                !(r->gbytes_per_s <= bandwidth)) {
+            if (!usable(r) || r->threads != t || r->valid == 0)
+                continue;
+            if (!(working_set(rec, r->size) > llc)) {
+                small_stream_only = true;
+                continue;
+            }
+            if (!(r->gbytes_per_s <= bandwidth)) {
                 bandwidth = r->gbytes_per_s;
                 snprintf(bw_source, sizeof bw_source, "stream %s, %d threads, %.1f GB/s",
                          r->variant, t, r->gbytes_per_s);
@@ -891,6 +912,7 @@ static int plot_roofline(struct plot_set *set)
         int t = max_threads_of(rec);
         struct record_axes ax;
         record_axes(rec, NULL, &ax);
+        order_sizes(rec, &ax.sizes);
         int points = 0;
         for (int v = 0; v < ax.variants.n; v++) {
             const char *largest = NULL;
@@ -915,7 +937,8 @@ static int plot_roofline(struct plot_set *set)
         if (points == 0)
             continue;
         char title[160];
-        snprintf(title, sizeof title, "%s (%d threads)", rec->kernel, t);
+        snprintf(title, sizeof title, "%s %s, %d thread%s", record_label(set, rec),
+                 ax.sizes.n ? ax.sizes.item[ax.sizes.n - 1] : "", t, t > 1 ? "s" : "");
         series++;
         set_series(&vars, 1, series, title, series);
     }
@@ -939,9 +962,12 @@ static int plot_roofline(struct plot_set *set)
     snprintf(f->caption, sizeof f->caption,
              "Achieved GFLOP/s against arithmetic intensity (the work model's flops per byte of "
              "nominal memory traffic) for each variant at its record's most threads, fastest "
-             "schedule. Roofs: peak FMA rate (%s) and %s.",
+             "schedule. Roofs: peak FMA rate (%s) and %s. A point above the memory roof runs from "
+             "cache: its working set fits there, so DRAM bandwidth does not bound it.",
              basis ? basis : "basis not recorded",
              isfinite(bandwidth) ? bw_source
+             : small_stream_only ? "no bandwidth roof: unavailable (the stream records' arrays "
+                                   "fit in the last-level cache; run speedlab run stream)"
                                  : "no bandwidth roof: unavailable (no stream record among the "
                                    "inputs; run speedlab run stream)");
     return render(set, f, "roofline.gp", &vars);
@@ -956,7 +982,7 @@ static int plot_busy(struct plot_set *set, const struct loaded_record *rec)
     const char *size = ax.sizes.n ? ax.sizes.item[ax.sizes.n - 1] : NULL;
     char context[256];
     figure_context(rec, size, context, sizeof context);
-    struct plot_figure *f = new_figure(set, "busy-%s", rec->kernel);
+    struct plot_figure *f = new_figure(set, "busy-%s", record_label(set, rec));
     if (!f)
         return 0;
     int threads = ax.threads.n ? ax.threads.item[ax.threads.n - 1] : 0;
@@ -982,7 +1008,7 @@ static int plot_busy(struct plot_set *set, const struct loaded_record *rec)
                 continue;
             if (!fp) {
                 char name[200];
-                snprintf(name, sizeof name, "busy-%s", rec->kernel);
+                snprintf(name, sizeof name, "busy-%s", record_label(set, rec));
                 if (!(fp = open_data(set, name, path, sizeof path)))
                     return -1;
                 fputs("group", fp);
@@ -1039,7 +1065,7 @@ static bool png_dimensions(const char *path, long *width, long *height)
 
 static int plot_gaussmap(struct plot_set *set, const struct loaded_record *rec)
 {
-    struct plot_figure *f = new_figure(set, "gaussmap-image");
+    struct plot_figure *f = new_figure(set, "image-%s", record_label(set, rec));
     if (!f)
         return 0;
     const json_t *output = json_object_get(json_object_get(rec->root, "config"), "output");
@@ -1185,7 +1211,7 @@ static void plot_usage(FILE *fp)
             "  misses-K                 cache misses per unit (--counters cache or sim)\n"
             "  roofline                 GFLOP/s vs intensity under the FMA and stream roofs\n"
             "  busy-K                   per-worker busy time (load imbalance)\n"
-            "  gaussmap-image           the bifurcation diagram (gaussmap --output X.png)\n"
+            "  image-gaussmap           the bifurcation diagram (gaussmap --output X.png)\n"
             "A figure the records cannot support is skipped with the reason.\n"
             "\n"
             "  RECORD|FOLDER  speedlab records (JSON); a folder means every *.json in it\n"
@@ -1281,6 +1307,20 @@ int cli_plot(int argc, char **argv, const struct machine *m)
             status = 1;
         }
     }
+    if (status == 0 && !(set.labels = calloc(set.n_records, sizeof *set.labels))) {
+        fprintf(stderr, "speedlab: error: out of memory\n");
+        status = 1;
+    }
+    for (size_t k = 0; status == 0 && k < set.n_records; k++) {
+        int same = 0;
+        for (size_t j = 0; j < k; j++)
+            same += strcmp(set.records[j].kernel, set.records[k].kernel) == 0;
+        if (same)
+            snprintf(set.labels[k], sizeof set.labels[k], "%.80s-%d", set.records[k].kernel,
+                     same + 1);
+        else
+            snprintf(set.labels[k], sizeof set.labels[k], "%.80s", set.records[k].kernel);
+    }
     for (size_t k = 0; status == 0 && k < set.n_records; k++) {
         const struct loaded_record *rec = &set.records[k];
         struct record_axes ax;
@@ -1339,5 +1379,6 @@ int cli_plot(int argc, char **argv, const struct machine *m)
         record_unload(&set.records[i]);
     free(set.records);
     free(set.figures);
+    free(set.labels);
     return status;
 }

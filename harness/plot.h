@@ -22,6 +22,7 @@ struct plot_figure {
 struct plot_set {
     struct loaded_record *records;
     size_t n_records;
+    char (*labels)[96];         /* per record, for file names */
     char out_dir[4096];
     char run_name[256];
     struct plot_figure *figures; /* PLOT_MAX_FIGURES, allocated once */

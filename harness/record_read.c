@@ -118,7 +118,7 @@ int record_load(const char *path, struct loaded_record *rec)
         int failed;
         if (err.line < 0) /* jansson could not open or read it */
             failed = sl_fail("%s: %s", path, err.text);
-        else if (strstr(err.text, "premature end of input") || strstr(err.text, "unexpected newline"))
+        else if (strstr(err.text, "premature end of input") || strstr(err.text, "near end of file"))
             failed = sl_fail("%s: truncated JSON (ends at line %d): not a complete record", path,
                              err.line);
         else

@@ -13,11 +13,11 @@ place_x_axis = "if (by_bytes) { \
     set logscale x 2; set xrange [x_lo / 2 : x_hi * 2]; \
     set format x '%.0b %BB'; set xtics 8; set xlabel 'working set of one execution (bytes)'; \
     if (known(l1_bytes)) { set arrow 11 from l1_bytes, graph 0 to l1_bytes, graph 1 nohead dt 2 lc rgb '#999999'; \
-                           set label 11 'L1d' at l1_bytes, graph 1 offset 0.3, -0.8 left textcolor rgb '#666666' }; \
+                           set label 11 'L1d' at l1_bytes, graph 0 offset 0.3, 0.8 left textcolor rgb '#666666' }; \
     if (known(l2_bytes)) { set arrow 12 from l2_bytes, graph 0 to l2_bytes, graph 1 nohead dt 2 lc rgb '#999999'; \
-                           set label 12 'L2' at l2_bytes, graph 1 offset 0.3, -0.8 left textcolor rgb '#666666' }; \
+                           set label 12 'L2' at l2_bytes, graph 0 offset 0.3, 0.8 left textcolor rgb '#666666' }; \
     if (known(l3_bytes)) { set arrow 13 from l3_bytes, graph 0 to l3_bytes, graph 1 nohead dt 2 lc rgb '#999999'; \
-                           set label 13 'L3' at l3_bytes, graph 1 offset 0.3, -0.8 left textcolor rgb '#666666' } \
+                           set label 13 'L3' at l3_bytes, graph 0 offset 0.3, 0.8 left textcolor rgb '#666666' } \
 } else { \
     set xlabel 'problem size'; set xrange [-0.5:*]; \
 }"

@@ -16,7 +16,7 @@ do for [p = 1:panels] {
     set title value(sprintf('panel_title_%d', p)).': speedup'
     set ylabel 'speedup  T(1) / T(p)'
     set yrange [0:*]
-    set key inside left top
+    set key below horizontal
     if (by_bytes) {
         plot for [s = 1:n] data index (s - 1) using 1:2:(low(2)):(high(2)) with yerrorlines lw 2 \
                  lc rgb colour(value(sprintf('colour_%d_%d', p, s))) \
@@ -30,8 +30,8 @@ do for [p = 1:panels] {
     }
     set title value(sprintf('panel_title_%d', p)).': efficiency'
     set ylabel 'efficiency  speedup / p'
-    set yrange [0:1.2]
-    set key inside left bottom
+    set yrange [0:*]
+    set key below horizontal
     if (by_bytes) {
         plot 1 with lines dt 2 lc rgb '#777777' title 'ideal', \
              for [s = 1:n] data index (s - 1) using 1:5 with linespoints lw 2 \

@@ -33,6 +33,9 @@ if (exists('hw_file')) {
         set logscale y
         panel_note = 'hw_note'
         @note_lines
+        y_floor = 1e300
+        do for [c = 2:hw_events + 1] { stats hw_file every ::1 using c nooutput; if (STATS_min < y_floor) { y_floor = STATS_min } }
+        set yrange [y_floor / 5:*]
         plot for [c = 2:hw_events + 1] hw_file using c:xtic(1) title columnheader(c) lc rgb colour(c - 1)
         unset label
     } else {
@@ -44,6 +47,9 @@ if (exists('sim_file')) {
     set title 'simulated caches (valgrind callgrind, this machine''s cache shapes)'
     if (sim_file ne '') {
         set logscale y
+        y_floor = 1e300
+        do for [c = 2:3] { stats sim_file every ::1 using c nooutput; if (STATS_min < y_floor) { y_floor = STATS_min } }
+        set yrange [y_floor / 5:*]
         plot for [c = 2:3] sim_file using c:xtic(1) title columnheader(c) lc rgb colour(c + 2)
     } else {
         panel_note = 'sim_note'

@@ -31,9 +31,14 @@ set title figure_title font ',14'
 set samples 800
 fp64_title = known(peak_fp64) ? sprintf('fp64 FMA peak %.0f GFLOP/s', peak_fp64) : 'fp64 peak: unavailable'
 fp32_title = known(peak_fp32) ? sprintf('fp32 FMA peak %.0f GFLOP/s', peak_fp32) : 'fp32 peak: unavailable'
-bw_title = known(bandwidth) ? sprintf('stream bandwidth %.1f GB/s', bandwidth) : 'bandwidth roof: unavailable (no stream record)'
+bw_title = known(bandwidth) ? sprintf('memory bandwidth (stream) %.1f GB/s', bandwidth) : 'bandwidth roof: unavailable (see caption)'
 if (known(bandwidth)) {
-    set label 31 bw_title at x_lo * 1.3, bandwidth * x_lo * 1.3 * 1.25 left rotate by 0 font ',10' textcolor rgb '#444444'
+    # Above the slope, a decade left of the fp64 ridge point.
+    label_x = known(peak_fp64) ? peak_fp64 / bandwidth / 12 : x_lo * 3
+    set label 31 bw_title at label_x, bandwidth * label_x * 1.8 right font ',10' textcolor rgb '#444444'
+} else {
+    set label 31 'memory bandwidth roof: unavailable (no stream result larger than the last-level cache)' \
+        at graph 0.02, graph 0.96 left font ',10' textcolor rgb '#b00020'
 }
 plot (known(peak_fp64) ? roof(peak_fp64, x) : NaN) with lines lw 2.5 lc rgb '#222222' title fp64_title, \
      (known(peak_fp32) ? roof(peak_fp32, x) : NaN) with lines lw 1.5 dt 2 lc rgb '#222222' title fp32_title, \

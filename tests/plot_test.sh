@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# speedlab plot on the fixture records in tests/fixtures/plot: every figure
+# the records support renders to a non-empty PNG and SVG, unsupported ones are
+# skipped with a reason, unavailable counters are drawn as unavailable, the
+# data behind the figures is the records' own, and bad input fails cleanly.
+set -u
+speedlab=$1
+fixtures=$2
+T=$(mktemp -d /tmp/speedlab-plot-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The fixtures stay read-only: the plot writes only under --out.
+cp -r "$fixtures" "$T/records"
+chmod -R a-w "$T/records"
+out=$T/out
+"$speedlab" plot "$T/records" --out "$out" > "$T/console" 2> "$T/stderr"
+rc=$?
+[ $rc -eq 0 ] || fail "plot of the fixtures exited $rc: $(cat "$T/stderr")"
+
+expected="speedup-cosine efficiency-cosine busy-cosine misses-cosine
+          speedup-cosine-2 efficiency-cosine-2 busy-cosine-2 misses-cosine-2
+          speedup-gaussmap efficiency-gaussmap busy-gaussmap image-gaussmap
+          speedup-ragged efficiency-ragged sizes-ragged family-ragged busy-ragged
+          speedup-stream efficiency-stream busy-stream roofline"
+for f in $expected; do
+    png=$out/$f.png svg=$out/$f.svg
+    if [ ! -s "$png" ] || [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ]; then
+        fail "$f.png is missing, empty or not a PNG"
+    fi
+    grep -q '<svg' "$svg" 2>/dev/null && grep -q '</svg>' "$svg" || fail "$f.svg is missing or not a complete SVG"
+    grep -q "^figure: $out/$f.png" "$T/console" || fail "console does not list $f"
+done
+made=$(grep -c '^figure: ' "$T/console")
+[ "$made" -eq 21 ] || fail "expected 21 figures, the console lists $made"
+grep -q '^21 figures, 11 skipped$' "$T/console" || fail "summary line: $(tail -2 "$T/console" | head -1)"
+[ -z "$(ls "$out"/*.log 2>/dev/null)" ] || fail "gnuplot complained: $(cat "$out"/*.log)"
+
+# Figures a record cannot support are skipped, each with its reason.
+grep -q '^skipped: sizes-cosine: the record has one size' "$T/console" || fail "no size-sweep skip line"
+grep -q '^skipped: family-stream: needs a sweep over sizes and thread counts' "$T/console" || fail "no family skip line"
+grep -q '^skipped: misses-ragged: the record has no counters (run with --counters' "$T/console" || fail "no counters skip line"
+[ ! -e "$out/sizes-cosine.png" ] || fail "a skipped figure was written"
+
+# Counters requested but unreadable (this fixture was made without a PMU):
+# the figure says unavailable, with the reason, and draws no bars.
+if jq -e '[.results[].counters.events[]?.status] | all(. == "unavailable")' "$T/records/cosine.json" >/dev/null; then
+    grep -q 'unavailable (PMU not exposed' "$out/misses-cosine-2.svg" || fail "misses-cosine-2.svg does not say unavailable"
+    [ ! -e "$out/data/misses-cosine-2-hardware.tsv" ] || fail "unavailable counters were written as data"
+else
+    fail "fixture cosine.json should hold unavailable hardware counters"
+fi
+# Simulated misses are drawn from the record's per-unit figures.
+sim=$out/data/misses-cosine-simulated.tsv
+want=$(jq -r '.results[] | select(.threads == 1 and .variant == "bitmask_scalar") | .simulated_cache.per_unit.d1_misses' "$T/records/cosine-sim.json")
+got=$(awk -F'\t' '$1 ~ /^bitmask_scalar/ {print $2}' "$sim")
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a > 0 && (a - b) / a < 1e-6 && (b - a) / a < 1e-6) }' ||
+    fail "simulated D1 misses per pair: record $want, plotted $got"
+
+# The plotted speedups are the record's.
+want=$(jq -r '.results[] | select(.variant == "contiguous" and .schedule == "static" and .threads == 2 and .size == "1000") | .speedup' "$T/records/ragged.json")
+got=$(awk -F'\t' '/^# contiguous:/ {on = 1; next} /^#/ {on = 0} on && $1 == 2 {print $2}' "$out/data/scaling-ragged-1000-static.tsv")
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a > 0 && (a - b) / a < 1e-6 && (b - a) / a < 1e-6) }' ||
+    fail "ragged speedup at 2 threads: record $want, plotted $got"
+# Oversubscribed thread counts are labelled as such in the family figure.
+grep -q '3 threads (oversubscribed)' "$out/family-ragged.svg" || fail "family figure does not mark 3 threads oversubscribed"
+# The size sweep is placed against the working set, with cache markers.
+grep -q 'L1d' "$out/sizes-ragged.svg" && grep -q 'L2' "$out/sizes-ragged.svg" || fail "size sweep lacks cache markers"
+# The roofline's memory roof comes from the stream record (arrays larger than the LLC).
+grep -q 'memory bandwidth (stream)' "$out/roofline.svg" || fail "roofline lacks the stream bandwidth roof"
+
+# The report: every figure inline, nothing remote.
+report=$out/report.html
+[ -s "$report" ] || fail "no report.html"
+grep -q "^report: $report$" "$T/console" || fail "console does not print the report path"
+imgs=$(grep -o '<img ' "$report" | wc -l)
+[ "$imgs" -eq 21 ] || fail "report has $imgs images, expected 21"
+inline=$(grep -o 'src="data:image/png;base64,' "$report" | wc -l)
+[ "$inline" -eq 21 ] || fail "report has $inline inline PNGs, expected 21"
+! grep -Eiq '(src|href)="(https?:)?//' "$report" || fail "report references a remote resource"
+! grep -Eiq '<script|@import|url\(' "$report" || fail "report has scripts or external styles"
+grep -q 'INVALID\|valid' "$report" || fail "report lacks validity"
+grep -q 'unavailable (PMU not exposed' "$report" || fail "report's counter status does not say unavailable"
+
+# A single record: default folder plots/<run_id> under the current directory.
+(cd "$T" && "$speedlab" plot records/stream.json > single.txt 2>&1) || fail "plot of one record failed: $(cat "$T/single.txt")"
+run_id=$(jq -r .run_id "$T/records/stream.json")
+[ -s "$T/plots/$run_id/report.html" ] || fail "default output folder plots/$run_id not used"
+grep -q 'skipped: roofline\|figure: .*roofline' "$T/single.txt" || fail "roofline neither drawn nor skipped"
+
+# Bad input: one line on stderr, exit 2 (records) or 1 (tools), nothing half-written.
+expect_error() { # EXIT PATTERN ARGS...
+    local want=$1 pattern=$2; shift 2
+    "$@" > "$T/e.out" 2> "$T/e.err"
+    local got=$?
+    [ $got -eq "$want" ] || fail "'${*:2}' exited $got, expected $want"
+    [ "$(wc -l < "$T/e.err")" -eq 1 ] || fail "'${*:2}' printed $(wc -l < "$T/e.err") lines on stderr: $(cat "$T/e.err")"
+    grep -q -- "$pattern" "$T/e.err" || fail "'${*:2}': expected '$pattern', got: $(cat "$T/e.err")"
+}
+printf '{"schema": "speedlab-record", "schema_version": 1, "results": [' > "$T/truncated.json"
+echo '{"hello": "world"}' > "$T/foreign.json"
+jq '.schema_version = 0' "$T/records/stream.json" > "$T/old.json"
+echo 'not json' > "$T/garbage.json"
+mkdir -p "$T/empty"
+expect_error 2 'give at least one record' "$speedlab" plot
+expect_error 2 'bad option' "$speedlab" plot --bogus "$T/records/stream.json"
+expect_error 2 'No such file' "$speedlab" plot "$T/nonexistent.json" --out "$T/o1"
+expect_error 2 'truncated JSON' "$speedlab" plot "$T/truncated.json" --out "$T/o2"
+expect_error 2 'not a speedlab record' "$speedlab" plot "$T/foreign.json" --out "$T/o3"
+expect_error 2 'schema_version 0 is not supported' "$speedlab" plot "$T/old.json" --out "$T/o4"
+expect_error 2 'not JSON' "$speedlab" plot "$T/garbage.json" --out "$T/o5"
+expect_error 2 'no records' "$speedlab" plot "$T/empty" --out "$T/o6"
+expect_error 2 'plain file name' "$speedlab" plot "$T/records/stream.json" --name a/b
+for o in o1 o2 o3 o4 o5 o6; do [ ! -e "$T/$o" ] || fail "a refused plot created its output folder $o"; done
+expect_error 1 'gnuplot is not installed' env PATH=/nonexistent "$speedlab" plot "$T/records/stream.json" --out "$T/o7"
+expect_error 1 'cannot read gnuplot script' env SPEEDLAB_PLOTS_DIR=/nonexistent "$speedlab" plot "$T/records/stream.json" --out "$T/o8"
+expect_error 1 'cannot' "$speedlab" plot "$T/records/stream.json" --out /proc/speedlab-plot
+
+if [ $failures -ne 0 ]; then
+    echo "$failures check(s) failed"
+    exit 1
+fi
+echo "plot: all checks passed"
