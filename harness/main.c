@@ -93,7 +93,7 @@ int main(int argc, char **argv)
                            : getenv("OMP_PLACES")                  ? "OMP_PLACES"
                            : getenv("GOMP_CPU_AFFINITY")           ? "GOMP_CPU_AFFINITY"
                                                                    : NULL;
-    if (conflict && strcmp(argv[1], "list") != 0) {
+    if (conflict && strcmp(argv[1], "list") != 0 && strcmp(argv[1], "plot") != 0) {
         fprintf(stderr,
                 "speedlab: error: unset %s: speedlab places its threads itself (--pin), and "
                 "with it set the OpenMP runtime binds the main thread before speedlab can read "

@@ -1176,7 +1176,8 @@ static int add_argument(struct plot_set *set, size_t *cap, const char *arg)
         n++;
     }
     closedir(dir);
-    qsort(names, n, sizeof *names, compare_strings);
+    if (n > 1)
+        qsort(names, n, sizeof *names, compare_strings);
     int rc = n ? 0 : sl_fail("%s: no records (*.json) in this folder", arg);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)
