@@ -673,13 +673,13 @@ static int plot_misses(struct plot_set *set, const struct loaded_record *rec)
     struct plot_figure *f = new_figure(set, "misses-%s", record_label(set, rec));
     if (!f)
         return 0;
-    snprintf(f->title, sizeof f->title, "Cache misses per %s: %s",
-             rec->n_results && json_is_string(json_object_get(
-                                   json_object_get(rec->results[0].json, "work"), "unit"))
-                 ? json_string_value(
-                       json_object_get(json_object_get(rec->results[0].json, "work"), "unit"))
-                 : "unit of work",
-             context);
+    const char *work_unit = NULL;
+    for (size_t i = 0; i < rec->n_results && !work_unit; i++)
+        work_unit = json_string_value(
+            json_object_get(json_object_get(rec->results[i].json, "work"), "unit"));
+    if (!work_unit)
+        work_unit = "unit of work";
+    snprintf(f->title, sizeof f->title, "Cache misses per %s: %s", work_unit, context);
     bool any_hw = false, any_sim = false;
     for (int v = 0; v < ax.variants.n; v++) {
         any_hw |= counted_result(rec, ax.variants.item[v], "counters") != NULL;
@@ -807,6 +807,7 @@ static int plot_misses(struct plot_set *set, const struct loaded_record *rec)
 
     struct gp_vars vars = {0};
     gp_var_str(&vars, "figure_title", f->title);
+    gp_var_str(&vars, "work_unit", work_unit);
     int panels = 0;
     if (any_hw) {
         panels++;

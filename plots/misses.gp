@@ -1,7 +1,7 @@
 # Cache misses per unit of work, bars per variant: a hardware panel (PAPI)
 # and/or a simulated panel (callgrind).  A panel whose counters could not be
 # read shows the reason instead of bars: never a zero.  Variables:
-# figure_title, panels, hw_file ('' when nothing was counted), hw_events,
+# figure_title, work_unit, panels, hw_file ('' when nothing was counted), hw_events,
 # hw_note, sim_file ('' when nothing was simulated), sim_note.
 load scripts_dir.'/common.gp'
 
@@ -10,7 +10,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set xtics rotate by -25 left
-set ylabel 'misses per unit of work'
+set ylabel sprintf('misses per %s', work_unit)
 set key outside right top
 
 # The empty frame of a panel without data, with the reason written in it
@@ -21,7 +21,7 @@ unavailable_panel = "set logscale y; set yrange [1:10]; set xrange [0:1]; unset 
         set label 20 + l value(sprintf('%s_%d', panel_note, l)) at graph 0.5, graph 0.5 \
             offset 0, (value(panel_note.'_lines') / 2.0 - l) * 1.3 center font ',12' textcolor rgb '#b00020' }; \
     plot 5 notitle lc rgb '#ffffff'; \
-    unset label; set ytics; set xtics; set autoscale xy; set ylabel 'misses per unit of work'"
+    unset label; set ytics; set xtics; set autoscale xy; set ylabel sprintf('misses per %s', work_unit)"
 # Notes under a panel that has bars: events that could not be read.
 note_lines = "do for [l = 1:value(panel_note.'_lines')] { \
         set label 40 + l value(sprintf('%s_%d', panel_note, l)) at graph 0, graph 0 \
