@@ -1200,6 +1200,30 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
+/* A record's name in figure names: its kernel when no other record has that
+ * kernel, else its file's name ("stream-sweep"), numbered if that repeats. */
+static void label_record(struct plot_set *set, size_t k)
+{
+    const struct loaded_record *rec = &set->records[k];
+    int same_kernel = 0;
+    for (size_t j = 0; j < set->n_records; j++)
+        same_kernel += strcmp(set->records[j].kernel, rec->kernel) == 0;
+    char stem[96];
+    const char *slash = strrchr(rec->path, '/');
+    snprintf(stem, sizeof stem, "%.90s", same_kernel > 1 ? (slash ? slash + 1 : rec->path)
+                                                         : rec->kernel);
+    size_t len = strlen(stem);
+    if (len > 5 && strcmp(stem + len - 5, ".json") == 0)
+        stem[len - 5] = 0;
+    int repeats = 0;
+    for (size_t j = 0; j < k; j++)
+        repeats += strcmp(set->labels[j], stem) == 0;
+    if (repeats)
+        snprintf(set->labels[k], sizeof set->labels[k], "%.80s-%d", stem, repeats + 1);
+    else
+        snprintf(set->labels[k], sizeof set->labels[k], "%s", stem);
+}
+
 static void plot_usage(FILE *fp)
 {
     fprintf(fp,
@@ -1313,16 +1337,8 @@ int cli_plot(int argc, char **argv, const struct machine *m)
         fprintf(stderr, "speedlab: error: out of memory\n");
         status = 1;
     }
-    for (size_t k = 0; status == 0 && k < set.n_records; k++) {
-        int same = 0;
-        for (size_t j = 0; j < k; j++)
-            same += strcmp(set.records[j].kernel, set.records[k].kernel) == 0;
-        if (same)
-            snprintf(set.labels[k], sizeof set.labels[k], "%.80s-%d", set.records[k].kernel,
-                     same + 1);
-        else
-            snprintf(set.labels[k], sizeof set.labels[k], "%.80s", set.records[k].kernel);
-    }
+    for (size_t k = 0; status == 0 && k < set.n_records; k++)
+        label_record(&set, k);
     for (size_t k = 0; status == 0 && k < set.n_records; k++) {
         const struct loaded_record *rec = &set.records[k];
         struct record_axes ax;

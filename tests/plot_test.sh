@@ -19,8 +19,9 @@ out=$T/out
 rc=$?
 [ $rc -eq 0 ] || fail "plot of the fixtures exited $rc: $(cat "$T/stderr")"
 
+# Two cosine records: each is named by its file (cosine, cosine-sim).
 expected="speedup-cosine efficiency-cosine busy-cosine misses-cosine
-          speedup-cosine-2 efficiency-cosine-2 busy-cosine-2 misses-cosine-2
+          speedup-cosine-sim efficiency-cosine-sim busy-cosine-sim misses-cosine-sim
           speedup-gaussmap efficiency-gaussmap busy-gaussmap image-gaussmap
           speedup-ragged efficiency-ragged sizes-ragged family-ragged busy-ragged
           speedup-stream efficiency-stream busy-stream roofline"
@@ -38,7 +39,7 @@ grep -q '^21 figures, 11 skipped$' "$T/console" || fail "summary line: $(tail -2
 [ -z "$(ls "$out"/*.log 2>/dev/null)" ] || fail "gnuplot complained: $(cat "$out"/*.log)"
 
 # Figures a record cannot support are skipped, each with its reason.
-grep -q '^skipped: sizes-cosine: the record has one size' "$T/console" || fail "no size-sweep skip line"
+grep -q '^skipped: sizes-cosine-sim: the record has one size' "$T/console" || fail "no size-sweep skip line"
 grep -q '^skipped: family-stream: needs a sweep over sizes and thread counts' "$T/console" || fail "no family skip line"
 grep -q '^skipped: misses-ragged: the record has no counters (run with --counters' "$T/console" || fail "no counters skip line"
 [ ! -e "$out/sizes-cosine.png" ] || fail "a skipped figure was written"
@@ -46,13 +47,13 @@ grep -q '^skipped: misses-ragged: the record has no counters (run with --counter
 # Counters requested but unreadable (this fixture was made without a PMU):
 # the figure says unavailable, with the reason, and draws no bars.
 if jq -e '[.results[].counters.events[]?.status] | all(. == "unavailable")' "$T/records/cosine.json" >/dev/null; then
-    grep -q 'unavailable (PMU not exposed' "$out/misses-cosine-2.svg" || fail "misses-cosine-2.svg does not say unavailable"
-    [ ! -e "$out/data/misses-cosine-2-hardware.tsv" ] || fail "unavailable counters were written as data"
+    grep -q 'unavailable (PMU not exposed' "$out/misses-cosine.svg" || fail "misses-cosine.svg does not say unavailable"
+    [ ! -e "$out/data/misses-cosine-hardware.tsv" ] || fail "unavailable counters were written as data"
 else
     fail "fixture cosine.json should hold unavailable hardware counters"
 fi
 # Simulated misses are drawn from the record's per-unit figures.
-sim=$out/data/misses-cosine-simulated.tsv
+sim=$out/data/misses-cosine-sim-simulated.tsv
 want=$(jq -r '.results[] | select(.threads == 1 and .variant == "bitmask_scalar") | .simulated_cache.per_unit.d1_misses' "$T/records/cosine-sim.json")
 got=$(awk -F'\t' '$1 ~ /^bitmask_scalar/ {print $2}' "$sim")
 awk -v a="$want" -v b="$got" 'BEGIN { exit !(a > 0 && (a - b) / a < 1e-6 && (b - a) / a < 1e-6) }' ||
