@@ -176,11 +176,17 @@ static void counter_status(FILE *fp, const struct loaded_record *rec)
         return;
     }
     if (hw_ok || hw_unavailable) {
-        fprintf(fp, "hardware: %zu counted", hw_ok);
-        if (hw_unavailable) {
-            fprintf(fp, ", %zu unavailable (", hw_unavailable);
+        if (hw_ok == 0) {
+            fputs("hardware: unavailable (", fp);
             html(fp, hw_reason ? hw_reason : "no reason recorded");
             fputs(")", fp);
+        } else {
+            fprintf(fp, "hardware: %zu event counts", hw_ok);
+            if (hw_unavailable) {
+                fprintf(fp, ", %zu unavailable (", hw_unavailable);
+                html(fp, hw_reason ? hw_reason : "no reason recorded");
+                fputs(")", fp);
+            }
         }
     }
     if (sim_ok || sim_unavailable) {
@@ -211,7 +217,7 @@ static void interval(FILE *fp, double value, double lo, double hi, const char *f
 
 /* One row per record: its fastest valid variant at the most threads and the
  * largest size, with the speedup of that variant and schedule. */
-static void summary_row(FILE *fp, const struct loaded_record *rec)
+static void summary_row(FILE *fp, const struct loaded_record *rec, const char *label)
 {
     int max_threads = 0;
     size_t ok = 0, valid = 0, invalid = 0, expected = 0, skipped = 0, failed = 0;
@@ -244,7 +250,7 @@ static void summary_row(FILE *fp, const struct loaded_record *rec)
             best = r;
     }
     fputs("<tr><td>", fp);
-    html(fp, rec->kernel);
+    html(fp, label);
     fputs("</td><td>", fp);
     html(fp, largest ? largest : "-");
     fputs("</td>", fp);
@@ -366,15 +372,15 @@ int report_write(const struct plot_set *set, const char *path)
     html(fp, first->commit);
     fputs("</code>.</p>\n", fp);
 
-    fputs("<h2>Summary</h2>\n<p>Per workload: the fastest valid variant at the most threads and "
+    fputs("<h2>Summary</h2>\n<p>Per record: the fastest valid variant at the most threads and "
           "the largest size, its median time with the 95 % interval of the median, its figure "
           "of merit and its speedup over 1 thread (same variant and schedule).</p>\n"
-          "<table class=grid>\n<tr><th>workload</th><th>size</th><th>best variant</th>"
+          "<table class=grid>\n<tr><th>record</th><th>size</th><th>best variant</th>"
           "<th>schedule</th><th>threads</th><th>median (ms)</th><th>figure of merit</th>"
           "<th>speedup</th><th>validity</th><th>counters</th></tr>\n",
           fp);
     for (size_t k = 0; k < set->n_records; k++)
-        summary_row(fp, &set->records[k]);
+        summary_row(fp, &set->records[k], set->labels[k]);
     fputs("</table>\n", fp);
     claims_section(fp, set);
 
