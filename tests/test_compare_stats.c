@@ -150,7 +150,7 @@ static void change_points(void)
     struct cmp_step steps[8];
     uint64_t rng = 5;
     const size_t ks[] = {3, 10, 17, 27};
-    const double sizes[] = {0.15, -0.12, 0.3, 0.2};
+    const double sizes[] = {0.2, -0.12, 0.3, 0.2}; /* 4-7 noise sigmas; 3 points at an end */
     for (int seed_round = 0; seed_round < 10; seed_round++)
         for (size_t i = 0; i < 4; i++) {
             double x[30];
