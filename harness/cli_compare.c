@@ -126,6 +126,23 @@ static void side_summary(const char *label, const char *spec, const struct recor
            r->hostname);
 }
 
+/* The run-to-run part of the environment checks (load, noise probe) as each
+ * record saw it: a busy machine explains a difference that code does not. */
+static void environment_warnings(const char *label, const struct record_set *s)
+{
+    static const char *const varying[] = {"load_average", "noise_probe"};
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < sizeof varying / sizeof varying[0]; k++) {
+            const json_t *checks =
+                json_object_get(json_object_get(s->recs[i].root, "environment"), "checks");
+            const char *w =
+                json_string_value(json_object_get(json_object_get(checks, varying[k]), "warning"));
+            if (w)
+                printf("warning: %s%s%s was measured with: %s\n", label, s->n > 1 ? " " : "",
+                       s->n > 1 ? s->recs[i].path : "", w);
+        }
+}
+
 static void format_ratio(const struct cmp_pair *p, char *ratio, size_t rlen, char *ci, size_t clen)
 {
     snprintf(ratio, rlen, "%.3f", p->ratio);
@@ -571,6 +588,8 @@ int cli_compare(int argc, char **argv, const struct machine *machine)
         printf("### speedlab compare\n\n```\n");
     side_summary("BASE", base_spec, &base);
     side_summary("NEW", new_spec, &fresh);
+    environment_warnings("BASE", &base);
+    environment_warnings("NEW", &fresh);
     bool hardware = o.mode == MODE_HARDWARE || (o.mode == MODE_AUTO && !same_hw);
     if (same_hw)
         printf("machine: same hardware (%s, %d allowed CPUs)%s%s%s\n", base.recs[0].cpu_model,
