@@ -58,8 +58,8 @@ void text_table_print(const struct text_table *t, FILE *fp, bool markdown)
             int w = (int)width[c];
             if (markdown)
                 fprintf(fp, "| %s ", row[c]);
-            else if (c + 1 == t->n_columns && t->left[c])
-                fprintf(fp, "%s", row[c]);
+            else if (c + 1 == t->n_columns)
+                fprintf(fp, "%*s", t->left[c] ? 0 : w, row[c]);
             else
                 fprintf(fp, t->left[c] ? "%-*s  " : "%*s  ", w, row[c]);
         }
