@@ -1,5 +1,7 @@
 #include "cli.h"
 #include "counters.h"
+#include "envcheck.h"
+#include "gbench.h"
 #include "record.h"
 #include "runner.h"
 #include "util.h"
@@ -73,6 +75,16 @@ static void run_usage(FILE *fp)
             "  --record FILE       JSON record (default: results/runs/RUN-ID.json)\n"
             "  --csv FILE          CSV table (default: the record path with .csv)\n"
             "  --quiet             fewer messages\n"
+            "  --gbench FILE       also write the results as Google Benchmark JSON (as\n"
+            "                      'speedlab export --format gbench' does)\n"
+            "\n"
+            "environment (checked before every run, recorded under environment.checks,\n"
+            "warnings printed first): frequency governor, turbo/boost, SMT, transparent huge\n"
+            "pages, ASLR, load average, and a noise probe (CV of 20 fixed ~5 ms spin loops)\n"
+            "  --strict-env        refuse to run (exit 2, nothing written) when the noise\n"
+            "                      probe's CV exceeds --noise-limit\n"
+            "  --noise-limit PCT   the probe's CV above which the machine counts as noisy\n"
+            "                      (default: 5)\n"
             "\n"
             "exit status: 0 all results valid, 2 bad command line or input, 3 some result\n"
             "invalid, 1 other error, 130 interrupted (the record keeps what finished).\n"
@@ -206,7 +218,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
     enum {
         OPT_VARIANTS = 256, OPT_SCHEDULES, OPT_THREADS, OPT_SIZE, OPT_SIZES, OPT_INPUT,
         OPT_OUTPUT, OPT_SEED, OPT_REPS, OPT_MIN_REPS, OPT_MAX_REPS, OPT_BUDGET, OPT_WARMUP,
-        OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET, OPT_COUNTERS
+        OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET, OPT_COUNTERS,
+        OPT_GBENCH, OPT_STRICT_ENV, OPT_NOISE_LIMIT
     };
     static const struct option options[] = {
         {"variants", required_argument, NULL, OPT_VARIANTS},
@@ -229,13 +242,18 @@ int cli_run(int argc, char **argv, const struct machine *m)
         {"csv", required_argument, NULL, OPT_CSV},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"counters", required_argument, NULL, OPT_COUNTERS},
+        {"gbench", required_argument, NULL, OPT_GBENCH},
+        {"strict-env", no_argument, NULL, OPT_STRICT_ENV},
+        {"noise-limit", required_argument, NULL, OPT_NOISE_LIMIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *variants = "all", *schedules = "all", *threads = "1,max", *sizes = NULL,
                *pin = "compact", *record = NULL, *csv = NULL;
     long reps = 0, min_reps = 7, max_reps = 100, warmup = 1, seed = 42;
-    double budget = 1.0;
+    double budget = 1.0, noise_limit = 100 * ENV_DEFAULT_NOISE_LIMIT;
+    const char *gbench = NULL;
+    bool strict_env = false;
     struct run_options *o = calloc(1, sizeof *o);
     if (!o)
         return 1;
@@ -273,6 +291,11 @@ int cli_run(int argc, char **argv, const struct machine *m)
         case OPT_CSV: csv = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
         case OPT_COUNTERS: rc = ctr_plan_parse(optarg, &o->counters); break;
+        case OPT_GBENCH: gbench = optarg; break;
+        case OPT_STRICT_ENV: strict_env = true; break;
+        case OPT_NOISE_LIMIT:
+            rc = util_parse_double(optarg, 0, 1000, "--noise-limit (percent)", &noise_limit);
+            break;
         case 'h':
             run_usage(stdout);
             status = 0;
@@ -403,8 +426,37 @@ int cli_run(int argc, char **argv, const struct machine *m)
         goto done;
     }
 
+    if (gbench && (strcmp(gbench, o->record_path) == 0 || strcmp(gbench, o->csv_path) == 0 ||
+                   (o->output_path && strcmp(gbench, o->output_path) == 0))) {
+        sl_fail("--gbench must be a file of its own, not the record, table or --output");
+        status = fail_usage();
+        goto done;
+    }
+    if (gbench && util_check_writable(gbench) != 0) {
+        status = fail_usage();
+        goto done;
+    }
+
+    struct env_report env;
+    envcheck_run(&env, m->pus_total, noise_limit / 100);
+    if (strict_env && env.noise_cv > env.noise_limit) {
+        sl_fail("--strict-env: the noise probe varies by CV %.1f%% (limit %.1f%%, --noise-limit): "
+                "too noisy to measure; nothing was run",
+                100 * env.noise_cv, 100 * env.noise_limit);
+        status = fail_usage();
+        goto done;
+    }
+    envcheck_print(&env, stdout);
+    st.env = &env;
+
     status = runner_execute(&st);
     runner_free(&st);
+    /* Exported from the record as written, so both say the same. */
+    if (gbench && (status == 0 || status == EXIT_INVALID) &&
+        gbench_export_files((const char *const *)&o->record_path, 1, gbench) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        status = 1;
+    }
 done:
     free(o->variants);
     util_free_list(o->sizes, o->n_sizes > 0 ? o->n_sizes : 0);

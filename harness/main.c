@@ -22,6 +22,9 @@ static void usage(FILE *fp)
                 "  info            this machine: CPU, ISA, topology, caches, allowed CPUs\n"
                 "  run KERNEL      measure variants; writes a JSON record and a CSV table\n"
                 "  plot RECORD...  figures (PNG, SVG) and an offline HTML report of records\n"
+                "  compare BASE NEW  regression check of two runs (or hardware comparison)\n"
+                "  history DIR     a series of runs: each measurement over time, change points\n"
+                "  export RECORD   records as Google Benchmark JSON (--format gbench)\n"
                 "\n"
                 "'speedlab COMMAND --help' describes each command.\n");
 }
@@ -66,6 +69,12 @@ int main(int argc, char **argv)
         command = cli_info;
     else if (strcmp(argv[1], "plot") == 0)
         command = cli_plot;
+    else if (strcmp(argv[1], "compare") == 0)
+        command = cli_compare;
+    else if (strcmp(argv[1], "history") == 0)
+        command = cli_history;
+    else if (strcmp(argv[1], "export") == 0)
+        command = cli_export;
     else if (strcmp(argv[1], "__simulate") == 0)
         command = cli_simulate;
     if (!command) {

@@ -1,5 +1,7 @@
 #include "record.h"
 
+#include "envcheck.h"
+
 #include "build_info.h"
 #include "util.h"
 
@@ -70,7 +72,7 @@ static json_t *text(const char *s)
     return j;
 }
 
-static json_t *environment_json(void)
+static json_t *environment_json(const struct run_state *st)
 {
     static const char *const vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                                        "OMP_SCHEDULE",    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
@@ -81,8 +83,11 @@ static json_t *environment_json(void)
         const char *v = getenv(vars[i]);
         json_object_set_new(env, vars[i], v ? json_string(v) : json_null());
     }
-    return json_pack("{s:o, s:f, s:s}", "variables", env, "timer_resolution_s",
-                     util_clock_resolution(), "timer", "clock_gettime(CLOCK_MONOTONIC)");
+    json_t *out = json_pack("{s:o, s:f, s:s}", "variables", env, "timer_resolution_s",
+                            util_clock_resolution(), "timer", "clock_gettime(CLOCK_MONOTONIC)");
+    if (out && st->env)
+        json_object_set_new(out, "checks", envcheck_json(st->env));
+    return out;
 }
 
 /* --output as given and as an absolute path, so a plot made later from
@@ -311,7 +316,7 @@ static int write_json(const struct run_state *st)
         "speedlab-record", "schema_version", RECORD_SCHEMA_VERSION, "run_id", st->run_id,
         "started", st->started, "finished", st->finished[0] ? st->finished : NULL, "complete",
         st->complete, "command", st->opt->command, "machine", record_machine_json(st->machine),
-        "build", record_build_json(), "environment", environment_json(), "config",
+        "build", record_build_json(), "environment", environment_json(st), "config",
         config_json(st->opt), "problems", problems_json(st), "results", results);
     if (!doc)
         return sl_fail("cannot build the JSON record");

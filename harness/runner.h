@@ -85,8 +85,11 @@ struct run_result {
     struct sim_result sim;
 };
 
+struct env_report;
+
 struct run_state {
     const struct run_options *opt;
+    const struct env_report *env; /* environment checks, recorded (NULL: none) */
     const struct machine *machine;
     char run_id[96];
     char started[32], finished[32]; /* ISO 8601 UTC */

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# compare, history, export and the environment checks from the command line,
+# on records derived deterministically (jq) from one committed fixture.
+set -u
+speedlab=$1
+fixture=$2
+T=$(mktemp -d /tmp/speedlab-compare-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+failures=0
+total=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+check() { total=$((total + 1)); if ! eval "$1"; then fail "$2"; fi; }
+# expect STATUS PATTERN ARGS...: exit status, a pattern in stdout+stderr, and
+# for a failure exactly one "speedlab: error:" line on stderr
+expect() {
+    local want=$1 pattern=$2
+    shift 2
+    total=$((total + 1))
+    "$speedlab" "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" != "$want" ]; then
+        fail "speedlab $*: exit $got, expected $want"; head -5 "$T/err" | sed 's/^/    /'; return
+    fi
+    if ! cat "$T/out" "$T/err" | grep -Eq -- "$pattern"; then
+        fail "speedlab $*: output lacks /$pattern/"; cat "$T/out" "$T/err" | head -8 | sed 's/^/    /'
+    fi
+    if [ "$want" = 2 ] && { [ "$(wc -l <"$T/err")" != 1 ] || ! grep -q '^speedlab: error: ' "$T/err"; }; then
+        fail "speedlab $*: stderr is not one error line"; sed 's/^/    /' "$T/err" | head -5
+    fi
+}
+
+base=$fixture
+# The same run, repetitions in another order and scaled by at most +-2 %: same.
+jq '.results |= map(.times_s |= (to_entries | map(.value * (1 + 0.01 * ((.key * 7) % 5 - 2))) | reverse))' \
+    "$base" >"$T/same.json"
+# The reduction variant 20 % slower in every repetition.
+jq '.results |= map(if .variant == "reduction" then (.times_s |= map(. * 1.2) | .median_s *= 1.2) else . end)' \
+    "$base" >"$T/slow.json"
+# Another machine (edited, not real): other CPU, ISA and allowed CPUs.
+jq '.machine.cpu_model = "Example CPU 9000 (edited record)" | .machine.isa = "sse2 avx2 fma"
+    | .machine.allowed.count = 16 | .machine.hostname = "other"' "$base" >"$T/other.json"
+jq '.schema_version = 0' "$base" >"$T/old.json"
+head -c 3000 "$base" >"$T/truncated.json"
+echo '{"benchmarks": []}' >"$T/foreign.json"
+jq '.results |= map(.kernel = "stream")' "$base" >"$T/nomatch.json"
+mkdir -p "$T/mixed" "$T/folder"
+cp "$base" "$T/mixed/a.json"
+cp "$T/other.json" "$T/mixed/b.json"
+cp "$T/slow.json" "$T/folder/pairsum.json"
+
+expect 0 'no regression: 0 slower, 0 faster, 4 same' compare "$base" "$T/same.json"
+expect 1 'reduction/static/t1 .* 1\.200 .*SLOWER \+20\.0%' compare "$base" "$T/slow.json"
+expect 1 'regression: 2 slower, 0 faster, 2 same' compare "$base" "$T/slow.json"
+expect 1 '\| pairsum/reduction/static/t2 \| 500 \| .* \*\*SLOWER\*\* \+20\.0% \|' compare "$base" "$T/slow.json" --format md
+expect 0 'faster -16\.7%' compare "$T/slow.json" "$base"
+expect 0 'no regression' compare "$base" "$T/slow.json" --threshold 25
+expect 1 'SLOWER' compare "$base" "$T/folder"
+expect 0 'DIFFERENT machines \(CPU model, ISA, allowed CPUs differ\)' compare "$base" "$T/other.json"
+expect 0 'ISA only here .* avx512f' compare "$base" "$T/other.json"
+expect 0 'hardware comparison as asked' compare "$base" "$T/same.json" --mode hardware
+expect 2 'record schema_version 0 is not supported' compare "$base" "$T/old.json"
+expect 2 'truncated JSON' compare "$T/truncated.json" "$base"
+expect 2 'not a speedlab record' compare "$base" "$T/foreign.json"
+expect 2 'no matching results' compare "$base" "$T/nomatch.json"
+expect 2 'mixes machines' compare "$T/mixed" "$base"
+expect 2 'no such file or folder' compare "$base" "$T/missing.json"
+expect 2 'expected BASE and NEW' compare "$base"
+expect 2 '--threshold \(percent\) must be a number' compare "$base" "$base" --threshold x
+expect 2 '--format must be table or md' compare "$base" "$base" --format html
+
+# History: 12 runs an hour apart, one 25 % step at run 7 in the reduction
+# variant, +-2 % wobble everywhere, one wild run (+60 %) at 3: one step, at 7.
+mkdir -p "$T/hist" "$T/flat"
+for i in $(seq 0 11); do
+    jq --argjson i "$i" '.started = ("2026-01-01T" + (if $i < 10 then "0" else "" end) + ($i | tostring) + ":00:00Z")
+        | .results |= map(.times_s |= map(. * (1 + 0.01 * ((($i * 7) % 5) - 2))
+                                            * (if $i == 3 then 1.6 else 1 end))
+                          | (if .variant == "reduction" and $i >= 7 then .times_s |= map(. * 1.25) else . end)
+                          | .median_s = (.times_s | sort | .[length / 2 | floor]))' \
+        "$base" >"$T/hist/run$i.json"
+done
+for i in 0 1 2 4 5 6; do cp "$T/hist/run$i.json" "$T/flat/"; done
+expect 1 'reduction/static/t1 .* #7 \(.*\): .* \(\+25\.0%\)' history "$T/hist"
+expect 1 '2 of 4 series have a step' history "$T/hist"
+check "! '$speedlab' history '$T/hist' | grep -q '#3 '" "history: the wild run is no step"
+expect 0 '0 of 4 series have a step' history "$T/flat"
+expect 1 '#7 .*<- step \+25\.0%' history "$T/hist" --series reduction/static/t1
+expect 2 'history needs at least two records' history "$base"
+expect 2 'mixes machines' history "$T/mixed"
+expect 2 '--order must be date or commit' history "$T/hist" --order size
+if command -v gnuplot >/dev/null; then
+    expect 1 'plot: ' history "$T/hist" --plot "$T/plots/h"
+    check '[ -s "$T/plots/h.png" ] && [ -s "$T/plots/h.svg" ] && grep -q reduction "$T/plots/h.dat"' "history plot files"
+fi
+
+# Google Benchmark JSON: 4 results x (15 repetitions + 4 aggregates).
+expect 0 '"benchmarks"' export --format gbench "$base"
+"$speedlab" export --format gbench "$base" -o "$T/gb.json"
+check 'jq -e ".context.host_name and .context.num_cpus > 0 and (.context.caches | length) > 0 and .context.library_build_type" "$T/gb.json" >/dev/null' "gbench: context"
+check 'jq -e "(.benchmarks | length) == 76" "$T/gb.json" >/dev/null' "gbench: one entry per repetition and 4 aggregates per result"
+check 'jq -e "[.benchmarks[] | select(.run_type == \"iteration\")] | all(.iterations == 1 and .time_unit == \"ns\" and .real_time > 0 and .repetitions == 15)" "$T/gb.json" >/dev/null' "gbench: iteration entries"
+check 'jq -e "[.benchmarks[] | select(.aggregate_name == \"median\")] | length == 4 and all(.run_name + \"_median\" == .name and .items_per_second > 0)" "$T/gb.json" >/dev/null' "gbench: median aggregates"
+check 'jq -e "[.benchmarks[] | select(.aggregate_name == \"cv\")] | all(.aggregate_unit == \"percentage\")" "$T/gb.json" >/dev/null' "gbench: cv aggregate"
+check 'jq -e ".benchmarks[0].name == \"pairsum/reduction/static/size:500/threads:1\"" "$T/gb.json" >/dev/null' "gbench: names"
+expect 2 'which --format' export "$base"
+expect 2 'not a speedlab record' export --format gbench "$T/foreign.json"
+
+# Environment checks: in every record, with a value or "unavailable (reason)".
+"$speedlab" run pairsum --size tiny --variants reduction --schedules static --threads 1 --reps 2 \
+    --record "$T/env.json" --gbench "$T/env-gb.json" >"$T/env.out" 2>&1
+check 'jq -e ".environment.checks | keys == [\"aslr\",\"governor\",\"load_average\",\"noise_probe\",\"smt\",\"transparent_hugepages\",\"turbo\"]" "$T/env.json" >/dev/null' "environment.checks has every check"
+check 'jq -e "[.environment.checks[] | .value | type == \"string\" and length > 0] | all" "$T/env.json" >/dev/null' "every check has a value"
+check 'jq -e ".environment.checks.noise_probe | (.cv | type) == \"number\" and .loops == 20 and .forced == false" "$T/env.json" >/dev/null' "noise probe recorded"
+check 'jq -e "(.benchmarks | length) == 6" "$T/env-gb.json" >/dev/null' "run --gbench writes the export"
+# --strict-env refuses a noisy machine (the probe's outcome forced by the
+# test hook) before anything is written; without it the run goes on, warned.
+SPEEDLAB_TEST_NOISE_CV=0.5 expect 2 'strict-env: the noise probe varies by CV 50\.0%' run pairsum --size tiny --reps 1 --strict-env --record "$T/strict.json"
+check '[ ! -e "$T/strict.json" ] && [ ! -e "$T/strict.csv" ]' "--strict-env wrote nothing"
+SPEEDLAB_TEST_NOISE_CV=0.5 "$speedlab" run pairsum --size tiny --variants reduction --schedules static --threads 1 --reps 1 \
+    --record "$T/noisy.json" >"$T/noisy.out" 2>&1
+check 'grep -q "^warning: noisy machine: a fixed spin loop varies by CV 50.0%" "$T/noisy.out" && jq -e ".environment.checks.noise_probe.forced" "$T/noisy.json" >/dev/null' "noisy: warned and recorded as forced"
+
+echo "$((total - failures)) of $total passed"
+[ "$failures" = 0 ]
