@@ -7,6 +7,7 @@
 int cli_run(int argc, char **argv, const struct machine *m);
 int cli_list(int argc, char **argv, const struct machine *m);
 int cli_info(int argc, char **argv, const struct machine *m);
+int cli_claims(int argc, char **argv, const struct machine *m);
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);
 

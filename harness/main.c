@@ -21,6 +21,7 @@ static void usage(FILE *fp)
                 "  list [KERNEL]   kernels and variants, and which run on this CPU\n"
                 "  info            this machine: CPU, ISA, topology, caches, allowed CPUs\n"
                 "  run KERNEL      measure variants; writes a JSON record and a CSV table\n"
+                "  claims [IDS]    check the published speedup claims (SPEC section 3)\n"
                 "\n"
                 "'speedlab COMMAND --help' describes each command.\n");
 }
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         command = cli_list;
     else if (strcmp(argv[1], "info") == 0)
         command = cli_info;
+    else if (strcmp(argv[1], "claims") == 0)
+        command = cli_claims;
     else if (strcmp(argv[1], "__simulate") == 0)
         command = cli_simulate;
     if (!command) {
