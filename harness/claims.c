@@ -211,6 +211,11 @@ static int parse_expectation(const json_t *obj, struct claim_check *k, struct wh
         return bad(w, "must be a number above 0 and at most 10 (relative: band is "
                       "[value/(1+tolerance), value*(1+tolerance)])");
     k->tolerance = json_number_value(tol);
+    /* A band that reaches down to 1 would call "no change" a reproduced speedup. */
+    if (k->kind == CHECK_SPEEDUP && k->value > 1 && k->value / (1 + k->tolerance) <= 1)
+        return bad(w, "the band %.3g-%.3g around a speedup of %.3g includes 1 (no change): "
+                      "use a smaller tolerance",
+                   k->value / (1 + k->tolerance), k->value * (1 + k->tolerance), k->value);
     return 0;
 }
 

@@ -51,7 +51,7 @@ static void claims_usage(FILE *fp)
             "                    results/claims/<UTC time>/; with --record: nothing written\n"
             "                    unless given)\n"
             "  --claims FILE     the claims file (default: %s)\n"
-            "  --budget SECONDS  measured time per configuration (default: 0.2)\n"
+            "  --budget SECONDS  measured time per configuration (default: 0.5)\n"
             "  --min-reps N      at least N timed repetitions (default: 7, the fewest that give\n"
             "                    a 95%% interval of a ratio of medians)\n"
             "  --quick           every size replaced by the workload's 'tiny' preset, 7\n"
@@ -420,7 +420,7 @@ int cli_claims(int argc, char **argv, const struct machine *m)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct settings set = {.budget = 0.2, .min_reps = 7};
+    struct settings set = {.budget = 0.5, .min_reps = 7};
     const char *claims_path = SPEEDLAB_CLAIMS_FILE, *out_dir = NULL;
     const char *record_paths[MAX_RECORDS];
     int n_record_paths = 0;
