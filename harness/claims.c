@@ -290,6 +290,7 @@ static int parse_check(const json_t *obj, const struct claim *c, struct claim_ch
         if (only_keys(obj, one_keys, w, prefix) != 0)
             return -1;
         snprintf(sub, sizeof sub, "%scandidate.", prefix);
+        k->candidate.may_be_invalid = true;
         return parse_probe(json_object_get(obj, "candidate"), c, &k->candidate, w, sub);
     case CHECK_FASTEST: {
         if (only_keys(obj, fastest_keys, w, prefix) != 0)

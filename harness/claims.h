@@ -44,6 +44,8 @@ struct claim_probe {
     int threads_value;
     const char *size; /* as written (preset or dims); the claim's size when absent */
     bool sim;         /* needs --counters sim */
+    bool may_be_invalid; /* the invalid check's own measurement; any other invalid
+                            result is no evidence of speed */
 };
 
 struct claim_check {

@@ -71,12 +71,14 @@ static const struct loaded_result *find(const struct claims_context *ctx, const 
                 continue;
             if (p->sim && !json_is_object(json_object_get(r->json, "simulated_cache")))
                 continue;
-            if (strcmp(r->status, "ok") == 0)
+            if (strcmp(r->status, "ok") == 0 && (r->valid != 0 || p->may_be_invalid))
                 return r;
             not_ok = r;
         }
     }
-    if (not_ok)
+    if (not_ok && strcmp(not_ok->status, "ok") == 0)
+        snprintf(why, len, "%s at %s is invalid: its time is no evidence", not_ok->name, size);
+    else if (not_ok)
         snprintf(why, len, "%s at %s was %s (%s)", not_ok->name, size, not_ok->status,
                  not_ok->reason ? not_ok->reason : "no reason recorded");
     else if (!any_record)

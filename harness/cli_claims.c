@@ -62,7 +62,9 @@ static void claims_usage(FILE *fp)
             "(results/SCHEMA.md).  The claims file format is documented in claims/README.md.\n"
             "\n"
             "exit status: 0 the table was made (whatever the verdicts), 2 bad command line,\n"
-            "claims file or record, 1 a measurement or file failed, 130 interrupted.\n",
+            "claims file or record, 3 a result failed validation (not a deliberate defect\n"
+            "such as pairsum/race; its claims are not applicable), 1 a measurement or file\n"
+            "failed, 130 interrupted.\n",
             SPEEDLAB_CLAIMS_FILE);
 }
 
@@ -563,8 +565,8 @@ int cli_claims(int argc, char **argv, const struct machine *m)
             int rc = measure_group(m, &g, dir, &set, &record);
             if (rc == 130)
                 status = 130;
-            else if (rc != 0 && rc != EXIT_INVALID && status == 0)
-                status = 1;
+            else if (rc != 0 && status == 0)
+                status = rc == EXIT_INVALID ? EXIT_INVALID : 1;
             if (record && n_records < MAX_RECORDS) {
                 if (record_load(record, &records[n_records]) == 0) {
                     n_records++;

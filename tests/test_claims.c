@@ -333,6 +333,11 @@ static void test_verdicts(void)
     snprintf(claim, sizeof claim, CLAIM("1", "", "%s, %s"), layout, misses);
     judge(claim, recs, 2, 2, VERDICT_REPRODUCED, "fewer d1_misses (3x)", "fewer misses");
     judge(claim, recs, 1, 2, VERDICT_REPRODUCED, "[does not decide]", "misses absent, optional");
+    /* A speed measured on a wrong result is no evidence. */
+    judge(CLAIM("4", "", "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_fused_scalar", "static", "1")
+                ", \"candidate\": " PROBE("colmajor_naive_scalar", "static", "4")
+                ", \"expect\": \"at_least\", \"value\": 0.1}"),
+          recs, 1, 4, VERDICT_NOT_APPLICABLE, "is invalid: its time is no evidence", "invalid speed");
     /* Python-only and not-applicable claims. */
     judge(CLAIM("1", ", \"python_only\": \"numpy temporaries\"", SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 2.7, \"tolerance\": 0.5")),
           recs, 1, 2, VERDICT_NOT_APPLICABLE, "Python-only effect; C analogue measured instead: numpy temporaries",
