@@ -11,6 +11,7 @@ int cli_plot(int argc, char **argv, const struct machine *m);
 int cli_compare(int argc, char **argv, const struct machine *m);
 int cli_history(int argc, char **argv, const struct machine *m);
 int cli_export(int argc, char **argv, const struct machine *m);
+int cli_claims(int argc, char **argv, const struct machine *m);
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);
 

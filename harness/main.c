@@ -25,6 +25,7 @@ static void usage(FILE *fp)
                 "  compare BASE NEW  regression check of two runs (or hardware comparison)\n"
                 "  history DIR     a series of runs: each measurement over time, change points\n"
                 "  export RECORD   records as Google Benchmark JSON (--format gbench)\n"
+                "  claims [IDS]    check the published speedup claims (SPEC section 3)\n"
                 "\n"
                 "'speedlab COMMAND --help' describes each command.\n");
 }
@@ -75,6 +76,8 @@ int main(int argc, char **argv)
         command = cli_history;
     else if (strcmp(argv[1], "export") == 0)
         command = cli_export;
+    else if (strcmp(argv[1], "claims") == 0)
+        command = cli_claims;
     else if (strcmp(argv[1], "__simulate") == 0)
         command = cli_simulate;
     if (!command) {

@@ -509,6 +509,8 @@ int runner_execute(struct run_state *st)
                 if (o->schedules_all && !missing && !schedule_applies(v, s))
                     continue;
                 for (int ti = 0; ti < o->n_threads && !runner_interrupted; ti++) {
+                    if (o->wanted && !o->wanted(o->wanted_ctx, v, s, o->threads[ti], o->sizes[si]))
+                        continue;
                     struct run_result *r = new_result(st, v, s, o->threads[ti], info->size);
                     if (!r) {
                         fprintf(stderr, "speedlab: error: %s\n", sl_error());

@@ -37,6 +37,11 @@ struct run_options {
     char *csv_path;
     bool quiet;
     char command[2048]; /* the command line, for the record */
+    /* Optional (speedlab claims): measure only the combinations this accepts;
+     * the others are left out of the record, not reported skipped. */
+    bool (*wanted)(const void *ctx, const struct sl_variant *v, enum sl_schedule s,
+                   int threads, const char *size);
+    const void *wanted_ctx;
 };
 
 enum result_status { RESULT_OK, RESULT_SKIPPED, RESULT_ERROR, RESULT_INTERRUPTED };
