@@ -638,7 +638,8 @@ int cli_claims(int argc, char **argv, const struct machine *m)
             fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");
             status = 1;
         } else {
-            printf("claims: %s\n", summary);
+            printf("claims: %s\nfigures and report with the claims table: speedlab plot %s\n",
+                   summary, dir);
         }
         free(summary);
         json_decref(doc);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "gnuplot.h"
+#include "record_set.h"
 #include "sl.h"
 #include "util.h"
 
@@ -1129,66 +1130,6 @@ static int plot_gaussmap(struct plot_set *set, const struct loaded_record *rec)
 
 /* ---- the command ------------------------------------------------------- */
 
-static int add_record(struct plot_set *set, size_t *cap, const char *path)
-{
-    if (set->n_records == *cap) {
-        size_t grown_cap = *cap ? 2 * *cap : 8;
-        struct loaded_record *grown = realloc(set->records, grown_cap * sizeof *grown);
-        if (!grown)
-            return sl_fail("out of memory");
-        set->records = grown;
-        *cap = grown_cap;
-    }
-    if (record_load(path, &set->records[set->n_records]) != 0)
-        return -1;
-    set->n_records++;
-    return 0;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A folder stands for the records in it (*.json, sorted by name). */
-static int add_argument(struct plot_set *set, size_t *cap, const char *arg)
-{
-    struct stat st;
-    if (stat(arg, &st) != 0)
-        return sl_fail("%s: %s", arg, strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return add_record(set, cap, arg);
-    DIR *dir = opendir(arg);
-    if (!dir)
-        return sl_fail("%s: %s", arg, strerror(errno));
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        size_t len = strlen(entry->d_name);
-        if (len < 6 || strcmp(entry->d_name + len - 5, ".json") != 0)
-            continue;
-        char **grown = realloc(names, (n + 1) * sizeof *names);
-        if (!grown)
-            break;
-        names = grown;
-        if (asprintf(&names[n], "%s/%s", arg, entry->d_name) < 0)
-            break;
-        n++;
-    }
-    closedir(dir);
-    if (n > 1)
-        qsort(names, n, sizeof *names, compare_strings);
-    int rc = n ? 0 : sl_fail("%s: no records (*.json) in this folder", arg);
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0)
-            rc = add_record(set, cap, names[i]);
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
-
 static int make_dirs(const char *dir)
 {
     char probe[4300];
@@ -1240,7 +1181,8 @@ static void plot_usage(FILE *fp)
             "  image-gaussmap           the bifurcation diagram (gaussmap --output X.png)\n"
             "A figure the records cannot support is skipped with the reason.\n"
             "\n"
-            "  RECORD|FOLDER  speedlab records (JSON); a folder means every *.json in it\n"
+            "  RECORD|FOLDER  speedlab records (JSON); a folder means every record in it\n"
+            "                 (other files, such as a claims summary, are passed over)\n"
             "  --out DIR      output folder (default plots/NAME)\n"
             "  --name NAME    run name (default: the folder's name when a folder or several\n"
             "                 records from one folder are given, else the record's run_id)\n"
@@ -1306,13 +1248,15 @@ int cli_plot(int argc, char **argv, const struct machine *m)
     }
     char why[200];
     struct plot_set set = {0};
-    size_t cap = 0;
+    struct record_set records = {0};
     int status = 0;
     for (int i = optind; i < argc && status == 0; i++)
-        if (add_argument(&set, &cap, argv[i]) != 0) {
+        if (record_set_add(&records, argv[i]) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
             status = EXIT_USAGE;
         }
+    set.records = records.recs;
+    set.n_records = records.n;
     if (status == 0 && !gnuplot_available(why, sizeof why)) {
         fprintf(stderr, "speedlab: error: %s\n", why);
         status = 1;
@@ -1393,9 +1337,7 @@ int cli_plot(int argc, char **argv, const struct machine *m)
             printf("%zu figures, %zu skipped\nreport: %s\n", made, set.n_figures - made, report);
         }
     }
-    for (size_t i = 0; i < set.n_records; i++)
-        record_unload(&set.records[i]);
-    free(set.records);
+    record_set_free(&records);
     free(set.figures);
     free(set.labels);
     return status;

@@ -127,10 +127,16 @@ int record_load(const char *path, struct loaded_record *rec)
         return failed;
     }
     const json_t *root = rec->root;
-    if (!json_is_object(root) || !json_is_string(json_object_get(root, "schema")) ||
-        strcmp(json_string_value(json_object_get(root, "schema")), "speedlab-record") != 0) {
+    const char *schema = json_string_value(json_object_get(root, "schema"));
+    if (!schema || strcmp(schema, "speedlab-record") != 0) {
+        /* Other speedlab documents (a claims summary) live beside records. */
+        int other = schema && strncmp(schema, "speedlab-", 9) == 0 ? -2 : -1;
+        if (other == -2)
+            sl_fail("%s: a %.60s, not a speedlab record", path, schema);
+        else
+            sl_fail("%s: not a speedlab record (no \"schema\": \"speedlab-record\")", path);
         record_unload(rec);
-        return sl_fail("%s: not a speedlab record (no \"schema\": \"speedlab-record\")", path);
+        return other;
     }
     const json_t *version = json_object_get(root, "schema_version");
     rec->schema_version = json_is_integer(version) ? (int)json_integer_value(version) : -1;

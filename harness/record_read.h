@@ -51,7 +51,9 @@ struct loaded_record {
     double *numbers;
 };
 
-/* 0, or -1 with sl_error() = "PATH: what is wrong" (one line). */
+/* 0, or -1 with sl_error() = "PATH: what is wrong" (one line); -2 for
+ * another speedlab document (e.g. a claims summary), which a folder of
+ * records may hold beside them. */
 int record_load(const char *path, struct loaded_record *rec);
 void record_unload(struct loaded_record *rec);
 

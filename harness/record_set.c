@@ -15,8 +15,9 @@ static int add_file(struct record_set *set, const char *path)
     if (!grown)
         return sl_fail("out of memory reading %s", path);
     set->recs = grown;
-    if (record_load(path, &set->recs[set->n]) != 0)
-        return -1;
+    int rc = record_load(path, &set->recs[set->n]);
+    if (rc != 0)
+        return rc;
     set->n++;
     return 0;
 }
@@ -46,7 +47,10 @@ static int add_folder(struct record_set *set, const char *dir)
                 struct stat st;
                 if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
                     rc = add_file(set, path);
-                    added++;
+                    if (rc == -2) /* not a record, but ours: skipped */
+                        rc = 0;
+                    else
+                        added++;
                 }
                 free(path);
             }
@@ -72,8 +76,8 @@ int record_set_add(struct record_set *set, const char *spec)
             rc = sl_fail("%s: no such file or folder", items[i]);
         else if (S_ISDIR(st.st_mode))
             rc = add_folder(set, items[i]);
-        else
-            rc = add_file(set, items[i]);
+        else if (add_file(set, items[i]) != 0)
+            rc = -1;
     }
     util_free_list(items, count);
     return rc;

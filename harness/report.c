@@ -305,6 +305,21 @@ static void claims_section(FILE *fp, const struct plot_set *set)
         const json_t *c;
         json_array_foreach(claims, i, c)
         {
+            /* A claim judged from two records (cosine timed and simulated)
+             * sits in both: show it once. */
+            bool seen = false;
+            for (size_t j = 0; j < k && !seen; j++) {
+                size_t m;
+                const json_t *earlier;
+                json_array_foreach(json_object_get(set->records[j].root, "claims"), m, earlier)
+                {
+                    if (str(earlier, "id") && str(c, "id") &&
+                        strcmp(str(earlier, "id"), str(c, "id")) == 0)
+                        seen = true;
+                }
+            }
+            if (seen)
+                continue;
             const char *verdict = str(c, "verdict");
             fputs("<tr><td title=\"", fp);
             html(fp, str(c, "explanation"));

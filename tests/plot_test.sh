@@ -90,6 +90,26 @@ run_id=$(jq -r .run_id "$T/records/stream.json")
 [ -s "$T/plots/$run_id/report.html" ] || fail "default output folder plots/$run_id not used"
 grep -q 'skipped: roofline\|figure: .*roofline' "$T/single.txt" || fail "roofline neither drawn nor skipped"
 
+# Claims in records (speedlab claims writes them) become one table, each claim
+# once even when two records carry it; a claims summary beside the records is
+# passed over.
+mkdir -p "$T/claims"
+claim='{"id": "X1", "workload": "stream", "source_figure": "2x as published", "measured": 1.9,
+        "measured_ci95": [1.8, 2.0], "measured_text": "1.9x (1.8-2.0)", "verdict": "reproduced",
+        "reason": "inside the band", "explanation": "a test claim"}'
+other='{"id": "X2", "workload": "stream", "source_figure": "3x", "measured": "unavailable (not run)",
+        "measured_ci95": "unavailable (not run)", "verdict": "not applicable",
+        "reason": "needs 4 threads & <more>", "explanation": "another"}'
+jq ".claims = [$claim, $other]" "$T/records/stream.json" > "$T/claims/a.json"
+jq ".claims = [$claim]" "$T/records/gaussmap.json" > "$T/claims/b.json"
+echo '{"schema": "speedlab-claims-summary", "claims": []}' > "$T/claims/claims.json"
+"$speedlab" plot "$T/claims" --out "$T/claims-out" > /dev/null 2> "$T/claims.err" || fail "plot with claims failed: $(cat "$T/claims.err")"
+creport=$T/claims-out/report.html
+grep -q '<h2 id=claims>Claims</h2>' "$creport" || fail "report has no claims table"
+[ "$(grep -c '<tr><td title=' "$creport")" -eq 2 ] || fail "claims table should have 2 rows, has $(grep -c '<tr><td title=' "$creport")"
+grep -q '1.9x (1.8-2.0)' "$creport" && grep -q 'class="good">reproduced' "$creport" || fail "claim X1 not shown as reproduced"
+grep -q 'needs 4 threads &amp; &lt;more&gt;' "$creport" || fail "claim reasons are not HTML-escaped"
+
 # Bad input: one line on stderr, exit 2 (records) or 1 (tools), nothing half-written.
 expect_error() { # EXIT PATTERN ARGS...
     local want=$1 pattern=$2; shift 2
@@ -106,12 +126,12 @@ echo 'not json' > "$T/garbage.json"
 mkdir -p "$T/empty"
 expect_error 2 'give at least one record' "$speedlab" plot
 expect_error 2 'bad option' "$speedlab" plot --bogus "$T/records/stream.json"
-expect_error 2 'No such file' "$speedlab" plot "$T/nonexistent.json" --out "$T/o1"
+expect_error 2 'no such file or folder' "$speedlab" plot "$T/nonexistent.json" --out "$T/o1"
 expect_error 2 'truncated JSON' "$speedlab" plot "$T/truncated.json" --out "$T/o2"
 expect_error 2 'not a speedlab record' "$speedlab" plot "$T/foreign.json" --out "$T/o3"
 expect_error 2 'schema_version 0 is not supported' "$speedlab" plot "$T/old.json" --out "$T/o4"
 expect_error 2 'not JSON' "$speedlab" plot "$T/garbage.json" --out "$T/o5"
-expect_error 2 'no records' "$speedlab" plot "$T/empty" --out "$T/o6"
+expect_error 2 'no .json records' "$speedlab" plot "$T/empty" --out "$T/o6"
 expect_error 2 'plain file name' "$speedlab" plot "$T/records/stream.json" --name a/b
 for o in o1 o2 o3 o4 o5 o6; do [ ! -e "$T/$o" ] || fail "a refused plot created its output folder $o"; done
 expect_error 1 'gnuplot is not installed' env PATH=/nonexistent "$speedlab" plot "$T/records/stream.json" --out "$T/o7"
