@@ -14,7 +14,8 @@ check() { total=$((total + 1)); if ! eval "$1"; then echo "FAIL: $2"; failures=$
 
 "$speedlab" run cosine --size 40x64 --variants rowmajor_fused_scalar --schedules static \
     --threads 1,2 --oversubscribe --reps 2 --counters cache,ipc --record "$T/papi.json" >"$T/papi.out" 2>&1
-check '[ $? = 0 ]' "run with --counters cache,ipc"
+rc=$?  # check() itself changes $?
+check '[ $rc = 0 ]' "run with --counters cache,ipc"
 check 'jq -e "[.results[].counters.events[]] | length == 10" "$T/papi.json" >/dev/null' "5 events x 2 results"
 # Counted: a number per execution, per unit and per worker.  Not counted: the
 # state, a reason, and the same reason in place of every number.
@@ -42,7 +43,7 @@ else
         "$speedlab" run cosine --size 100x1000 --variants colmajor_naive_scalar,rowmajor_fused_scalar \
             --schedules static --threads 1 --reps 1 --warmup 0 --counters sim --record "$1" >"$1.out" 2>&1
     }
-    sim "$T/sim1.json"; check '[ $? = 0 ]' "run with --counters sim"
+    sim "$T/sim1.json"; rc=$?; check '[ $rc = 0 ]' "run with --counters sim"
     sim "$T/sim2.json"
     d1() { jq -r ".results[] | select(.variant == \"$2\") | .simulated_cache.per_unit.d1_misses" "$1"; }
     counts() { jq -c '[.results[].simulated_cache | .instructions, .d1_misses, .ll_misses, .data_refs]' "$1"; }
