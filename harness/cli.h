@@ -15,6 +15,9 @@ int cli_claims(int argc, char **argv, const struct machine *m);
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);
 
+/* Prints sl_error() as "speedlab: error: ..." and returns EXIT_USAGE. */
+int cli_usage_error(void);
+
 /* Exit statuses shared by all subcommands. */
 enum {
     EXIT_USAGE = 2,   /* bad command line or input */

@@ -50,12 +50,6 @@ static void compare_usage(FILE *fp)
             "old-schema record, a side mixing machines, or no matching results).\n");
 }
 
-static int fail_usage(void)
-{
-    fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    return EXIT_USAGE;
-}
-
 struct compare_options {
     double threshold, alpha;
     bool holm, markdown;
@@ -551,12 +545,12 @@ int cli_compare(int argc, char **argv, const struct machine *machine)
                          argv[optind - 1]);
         }
         if (rc != 0)
-            return fail_usage();
+            return cli_usage_error();
     }
     if (argc - optind != 2) {
         sl_fail("compare: expected BASE and NEW (records or folders), got %d argument%s",
                 argc - optind, argc - optind == 1 ? "" : "s");
-        return fail_usage();
+        return cli_usage_error();
     }
     const char *base_spec = argv[optind], *new_spec = argv[optind + 1];
     struct record_set base = {0}, fresh = {0};
@@ -565,7 +559,7 @@ int cli_compare(int argc, char **argv, const struct machine *machine)
         record_set_check_one_machine(&base, "BASE") != 0 ||
         record_set_check_one_machine(&fresh, "NEW") != 0 ||
         record_set_check_unique(&base, "BASE") != 0 || record_set_check_unique(&fresh, "NEW") != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     char differs[128];
@@ -573,7 +567,7 @@ int cli_compare(int argc, char **argv, const struct machine *machine)
     struct match *m = NULL;
     size_t n = 0, only_base = 0, only_new = 0;
     if (collect_matches(&base, &fresh, &m, &n, &only_base, &only_new) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (n == 0) {
@@ -581,7 +575,7 @@ int cli_compare(int argc, char **argv, const struct machine *machine)
         sl_fail("no matching results: BASE (%s) and NEW (%s) share no (kernel, variant, "
                 "schedule, threads, size)",
                 base.recs[0].kernel, fresh.recs[0].kernel);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (o.markdown)

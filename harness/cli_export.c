@@ -34,12 +34,6 @@ static void export_usage(FILE *fp)
             "exit status: 0 written, 2 bad command line or unusable record.\n");
 }
 
-static int fail_usage(void)
-{
-    fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    return EXIT_USAGE;
-}
-
 int cli_export(int argc, char **argv, const struct machine *machine)
 {
     (void)machine;
@@ -62,36 +56,36 @@ int cli_export(int argc, char **argv, const struct machine *machine)
         default:
             sl_fail("export: unknown or incomplete option '%s' (see 'speedlab export --help')",
                     argv[optind - 1]);
-            return fail_usage();
+            return cli_usage_error();
         }
     }
     if (!format || strcmp(format, "gbench") != 0) {
         sl_fail(format ? "export: unknown --format '%s' (gbench is the one there is)"
                        : "export: which --format? (gbench)%s",
                 format ? format : "");
-        return fail_usage();
+        return cli_usage_error();
     }
     if (optind >= argc) {
         sl_fail("export: which records?");
-        return fail_usage();
+        return cli_usage_error();
     }
     struct record_set set = {0};
     int status = 0;
     for (int i = optind; i < argc && status == 0; i++)
         if (record_set_add(&set, argv[i]) != 0)
-            status = fail_usage();
+            status = cli_usage_error();
     if (status == 0 && strcmp(out, "-") != 0 && util_check_writable(out) != 0)
-        status = fail_usage();
+        status = cli_usage_error();
     if (status == 0) {
         const char **paths = malloc(set.n * sizeof *paths);
         if (!paths) {
             sl_fail("out of memory");
-            status = fail_usage();
+            status = cli_usage_error();
         } else {
             for (size_t i = 0; i < set.n; i++)
                 paths[i] = set.recs[i].path;
             if (gbench_export_files(paths, set.n, out) != 0)
-                status = fail_usage();
+                status = cli_usage_error();
             free(paths);
         }
     }

@@ -45,12 +45,6 @@ static void history_usage(FILE *fp)
             "records, a commit not in this repository with --order commit).\n");
 }
 
-static int fail_usage(void)
-{
-    fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    return EXIT_USAGE;
-}
-
 /* Position of each record in time. */
 struct point {
     const struct loaded_record *rec;
@@ -312,16 +306,16 @@ int cli_history(int argc, char **argv, const struct machine *machine)
                          argv[optind - 1]);
         }
         if (rc != 0)
-            return fail_usage();
+            return cli_usage_error();
     }
     if (optind >= argc) {
         sl_fail("history: which records? (a folder or record files)");
-        return fail_usage();
+        return cli_usage_error();
     }
     char why[128];
     if (plot && !gnuplot_available(why, sizeof why)) {
         sl_fail("--plot: %s", why);
-        return fail_usage();
+        return cli_usage_error();
     }
     struct record_set set = {0};
     struct point *pts = NULL;
@@ -330,39 +324,39 @@ int cli_history(int argc, char **argv, const struct machine *machine)
     int status = EXIT_USAGE;
     for (int i = optind; i < argc; i++)
         if (record_set_add(&set, argv[i]) != 0) {
-            status = fail_usage();
+            status = cli_usage_error();
             goto done;
         }
     if (record_set_check_one_machine(&set, "the history") != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (set.n < 2) {
         sl_fail("history needs at least two records, got %zu", set.n);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     pts = calloc(set.n, sizeof *pts);
     if (!pts) {
         sl_fail("out of memory");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     for (size_t i = 0; i < set.n; i++)
         pts[i].rec = &set.recs[i];
     if (by_commit_order && rank_commits(pts, set.n) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     qsort(pts, set.n, sizeof *pts, by_commit_order ? by_commit : by_date);
     if (build_series(pts, set.n, filter, &series, &n_series) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (n_series == 0) {
         sl_fail(filter ? "no measurement named like '%s' with an ok result" : "no ok results%s",
                 filter ? filter : "");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     size_t with_steps = 0;

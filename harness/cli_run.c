@@ -207,7 +207,7 @@ static char *replace_extension(const char *path, const char *ext)
     return out;
 }
 
-static int fail_usage(void)
+int cli_usage_error(void)
 {
     fprintf(stderr, "speedlab: error: %s\n", sl_error());
     return EXIT_USAGE;
@@ -310,7 +310,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
             rc = -1;
         }
         if (rc != 0) {
-            status = fail_usage();
+            status = cli_usage_error();
             goto done;
         }
     }
@@ -318,47 +318,47 @@ int cli_run(int argc, char **argv, const struct machine *m)
         sl_fail(optind >= argc ? "run: which kernel? (see 'speedlab list')"
                                : "run: expected one kernel, got extra argument '%s'",
                 argv[optind + (optind < argc - 1)]);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     o->workload = sl_workload_find(argv[optind]);
     if (!o->workload) {
         sl_fail("unknown kernel '%s' (see 'speedlab list')", argv[optind]);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     bool oversubscribe = o->pin.oversubscribe;
     if (parse_variants(variants, o) != 0 || parse_schedules(schedules, o) != 0 ||
         pin_parse(pin, &o->pin) != 0 || parse_threads(threads, m, o) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     o->pin.oversubscribe = oversubscribe;
     if (o->input_path && sizes) {
         sl_fail("--input and --size/--sizes are exclusive: the input decides the size");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (o->input_path && access(o->input_path, R_OK) != 0) {
         sl_fail("cannot read --input '%s'", o->input_path);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     o->n_sizes = util_split(sizes ? sizes : o->workload->default_size, &o->sizes);
     if (o->n_sizes < 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     for (int i = 0; i < o->n_sizes && !o->input_path; i++)
         if (o->workload->check_size(o->sizes[i]) != 0) {
-            status = fail_usage();
+            status = cli_usage_error();
             goto done;
         }
     /* Impossible placements are input errors too: check them all now. */
     for (int i = 0; i < o->n_threads; i++) {
         struct sl_team *team;
         if (team_create(&team, m, &o->pin, o->threads[i]) != 0) {
-            status = fail_usage();
+            status = cli_usage_error();
             goto done;
         }
         team_destroy(team);
@@ -368,7 +368,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
         min_reps = max_reps = reps;
     if (min_reps > max_reps) {
         sl_fail("--min-reps (%ld) is larger than --max-reps (%ld)", min_reps, max_reps);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     o->min_reps = (int)min_reps;
@@ -394,46 +394,46 @@ int cli_run(int argc, char **argv, const struct machine *m)
     o->csv_path = csv ? strdup(csv) : o->record_path ? replace_extension(o->record_path, ".csv") : NULL;
     if (!o->record_path || !o->csv_path) {
         sl_fail("out of memory");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (o->output_path && o->n_sizes != 1) {
         sl_fail("--output needs exactly one size (got %d)", o->n_sizes);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (o->output_path && !o->workload->save_output) {
         sl_fail("--output: kernel %s has no output to write", o->workload->name);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (o->output_path && o->workload->check_output_path &&
         o->workload->check_output_path(o->output_path) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (strcmp(o->record_path, o->csv_path) == 0 ||
         (o->output_path && (strcmp(o->output_path, o->record_path) == 0 ||
                             strcmp(o->output_path, o->csv_path) == 0))) {
         sl_fail("the record, the CSV table and --output must be different files");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if ((!record && util_make_parent_dirs(o->record_path) != 0) ||
         util_check_writable(o->record_path) != 0 || util_check_writable(o->csv_path) != 0 ||
         (o->output_path && util_check_writable(o->output_path) != 0)) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
 
     if (gbench && (strcmp(gbench, o->record_path) == 0 || strcmp(gbench, o->csv_path) == 0 ||
                    (o->output_path && strcmp(gbench, o->output_path) == 0))) {
         sl_fail("--gbench must be a file of its own, not the record, table or --output");
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     if (gbench && util_check_writable(gbench) != 0) {
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
 
@@ -443,7 +443,7 @@ int cli_run(int argc, char **argv, const struct machine *m)
         sl_fail("--strict-env: the noise probe varies by CV %.1f%% (limit %.1f%%, --noise-limit): "
                 "too noisy to measure; nothing was run",
                 100 * env.noise_cv, 100 * env.noise_limit);
-        status = fail_usage();
+        status = cli_usage_error();
         goto done;
     }
     envcheck_print(&env, stdout);

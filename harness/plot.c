@@ -11,7 +11,6 @@
 #include "util.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -308,6 +307,19 @@ static void set_panel(struct gp_vars *v, int panel, const char *file, const char
     gp_var_int(v, key, series);
 }
 
+/* Closes a panel's data file and names it to the script; on a write error
+ * the variables are freed and -1 returned. */
+static int finish_panel(struct gp_vars *v, FILE *fp, const char *path, int panel,
+                        const char *title, int series)
+{
+    if (close_data(fp, path) != 0) {
+        gp_vars_free(v);
+        return -1;
+    }
+    set_panel(v, panel, path, title, series);
+    return 0;
+}
+
 /* Speedup and efficiency vs threads: one panel per schedule, one series per
  * variant (blocks of one TSV per panel). */
 static int plot_scaling(struct plot_set *set, const struct loaded_record *rec, const char *size)
@@ -386,13 +398,10 @@ static int plot_scaling(struct plot_set *set, const struct loaded_record *rec, c
         }
         if (!fp)
             continue;
-        if (close_data(fp, path) != 0) {
-            gp_vars_free(&vars);
-            return -1;
-        }
         char ptitle[160];
         snprintf(ptitle, sizeof ptitle, "schedule: %s", schedule);
-        set_panel(&vars, ++panels, path, ptitle, series);
+        if (finish_panel(&vars, fp, path, ++panels, ptitle, series) != 0)
+            return -1;
     }
     if (panels == 0) {
         gp_vars_free(&vars);
@@ -523,13 +532,10 @@ static int plot_size_sweep(struct plot_set *set, const struct loaded_record *rec
         }
         if (!fp)
             continue;
-        if (close_data(fp, path) != 0) {
-            gp_vars_free(&vars);
-            return -1;
-        }
         char ptitle[64];
         snprintf(ptitle, sizeof ptitle, "%d thread%s", threads, threads > 1 ? "s" : "");
-        set_panel(&vars, ++panels, path, ptitle, series);
+        if (finish_panel(&vars, fp, path, ++panels, ptitle, series) != 0)
+            return -1;
     }
     if (panels == 0) {
         gp_vars_free(&vars);
@@ -620,13 +626,10 @@ static int plot_family(struct plot_set *set, const struct loaded_record *rec)
         }
         if (!fp)
             continue;
-        if (close_data(fp, path) != 0) {
-            gp_vars_free(&vars);
-            return -1;
-        }
         char ptitle[200];
         snprintf(ptitle, sizeof ptitle, "%s (%s)", variant, schedule);
-        set_panel(&vars, ++rows, path, ptitle, series);
+        if (finish_panel(&vars, fp, path, ++rows, ptitle, series) != 0)
+            return -1;
     }
     if (rows == 0) {
         gp_vars_free(&vars);
@@ -950,11 +953,8 @@ static int plot_roofline(struct plot_set *set)
                        "floating-point work, or none ran)");
         return 0;
     }
-    if (close_data(fp, path) != 0) {
-        gp_vars_free(&vars);
+    if (finish_panel(&vars, fp, path, 1, "", series) != 0)
         return -1;
-    }
-    set_panel(&vars, 1, path, "", series);
     gp_var_num(&vars, "peak_fp32", peak32);
     gp_var_num(&vars, "peak_fp64", peak64);
     gp_var_num(&vars, "bandwidth", bandwidth);
@@ -1034,11 +1034,9 @@ static int plot_busy(struct plot_set *set, const struct loaded_record *rec)
     set_panel(&vars, 1, path, "", threads);
     gp_var_str(&vars, "figure_title", f->title);
     gp_var_int(&vars, "groups", groups);
-    gp_var_int(&vars, "width", groups * (threads * 9 + 16) + 260 > 1300
-                                   ? (groups * (threads * 9 + 16) + 260 < 6000
-                                          ? groups * (threads * 9 + 16) + 260
-                                          : 6000)
-                                   : 1300);
+    /* Room for every bar, between a readable minimum and a sane maximum. */
+    int width = groups * (threads * 9 + 16) + 260;
+    gp_var_int(&vars, "width", width < 1300 ? 1300 : width > 6000 ? 6000 : width);
     gp_var_int(&vars, "height", 620);
     snprintf(f->caption, sizeof f->caption,
              "Each worker's median busy time inside the kernel divided by the mean over workers, "
