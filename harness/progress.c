@@ -123,8 +123,8 @@ static void format_duration(char *buf, size_t len, double seconds)
     }
 }
 
-static void format_line(const struct sl_progress *p, double done, double now, char *buf,
-                        size_t len)
+static void format_line(const struct sl_progress *p, const char *label, double done, double now,
+                        char *buf, size_t len)
 {
     char count[32], of[32], tail[96];
     format_count(count, sizeof count, done);
@@ -146,10 +146,10 @@ static void format_line(const struct sl_progress *p, double done, double now, ch
     const char *plural = p->total_units == 1 || (p->total_units <= 0 && done == 1) ? "" : "s";
     if (p->total_units > 0) {
         format_count(of, sizeof of, p->total_units);
-        snprintf(buf, len, "progress %s: %.1f%% (%s of %s %s%s), %s", p->label,
+        snprintf(buf, len, "progress %s: %.1f%% (%s of %s %s%s), %s", label,
                  100.0 * done / p->total_units, count, of, p->unit, plural, tail);
     } else
-        snprintf(buf, len, "progress %s: %s %s%s, %s", p->label, count, p->unit, plural, tail);
+        snprintf(buf, len, "progress %s: %s %s%s, %s", label, count, p->unit, plural, tail);
 }
 
 /* Columns of the terminal behind the stream, 0 if unknown; read at every line
@@ -168,12 +168,24 @@ static void print_line(struct sl_progress *p, double now)
 {
     char line[1024];
     double done = (double)atomic_load_explicit(&p->done, memory_order_relaxed);
-    format_line(p, done, now, line, sizeof line);
+    format_line(p, p->label, done, now, line, sizeof line);
     if (p->is_terminal) {
-        /* A line that wraps cannot be redrawn with \r: cut it to the width. */
+        /* A line that wraps cannot be redrawn with \r: fit it to the width,
+         * shortening the label from the left (its end, variant/schedule/threads,
+         * tells runs apart) before cutting into the figures. */
         size_t columns = terminal_columns(p->stream);
-        if (columns > 1 && strlen(line) > columns - 1)
-            line[columns - 1] = '\0';
+        size_t label_len = strlen(p->label), line_len = strlen(line);
+        if (columns > 1 && line_len > columns - 1) {
+            size_t excess = line_len - (columns - 1);
+            if (label_len > 3) {
+                size_t keep = label_len > excess + 3 ? label_len - excess - 3 : 0;
+                char label[1024];
+                snprintf(label, sizeof label, "...%s", p->label + label_len - keep);
+                format_line(p, label, done, now, line, sizeof line);
+            }
+            if (strlen(line) > columns - 1)
+                line[columns - 1] = '\0';
+        }
         fprintf(p->stream, "\r%s\033[K", line);
     } else
         fprintf(p->stream, "%s\n", line);

@@ -2,12 +2,17 @@
 #include "check.h"
 #include "progress.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <omp.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 static double fake_time;
 static double scripted_now(void)
@@ -198,6 +203,63 @@ static void terminal_mode(void)
     fclose(fp);
 }
 
+/* Reads what the terminal side received, waiting up to a second for it. */
+static const char *from_pty(int master)
+{
+    static char buf[4096];
+    size_t n = 0;
+    struct pollfd pfd = {.fd = master, .events = POLLIN};
+    while (n < sizeof buf - 1 && poll(&pfd, 1, n ? 50 : 1000) > 0) {
+        ssize_t got = read(master, buf + n, sizeof buf - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* On a real (pseudo-)terminal the line fits its width: the label gives way
+ * from the left first, then the line is cut. */
+static void fits_the_terminal(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        printf("no pseudo-terminal here: width not tested\n");
+        if (master >= 0)
+            close(master);
+        return;
+    }
+    FILE *tty = fopen(ptsname(master), "w");
+    CHECK(tty != NULL, "open the terminal side");
+    if (!tty) {
+        close(master);
+        return;
+    }
+    sl_progress_set_stream(tty, 1);
+    const char *text;
+    struct winsize ws = {.ws_row = 24, .ws_col = 60};
+    ioctl(fileno(tty), TIOCSWINSZ, &ws);
+    fake_time = 0;
+    struct sl_progress *p = sl_progress_start(SL_PROGRESS_ON, "cosine/invindex_scalar/fusedindex/t2",
+                                              100, "pair", 0, 1);
+    fake_time = 2;
+    sl_progress_add(p, 50);
+    text = from_pty(master);
+    CHECK_TEXT(text, "\rprogress ...2: 50.0% (50 of 100 pairs), 25 pair/s, 2 s left\033[K");
+    ws.ws_col = 30;
+    ioctl(fileno(tty), TIOCSWINSZ, &ws);
+    fake_time = 3;
+    sl_progress_add(p, 25);
+    text = from_pty(master);
+    CHECK_TEXT(text, "\rprogress ...: 75.0% (75 of 10\033[K");
+    sl_progress_finish(p);
+    text = from_pty(master);
+    CHECK_TEXT(text, "\r\033[K");
+    fclose(tty);
+    close(master);
+}
+
 static void off_and_null(void)
 {
     FILE *fp = tmpfile();
@@ -262,6 +324,7 @@ int main(void)
     rate_and_time_left();
     whole_units();
     terminal_mode();
+    fits_the_terminal();
     off_and_null();
     concurrent_adds();
     sl_progress_set_clock(NULL);
