@@ -5,7 +5,9 @@
  *
  * On a terminal the line is redrawn in place (\r, cut to the terminal's width
  * so it never wraps) and cleared at the end; elsewhere, when forced on, one
- * newline-terminated line per interval.  Lines appear only from within
+ * newline-terminated line per interval.  The rate is the average since start:
+ * rows differ in cost (sparsity), so a short window would jump about while
+ * the whole-run average settles on the time left.  Lines appear only from within
  * sl_progress_add(): a single add that takes longer than the interval shows
  * nothing new until it returns. */
 #ifndef SL_PROGRESS_H
