@@ -52,6 +52,7 @@ struct array_source {
     size_t chunk_len;   /* entries in the chunk buffer */
     size_t chunk_pos;   /* bytes of this array's chunk already delivered */
     uint64_t hash;      /* of every entry pulled in this pass */
+    bool finished;      /* the pass is complete and checked */
 };
 
 static int writer_fail(struct array_source *a, const char *fmt, const char *detail)
@@ -163,8 +164,11 @@ static zip_int64_t array_read(struct array_source *a, unsigned char *out, zip_ui
         done += n;
         a->delivered += n;
     }
-    if (a->delivered == a->size && done < len && finish_pass(a) != 0)
-        return -1;
+    if (a->delivered == a->size && done < len && !a->finished) {
+        if (finish_pass(a) != 0)
+            return -1;
+        a->finished = true;
+    }
     return (zip_int64_t)done;
 }
 
@@ -179,6 +183,7 @@ static zip_int64_t array_callback(void *userdata, void *data, zip_uint64_t len, 
         a->delivered = a->entries = 0;
         a->chunk_len = a->chunk_pos = 0;
         a->hash = 0;
+        a->finished = false;
         return 0;
     case ZIP_SOURCE_READ:
         return array_read(a, data, len);

@@ -2,7 +2,7 @@
 # The .npz writer's output is what scipy reads: scipy.sparse.load_npz gives
 # back the sample matrix (shape, nnz, every entry in order, dtypes), and each
 # member is byte for byte what scipy.sparse.save_npz(..., compressed=False)
-# writes for the same matrix.
+# writes for the same matrix; and our reader reads a file scipy wrote.
 # Usage: npz_scipy_test.sh TEST_NPZ_BINARY
 # Exit 77 (skipped) where no python3 with scipy is found, unless
 # SPEEDLAB_REQUIRE_SCIPY=1 (then that is a failure).
@@ -69,5 +69,18 @@ with zipfile.ZipFile(path) as ours, zipfile.ZipFile(ref) as theirs:
 if failures:
     print("FAIL: " + "; ".join(failures), file=sys.stderr)
     sys.exit(1)
+with open(path + ".scipy.npz", "wb") as out:
+    out.write(ref.getvalue())
 print(f"ok: scipy {scipy.__version__} loads {m.shape} nnz {m.nnz}; members byte-identical to save_npz")
 EOF
+[ $? -eq 0 ] || exit 1
+
+# scipy's file through npz_read_coo: the same shape, nnz and entries.
+"$BIN" --read "$T/s.npz.scipy.npz" >"$T/read.txt" || { echo "FAIL: reading scipy's file" >&2; exit 1; }
+{ echo "7 5 $(wc -l <"$T/entries.txt")"; cat "$T/entries.txt"; } >"$T/want.txt"
+if ! cmp -s "$T/want.txt" "$T/read.txt"; then
+    echo "FAIL: npz_read_coo of scipy's file differs:" >&2
+    diff "$T/want.txt" "$T/read.txt" | head -5 >&2
+    exit 1
+fi
+echo "ok: npz_read_coo reads scipy's own file"

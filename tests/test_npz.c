@@ -1,6 +1,7 @@
-/* The streamed scipy .npz writer and its reader.  With `--write-sample FILE`
- * it writes the sample matrix the scipy test (npz_scipy_test.sh) loads and
- * prints its entries, one "row col value" per line. */
+/* The streamed scipy .npz writer and its reader.  For the scipy test
+ * (npz_scipy_test.sh): `--write-sample FILE` writes the sample matrix and
+ * prints its entries, one "row col value" per line; `--read FILE` prints
+ * "rows cols nnz" and then the entries of a file scipy wrote. */
 #include "check.h"
 #include "npy.h"
 #include "npz.h"
@@ -253,10 +254,31 @@ static int is_numpy_header(const unsigned char *h, long len, long total, const c
     return 1;
 }
 
+static int print_file(const char *path)
+{
+    uint64_t rows, cols, nnz;
+    int32_t *row, *col;
+    float *value;
+    if (npz_read_coo(path, &rows, &cols, &nnz, &row, &col, &value) != 0) {
+        fprintf(stderr, "test_npz: %s\n", sl_error());
+        return 1;
+    }
+    printf("%llu %llu %llu\n", (unsigned long long)rows, (unsigned long long)cols,
+           (unsigned long long)nnz);
+    for (uint64_t k = 0; k < nnz; k++)
+        printf("%d %d %.9g\n", row[k], col[k], (double)value[k]);
+    free(row);
+    free(col);
+    free(value);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--write-sample") == 0)
         return write_sample(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--read") == 0)
+        return print_file(argv[2]);
     if (!mkdtemp(dir))
         return 1;
 
