@@ -32,33 +32,26 @@ static const char *header_value(const char *header, const char *key)
     return at;
 }
 
-static int parse_header(const char *path, const char *header, int *item_size, int *fortran,
-                        size_t *rows, size_t *cols)
+int npy_parse_dict(const char *path, const char *dict, struct npy_dict *out)
 {
-    const char *descr = header_value(header, "descr");
-    const char *order = header_value(header, "fortran_order");
-    const char *shape = header_value(header, "shape");
+    memset(out, 0, sizeof *out);
+    const char *descr = header_value(dict, "descr");
+    const char *order = header_value(dict, "fortran_order");
+    const char *shape = header_value(dict, "shape");
     if (!descr || !order || !shape)
         return sl_fail("%s: malformed .npy header (needs descr, fortran_order and shape)", path);
-    if (strncmp(descr, "'<f4'", 5) == 0)
-        *item_size = 4;
-    else if (strncmp(descr, "'<f8'", 5) == 0)
-        *item_size = 8;
-    else {
-        int len = (int)strcspn(descr + 1, "'");
-        return sl_fail("%s: unsupported dtype %.*s (need little-endian float32 <f4 or float64 <f8)",
-                       path, len > 20 ? 20 : len, descr + 1);
-    }
+    size_t descr_len = *descr == '\'' ? strcspn(descr + 1, "'") : 0;
+    if (descr_len == 0 || descr[1 + descr_len] != '\'' || descr_len >= sizeof out->descr)
+        return sl_fail("%s: malformed .npy header (descr is not a short quoted string)", path);
+    memcpy(out->descr, descr + 1, descr_len);
     if (strncmp(order, "False", 5) == 0)
-        *fortran = 0;
+        out->fortran_order = false;
     else if (strncmp(order, "True", 4) == 0)
-        *fortran = 1;
+        out->fortran_order = true;
     else
         return sl_fail("%s: malformed .npy header (fortran_order is neither True nor False)", path);
     if (*shape != '(')
         return sl_fail("%s: malformed .npy header (shape is not a tuple)", path);
-    unsigned long long dims[3];
-    int rank = 0;
     const char *c = shape + 1;
     for (;;) {
         while (*c == ' ')
@@ -68,11 +61,11 @@ static int parse_header(const char *path, const char *header, int *item_size, in
         char *end;
         errno = 0;
         unsigned long long v = strtoull(c, &end, 10);
-        if (end == c || errno || *c == '-')
+        if (end == c || errno || *c == '-' || out->ndim == INT32_MAX)
             return sl_fail("%s: malformed .npy header (bad shape)", path);
-        if (rank < 3)
-            dims[rank] = v;
-        rank++;
+        if (out->ndim < NPY_MAX_DIMS)
+            out->shape[out->ndim] = v;
+        out->ndim++;
         c = end;
         while (*c == ' ')
             c++;
@@ -81,9 +74,75 @@ static int parse_header(const char *path, const char *header, int *item_size, in
         else if (*c != ')')
             return sl_fail("%s: malformed .npy header (bad shape)", path);
     }
-    if (rank != 2)
-        return sl_fail("%s: array has %d dimension%s, need 2 (rows are samples)", path, rank,
-                       rank == 1 ? "" : "s");
+    return 0;
+}
+
+long npy_format_header(unsigned char *out, size_t cap, const char *descr, bool fortran_order,
+                       int ndim, const uint64_t *shape)
+{
+    if (ndim < 0 || ndim > NPY_MAX_DIMS)
+        return sl_fail(".npy header: %d dimensions (at most %d)", ndim, NPY_MAX_DIMS);
+    char dict[NPY_HEADER_MAX];
+    size_t len = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': %s, 'shape': (",
+                                  descr, fortran_order ? "True" : "False");
+    for (int d = 0; d < ndim && len < sizeof dict; d++)
+        len += (size_t)snprintf(dict + len, sizeof dict - len, d == 0 ? "%llu" : ", %llu",
+                                (unsigned long long)shape[d]);
+    if (len < sizeof dict)
+        len += (size_t)snprintf(dict + len, sizeof dict - len, "%s), }", ndim == 1 ? "," : "");
+    /* numpy leaves room to grow the first axis (the last in Fortran order) in
+     * place: spaces up to the 21 digits of the largest conceivable extent. */
+    if (ndim > 0 && len < sizeof dict) {
+        char digits[24];
+        int n = snprintf(digits, sizeof digits, "%llu",
+                         (unsigned long long)shape[fortran_order ? ndim - 1 : 0]);
+        for (int i = n; i < 21 && len < sizeof dict; i++)
+            dict[len++] = ' ';
+    }
+    if (len >= sizeof dict)
+        return sl_fail(".npy header: too long");
+    /* As numpy's _wrap_header: 1 to 64 spaces and a newline so that magic,
+     * version, length and dict end on a 64-byte boundary. */
+    size_t with_newline = len + 1;
+    size_t prefix = 10;
+    size_t pad = 64 - (prefix + with_newline) % 64;
+    if (with_newline + pad > UINT16_MAX) {
+        prefix = 12;
+        pad = 64 - (prefix + with_newline) % 64;
+    }
+    size_t total = prefix + with_newline + pad;
+    if (total > cap)
+        return sl_fail(".npy header: %zu bytes do not fit in %zu", total, cap);
+    size_t header_len = with_newline + pad;
+    memcpy(out, magic, sizeof magic);
+    out[6] = prefix == 10 ? 1 : 2;
+    out[7] = 0;
+    for (size_t b = 0; b < prefix - 8; b++)
+        out[8 + b] = (unsigned char)(header_len >> (8 * b));
+    memcpy(out + prefix, dict, len);
+    memset(out + prefix + len, ' ', pad);
+    out[total - 1] = '\n';
+    return (long)total;
+}
+
+static int parse_header(const char *path, const char *header, int *item_size, int *fortran,
+                        size_t *rows, size_t *cols)
+{
+    struct npy_dict d;
+    if (npy_parse_dict(path, header, &d) != 0)
+        return -1;
+    if (strcmp(d.descr, "<f4") == 0)
+        *item_size = 4;
+    else if (strcmp(d.descr, "<f8") == 0)
+        *item_size = 8;
+    else
+        return sl_fail("%s: unsupported dtype %s (need little-endian float32 <f4 or float64 <f8)",
+                       path, d.descr);
+    *fortran = d.fortran_order;
+    if (d.ndim != 2)
+        return sl_fail("%s: array has %d dimension%s, need 2 (rows are samples)", path, d.ndim,
+                       d.ndim == 1 ? "" : "s");
+    unsigned long long dims[2] = {d.shape[0], d.shape[1]};
     if (dims[0] == 0 || dims[1] == 0)
         return sl_fail("%s: array is empty (%llu x %llu)", path, dims[0], dims[1]);
     if (dims[0] > SIZE_MAX / dims[1] / 8)
@@ -201,14 +260,11 @@ done:
 int npy_write_matrix_f32(const char *path, size_t rows, size_t cols, npy_row_fn row,
                          const void *ctx)
 {
-    char header[128];
-    int len = snprintf(header, sizeof header,
-                       "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu, %zu), }", rows,
-                       cols);
-    /* Pad so the data starts on a 64-byte boundary, as NumPy does. */
-    int total = 10 + len + 1;
-    int pad = (64 - total % 64) % 64;
-    size_t header_len = (size_t)(len + pad + 1);
+    unsigned char header[NPY_HEADER_MAX];
+    const uint64_t shape[2] = {rows, cols};
+    long header_len = npy_format_header(header, sizeof header, "<f4", false, 2, shape);
+    if (header_len < 0)
+        return -1;
     float *buffer = util_alloc(cols, sizeof *buffer, "output row");
     if (!buffer)
         return -1;
@@ -217,11 +273,7 @@ int npy_write_matrix_f32(const char *path, size_t rows, size_t cols, npy_row_fn 
         free(buffer);
         return -1;
     }
-    unsigned char prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                (unsigned char)(header_len & 0xff),
-                                (unsigned char)(header_len >> 8)};
-    int ok = fwrite(prefix, 1, 10, f.fp) == 10 && fwrite(header, 1, (size_t)len, f.fp) == (size_t)len &&
-             fprintf(f.fp, "%*s\n", pad, "") == pad + 1;
+    int ok = fwrite(header, 1, (size_t)header_len, f.fp) == (size_t)header_len;
     for (size_t r = 0; ok && r < rows; r++)
         ok = fwrite(row(ctx, r, buffer), sizeof(float), cols, f.fp) == cols;
     free(buffer);
