@@ -2,11 +2,16 @@
 #include "counters.h"
 #include "envcheck.h"
 #include "gbench.h"
+#include "memory.h"
+#include "progress.h"
+#include "ranks.h"
 #include "record.h"
 #include "runner.h"
 #include "util.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +50,31 @@ static void run_usage(FILE *fp)
             "                      same reference)\n"
             "  --seed N            data generator seed (default: 42)\n"
             "\n"
+            "sparse output (cosine; for n where the dense n x n result does not fit):\n"
+            "  --threshold T       keep the pairs with |s| >= T (T > 0)\n"
+            "  --top-quantile Q    keep the pairs at or above the Q-quantile of the non-zero\n"
+            "                      |s| (0 <= Q <= 1, e.g. 0.95), computed exactly over all\n"
+            "                      pairs as numpy.quantile does (linear); costs a second pass;\n"
+            "                      the threshold it found is recorded\n"
+            "                      Kept pairs stream from each thread through a fixed buffer\n"
+            "                      to shard files (--spill-dir) and --output FILE.npz merges\n"
+            "                      them into one scipy.sparse COO matrix (upper triangle,\n"
+            "                      scipy.sparse.load_npz reads it).  Default variant and\n"
+            "                      schedule: invindex_scalar, fusedindex.\n"
+            "  --memory-budget SIZE  bytes the process may hold (e.g. 512M, 2G): the input,\n"
+            "                      per-thread rows, histograms and scratch are planned first,\n"
+            "                      the rest becomes the kept-pair buffers; refused before any\n"
+            "                      work when it cannot fit.  Each result records its peak\n"
+            "                      resident memory.\n"
+            "  --spill-dir DIR     where the shards go (default: the --output folder, else\n"
+            "                      results/runs); removed at the end.  Under MPI a folder\n"
+            "                      every rank can reach.\n"
+            "\n"
+            "MPI (when built with Open MPI): mpirun -np R speedlab run cosine --threshold ...\n"
+            "splits the triangle into R shares of equal pair count, OpenMP inside each rank;\n"
+            "the record (rank 0's) has per-rank times and the rank imbalance; --output is\n"
+            "the one merged result.\n"
+            "\n"
             "measurement:\n"
             "  --reps N            exactly N timed repetitions\n"
             "  --min-reps N        at least N (default: 7: 6 give a 95%% CI of the median,\n"
@@ -74,7 +104,10 @@ static void run_usage(FILE *fp)
             "output:\n"
             "  --record FILE       JSON record (default: results/runs/RUN-ID.json)\n"
             "  --csv FILE          CSV table (default: the record path with .csv)\n"
-            "  --quiet             fewer messages\n"
+            "  --quiet             fewer messages, no progress\n"
+            "  --progress          progress of long executions (done, rate, time left) on\n"
+            "                      stderr even when it is not a terminal (default: only on\n"
+            "                      a terminal; every 10 s otherwise)\n"
             "  --gbench FILE       also write the results as Google Benchmark JSON (as\n"
             "                      'speedlab export --format gbench' does)\n"
             "\n"
@@ -207,6 +240,41 @@ static char *replace_extension(const char *path, const char *ext)
     return out;
 }
 
+/* <dir>/<run id>, dir from --spill-dir, the --output folder or results/runs;
+ * checked writable now, before any work. */
+static int make_spill_prefix(struct run_options *o, const char *spill_dir, const char *run_id)
+{
+    char dir[4096];
+    if (spill_dir)
+        snprintf(dir, sizeof dir, "%s", spill_dir);
+    else if (o->output_path && strrchr(o->output_path, '/'))
+        snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(o->output_path, '/') - o->output_path),
+                 o->output_path);
+    else if (o->output_path)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "results/runs");
+    if (dir[0] == 0)
+        snprintf(dir, sizeof dir, "/");
+    struct stat info;
+    if (!spill_dir && !o->output_path && stat(dir, &info) != 0) {
+        char probe[4200];
+        snprintf(probe, sizeof probe, "%s/x", dir);
+        if (util_make_parent_dirs(probe) != 0)
+            return -1;
+    }
+    if (stat(dir, &info) != 0 || !S_ISDIR(info.st_mode))
+        return sl_fail("--spill-dir '%s' is not a folder", dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return sl_fail("cannot write shards into '%s': %s", dir, strerror(errno));
+    size_t len = strlen(dir) + strlen(run_id) + 2;
+    o->spill_prefix = malloc(len);
+    if (!o->spill_prefix)
+        return sl_fail("out of memory");
+    snprintf(o->spill_prefix, len, "%s/%s", dir, run_id);
+    return 0;
+}
+
 int cli_usage_error(void)
 {
     fprintf(stderr, "speedlab: error: %s\n", sl_error());
@@ -219,7 +287,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
         OPT_VARIANTS = 256, OPT_SCHEDULES, OPT_THREADS, OPT_SIZE, OPT_SIZES, OPT_INPUT,
         OPT_OUTPUT, OPT_SEED, OPT_REPS, OPT_MIN_REPS, OPT_MAX_REPS, OPT_BUDGET, OPT_WARMUP,
         OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET, OPT_COUNTERS,
-        OPT_GBENCH, OPT_STRICT_ENV, OPT_NOISE_LIMIT
+        OPT_GBENCH, OPT_STRICT_ENV, OPT_NOISE_LIMIT, OPT_THRESHOLD, OPT_TOP_QUANTILE,
+        OPT_MEMORY_BUDGET, OPT_SPILL_DIR, OPT_PROGRESS
     };
     static const struct option options[] = {
         {"variants", required_argument, NULL, OPT_VARIANTS},
@@ -245,6 +314,11 @@ int cli_run(int argc, char **argv, const struct machine *m)
         {"gbench", required_argument, NULL, OPT_GBENCH},
         {"strict-env", no_argument, NULL, OPT_STRICT_ENV},
         {"noise-limit", required_argument, NULL, OPT_NOISE_LIMIT},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"top-quantile", required_argument, NULL, OPT_TOP_QUANTILE},
+        {"memory-budget", required_argument, NULL, OPT_MEMORY_BUDGET},
+        {"spill-dir", required_argument, NULL, OPT_SPILL_DIR},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -252,8 +326,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
                *pin = "compact", *record = NULL, *csv = NULL;
     long reps = 0, min_reps = 7, max_reps = 100, warmup = 1, seed = 42;
     double budget = 1.0, noise_limit = 100 * ENV_DEFAULT_NOISE_LIMIT;
-    const char *gbench = NULL;
-    bool strict_env = false;
+    const char *gbench = NULL, *spill_dir = NULL;
+    bool strict_env = false, variants_given = false, schedules_given = false;
     struct run_options *o = calloc(1, sizeof *o);
     if (!o)
         return 1;
@@ -271,8 +345,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
-        case OPT_VARIANTS: variants = optarg; break;
-        case OPT_SCHEDULES: schedules = optarg; break;
+        case OPT_VARIANTS: variants = optarg; variants_given = true; break;
+        case OPT_SCHEDULES: schedules = optarg; schedules_given = true; break;
         case OPT_THREADS: threads = optarg; break;
         case OPT_SIZE:
         case OPT_SIZES: sizes = optarg; break;
@@ -296,6 +370,26 @@ int cli_run(int argc, char **argv, const struct machine *m)
         case OPT_NOISE_LIMIT:
             rc = util_parse_double(optarg, 0, 1000, "--noise-limit (percent)", &noise_limit);
             break;
+        case OPT_THRESHOLD:
+            rc = util_parse_double(optarg, 0, 1e30, "--threshold", &o->keep_value);
+            if (rc == 0 && !(o->keep_value > 0))
+                rc = sl_fail("--threshold must be above 0 (zeros are never stored); got '%s'",
+                             optarg);
+            if (rc == 0 && o->keep == SL_KEEP_QUANTILE)
+                rc = sl_fail("--threshold and --top-quantile are exclusive: give one");
+            o->keep = SL_KEEP_THRESHOLD;
+            break;
+        case OPT_TOP_QUANTILE:
+            rc = util_parse_double(optarg, 0, 1, "--top-quantile", &o->keep_value);
+            if (rc == 0 && o->keep == SL_KEEP_THRESHOLD)
+                rc = sl_fail("--threshold and --top-quantile are exclusive: give one");
+            o->keep = SL_KEEP_QUANTILE;
+            break;
+        case OPT_MEMORY_BUDGET:
+            rc = mem_parse_bytes(optarg, "--memory-budget", &o->memory_budget);
+            break;
+        case OPT_SPILL_DIR: spill_dir = optarg; break;
+        case OPT_PROGRESS: o->progress = SL_PROGRESS_ON; break;
         case 'h':
             run_usage(stdout);
             status = 0;
@@ -327,6 +421,35 @@ int cli_run(int argc, char **argv, const struct machine *m)
         status = cli_usage_error();
         goto done;
     }
+    bool sparse = o->keep != SL_KEEP_DENSE;
+    if (sparse && !o->workload->sparse_variants) {
+        sl_fail("--threshold/--top-quantile: kernel %s has no sparse output (cosine has)",
+                o->workload->name);
+        status = cli_usage_error();
+        goto done;
+    }
+    if (o->memory_budget > 0 && !sparse) {
+        sl_fail("--memory-budget bounds the streamed sparse output: add --threshold T or "
+                "--top-quantile Q");
+        status = cli_usage_error();
+        goto done;
+    }
+    if (spill_dir && !sparse) {
+        sl_fail("--spill-dir holds the sparse output's shards: add --threshold T or "
+                "--top-quantile Q");
+        status = cli_usage_error();
+        goto done;
+    }
+    if (ranks_count() > 1 && !o->workload->splits_across_ranks) {
+        sl_fail("kernel %s does not split across MPI ranks; run it without mpirun",
+                o->workload->name);
+        status = cli_usage_error();
+        goto done;
+    }
+    if (sparse && !variants_given)
+        variants = o->workload->sparse_variants;
+    if (sparse && !schedules_given)
+        schedules = o->workload->sparse_schedules;
     bool oversubscribe = o->pin.oversubscribe;
     if (parse_variants(variants, o) != 0 || parse_schedules(schedules, o) != 0 ||
         pin_parse(pin, &o->pin) != 0 || parse_threads(threads, m, o) != 0) {
@@ -364,6 +487,12 @@ int cli_run(int argc, char **argv, const struct machine *m)
         team_destroy(team);
     }
     ctr_plan_probe(&o->counters);
+    if (o->counters.sim && (sparse || ranks_count() > 1)) {
+        sl_fail("--counters sim simulates the dense output in one process: drop --threshold/"
+                "--top-quantile and mpirun, or the simulation");
+        status = cli_usage_error();
+        goto done;
+    }
     if (reps)
         min_reps = max_reps = reps;
     if (min_reps > max_reps) {
@@ -384,6 +513,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     snprintf(st.run_id, sizeof st.run_id, "%s-%s-%ld", stamp, o->workload->name, (long)getpid());
+    /* One run, one name: rank 0's. */
+    ranks_broadcast(st.run_id, sizeof st.run_id, 0);
     if (record)
         o->record_path = strdup(record);
     else {
@@ -407,8 +538,9 @@ int cli_run(int argc, char **argv, const struct machine *m)
         status = cli_usage_error();
         goto done;
     }
+    struct sl_problem_args output_args = {.keep = o->keep, .keep_value = o->keep_value};
     if (o->output_path && o->workload->check_output_path &&
-        o->workload->check_output_path(o->output_path) != 0) {
+        o->workload->check_output_path(o->output_path, &output_args) != 0) {
         status = cli_usage_error();
         goto done;
     }
@@ -433,6 +565,10 @@ int cli_run(int argc, char **argv, const struct machine *m)
         goto done;
     }
     if (gbench && util_check_writable(gbench) != 0) {
+        status = cli_usage_error();
+        goto done;
+    }
+    if (sparse && make_spill_prefix(o, spill_dir, st.run_id) != 0) {
         status = cli_usage_error();
         goto done;
     }
@@ -462,6 +598,7 @@ done:
     util_free_list(o->sizes, o->n_sizes > 0 ? o->n_sizes : 0);
     free(o->record_path);
     free(o->csv_path);
+    free(o->spill_prefix);
     free(o);
     return status;
 }

@@ -1,5 +1,6 @@
 /* speedlab: benchmarks SIMD- and cache-optimised parallel kernels. */
 #include "cli.h"
+#include "ranks.h"
 #include "machine.h"
 #include "runner.h"
 #include "sl.h"
@@ -119,7 +120,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
         return 1;
     }
+    /* Only a run joins MPI (when a launcher started it); the other ranks
+     * stay silent on stdout, rank 0 speaks and writes for all. */
+    bool in_ranks = command == cli_run;
+    if (in_ranks && ranks_init(&argc, &argv) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        machine_free(&m);
+        return EXIT_USAGE;
+    }
+    if (in_ranks && ranks_rank() != 0 && !freopen("/dev/null", "w", stdout))
+        ranks_abort(1);
     int status = command(argc - 1, argv + 1, &m);
     machine_free(&m);
+    if (in_ranks)
+        ranks_finalize();
     return status;
 }

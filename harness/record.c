@@ -1,6 +1,7 @@
 #include "record.h"
 
 #include "envcheck.h"
+#include "ranks.h"
 
 #include "build_info.h"
 #include "util.h"
@@ -116,13 +117,28 @@ static json_t *config_json(const struct run_options *o)
         json_array_append_new(threads, json_integer(o->threads[i]));
     for (int i = 0; i < o->n_sizes; i++)
         json_array_append_new(sizes, text(o->input_path ? o->input_path : o->sizes[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
+    json_t *config = json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:s, s:i, s:i, s:i, s:f, s:s, s:b}",
                      "kernel", o->workload->name, "variants", variants, "schedules", schedules,
                      "threads", threads, "sizes", sizes, "seed", (json_int_t)o->seed, "input",
                      o->input_path ? text(o->input_path) : json_null(), "output",
                      output_json(o->output_path), "validate", o->validate, "warmup", o->warmup, "min_reps",
                      o->min_reps, "max_reps", o->max_reps, "budget_s", o->budget_s, "pin",
                      pin_policy_name(o->pin.policy), "oversubscribe", o->pin.oversubscribe);
+    if (o->keep != SL_KEEP_DENSE) {
+        json_t *sparse = json_pack(
+            "{s:s, s:f, s:o, s:o}", "keep",
+            o->keep == SL_KEEP_THRESHOLD ? "threshold" : "top_quantile", "value", o->keep_value,
+            "memory_budget_bytes",
+            o->memory_budget > 0 ? json_real(o->memory_budget) : json_null(), "spill_prefix",
+            text(o->spill_prefix));
+        json_object_set_new(config, "sparse_output", sparse);
+    }
+    char host[256];
+    ranks_host(host, sizeof host);
+    json_object_set_new(config, "mpi",
+                        json_pack("{s:i, s:s, s:s}", "ranks", ranks_count(), "library",
+                                  ranks_library(), "rank0_host", host));
+    return config;
 }
 
 static json_t *problems_json(const struct run_state *st)
@@ -302,6 +318,40 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
     } else {
         json_object_set_new(o, "valid", json_null());
         json_object_set_new(o, "max_error", number_or(NAN, "not validated"));
+    }
+    if (r->facts.n_params) {
+        json_t *facts = json_object();
+        for (int k = 0; k < r->facts.n_params; k++)
+            json_object_set_new(facts, r->facts.params[k].key,
+                                json_real(r->facts.params[k].value));
+        json_object_set_new(o, "output", facts);
+    }
+    json_t *memory = json_object();
+    json_object_set_new(memory, "peak_rss_bytes",
+                        number_or(r->peak_rss, r->peak_rss_reason[0] ? r->peak_rss_reason
+                                                                     : "not measured"));
+    json_object_set_new(memory, "method",
+                        json_string("VmHWM of /proc/self/status, reset through "
+                                    "/proc/self/clear_refs before the measurement"));
+    if (st->opt->memory_budget > 0)
+        json_object_set_new(memory, "budget_bytes", json_real(st->opt->memory_budget));
+    json_object_set_new(o, "memory", memory);
+    if (r->ranks > 1) {
+        json_t *rank_times = json_array(), *peaks = json_array();
+        for (int k = 0; k < r->ranks; k++) {
+            json_array_append_new(rank_times, number_or(r->rank_times_s ? r->rank_times_s[k] : NAN,
+                                                   "no repetitions"));
+            json_array_append_new(peaks, number_or(r->rank_peak_rss ? r->rank_peak_rss[k] : NAN,
+                                                   "unreadable on that rank"));
+        }
+        json_object_set_new(
+            o, "ranks",
+            json_pack("{s:i, s:o, s:o, s:o, s:s}", "count", r->ranks, "median_s", rank_times,
+                      "imbalance", number_or(r->rank_imbalance, "no repetitions"),
+                      "peak_rss_bytes", peaks, "note",
+                      "times_s are the slowest rank's per repetition (ranks start together); "
+                      "median_s is each rank's own; imbalance is the median over repetitions of "
+                      "the slowest rank's time over the mean"));
     }
     return o;
 }

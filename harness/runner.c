@@ -1,14 +1,19 @@
 #include "runner.h"
 
+#include "memory.h"
+#include "progress.h"
+#include "ranks.h"
 #include "record.h"
 #include "util.h"
 
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 volatile sig_atomic_t runner_interrupted;
 
@@ -52,6 +57,9 @@ static struct run_result *new_result(struct run_state *st, const struct sl_varia
     r->pin = st->opt->pin.policy;
     snprintf(r->size, sizeof r->size, "%s", size);
     r->imbalance = NAN;
+    r->peak_rss = NAN;
+    r->rank_imbalance = NAN;
+    r->ranks = ranks_count();
     return r;
 }
 
@@ -64,6 +72,8 @@ static void free_result(struct run_result *r)
     free(r->cpus);
     free(r->bound_to);
     free(r->bind_errno);
+    free(r->rank_times_s);
+    free(r->rank_peak_rss);
 }
 
 static double median_of_column(const double *rows, size_t reps, int threads, int w)
@@ -78,14 +88,108 @@ static double median_of_column(const double *rows, size_t reps, int threads, int
     return m;
 }
 
-static int one_execution(void *problem, const struct sl_variant *v, const struct sl_exec *ex,
-                         double *seconds)
+/* Live progress of one execution on rank 0's stderr: on a terminal it is
+ * redrawn every second, otherwise (when asked) a line every 10 s. */
+static struct sl_progress *progress_start(const struct run_state *st, const struct run_result *r,
+                                          const void *problem)
 {
-    team_reset(ex->team);
+    const struct run_options *o = st->opt;
+    if (o->quiet || ranks_rank() != 0 || o->progress == SL_PROGRESS_OFF)
+        return NULL;
+    struct sl_work work = {0};
+    if (r->variant->work)
+        r->variant->work(problem, &work);
+    char label[200];
+    snprintf(label, sizeof label, "%s/%s/%s/t%d", o->workload->name, r->variant->name,
+             sl_schedule_name(r->schedule), r->threads);
+    double interval = isatty(STDERR_FILENO) ? 1.0 : 10.0;
+    return sl_progress_start((enum sl_progress_mode)o->progress, label, work.units,
+                             o->workload->unit, 2.0, interval);
+}
+
+/* What every rank must agree on after an execution, so that all of them
+ * take the same next step (the collectives of the next one included). */
+enum { AGREE_RAN, AGREE_TEAM, AGREE_GOING_ON, AGREE_COUNT };
+
+/* One execution; with several ranks they start together and *seconds is
+ * the slowest rank's time, *own_seconds this rank's.  Returns 0, or -1
+ * when it failed on any rank. */
+static int one_execution(const struct run_state *st, void *problem, const struct run_result *r,
+                         const struct sl_exec *ex, double *seconds, double *own_seconds,
+                         bool *team_ok)
+{
+    struct sl_exec run = *ex;
+    team_reset(run.team);
+    ranks_barrier();
+    run.progress = progress_start(st, r, problem);
     double t0 = util_now();
-    int rc = v->run(problem, ex);
-    *seconds = util_now() - t0;
+    int rc = r->variant->run(problem, &run);
+    *own_seconds = util_now() - t0;
+    sl_progress_finish(run.progress);
+    if (rc != 0 && ranks_count() > 1)
+        fprintf(stderr, "speedlab: rank %d: error: %s\n", ranks_rank(), sl_error());
+    int agree[AGREE_COUNT] = {rc == 0, run.team->team_size_seen == r->threads,
+                              !runner_interrupted};
+    ranks_min_int(agree, AGREE_COUNT);
+    if (!agree[AGREE_GOING_ON])
+        runner_interrupted = 1;
+    *team_ok = agree[AGREE_TEAM];
+    *seconds = *own_seconds;
+    ranks_max_double(seconds, 1);
+    if (rc == 0 && !agree[AGREE_RAN])
+        return sl_fail("failed on another rank (see its error above)");
     return rc;
+}
+
+/* One verdict from every rank's check of its own share. */
+static int reduce_validation(struct sl_validation *v, int local_rc)
+{
+    int ok = local_rc == 0;
+    ranks_min_int(&ok, 1);
+    if (!ok)
+        return local_rc != 0 ? -1 : sl_fail("validation failed on another rank");
+    if (ranks_count() == 1)
+        return 0;
+    double sums[3] = {v->checked, v->total, v->failures};
+    double maxes[2] = {v->max_abs_error, v->max_rel_error};
+    ranks_sum_double(sums, 3);
+    ranks_max_double(maxes, 2);
+    int first_failing = v->failures > 0 ? ranks_rank() : INT_MAX;
+    ranks_min_int(&first_failing, 1);
+    if (first_failing != INT_MAX)
+        ranks_broadcast(v->detail, sizeof v->detail, first_failing);
+    v->checked = sums[0];
+    v->total = sums[1];
+    v->failures = sums[2];
+    v->max_abs_error = maxes[0];
+    v->max_rel_error = maxes[1];
+    v->valid = v->failures == 0;
+    if (v->valid)
+        snprintf(v->detail, sizeof v->detail, "%d ranks, each its own share: %.0f of %.0f checked",
+                 ranks_count(), v->checked, v->total);
+    return 0;
+}
+
+/* Peak resident set since the reset at the start of the measurement; the
+ * largest over ranks, each rank's kept on rank 0. */
+static void collect_peak_rss(struct run_result *r, bool reset_ok)
+{
+    size_t peak = 0;
+    double own = NAN;
+    if (!reset_ok)
+        ; /* reason already set */
+    else if (mem_rss_peak(&peak) == 0)
+        own = (double)peak;
+    else
+        snprintf(r->peak_rss_reason, sizeof r->peak_rss_reason, "%s", sl_error());
+    double all = isnan(own) ? -1 : own;
+    ranks_max_double(&all, 1);
+    r->peak_rss = all < 0 ? NAN : all;
+    if (r->ranks > 1) {
+        r->rank_peak_rss = calloc((size_t)r->ranks, sizeof *r->rank_peak_rss);
+        double *sink = r->rank_peak_rss ? r->rank_peak_rss : &all;
+        ranks_gather_double(own, ranks_rank() == 0 ? sink : NULL);
+    }
 }
 
 /* Turns the team's accumulated counts into per-execution figures. */
@@ -145,7 +249,7 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         return 0;
     }
     r->oversubscribed = team->oversubscribed;
-    struct sl_exec ex = {r->threads, r->schedule, team};
+    struct sl_exec ex = {.threads = r->threads, .schedule = r->schedule, .team = team};
     size_t cap = (size_t)o->max_reps;
     int threads = r->threads;
     double *busy = util_alloc(cap * (size_t)threads, sizeof *busy, "busy times");
@@ -163,18 +267,27 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         return -1;
     }
 
-    if (team_count(team, &o->counters) != 0) {
+    int ranks = r->ranks;
+    double *rank_times = ranks > 1 ? util_alloc(cap * (size_t)ranks, sizeof *rank_times,
+                                                "rank times")
+                                   : NULL;
+    if (team_count(team, &o->counters) != 0 || (ranks > 1 && !rank_times)) {
         free(busy);
         free(imbalance);
+        free(rank_times);
         team_destroy(team);
         return -1;
     }
     team_bind(team);
-    double seconds;
+    bool peak_reset = mem_rss_peak_reset() == 0;
+    if (!peak_reset)
+        snprintf(r->peak_rss_reason, sizeof r->peak_rss_reason, "%s", sl_error());
+    double seconds, own_seconds;
+    bool team_ok;
     for (int i = 0; i < o->warmup && !runner_interrupted; i++) {
         if (w->prepare_validation)
             w->prepare_validation(problem);
-        if (one_execution(problem, r->variant, &ex, &seconds) != 0)
+        if (one_execution(st, problem, r, &ex, &seconds, &own_seconds, &team_ok) != 0)
             goto failed;
     }
     r->warmup = o->warmup;
@@ -187,9 +300,9 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
          * all repetitions are alike and whichever is last can be validated. */
         if (w->prepare_validation)
             w->prepare_validation(problem);
-        if (one_execution(problem, r->variant, &ex, &seconds) != 0)
+        if (one_execution(st, problem, r, &ex, &seconds, &own_seconds, &team_ok) != 0)
             goto failed;
-        if (team->team_size_seen != threads) {
+        if (!team_ok) {
             r->status = RESULT_ERROR;
             snprintf(r->reason, sizeof r->reason,
                      "OpenMP ran %d threads where %d were asked for (OMP_THREAD_LIMIT?)",
@@ -204,6 +317,8 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
             sum_busy += b;
         }
         imbalance[r->reps] = sum_busy > 0 ? max_busy / (sum_busy / threads) : NAN;
+        if (ranks > 1)
+            ranks_gather_double(own_seconds, rank_times + r->reps * (size_t)ranks);
         r->times_s[r->reps++] = seconds;
         measured += seconds;
     }
@@ -226,24 +341,49 @@ static int measure(struct run_state *st, void *problem, struct run_result *r)
         if (team->workers[t].strays || r->bind_errno[t] || r->cpus[t] < 0)
             r->placement_verified = false;
     }
+    if (ranks > 1 && ranks_rank() == 0 && r->reps > 0) {
+        double *rank_imbalance = util_alloc(r->reps, sizeof *rank_imbalance, "rank imbalance");
+        r->rank_times_s = util_alloc((size_t)ranks, sizeof *r->rank_times_s, "rank times");
+        if (rank_imbalance && r->rank_times_s) {
+            for (size_t rep = 0; rep < r->reps; rep++) {
+                double max = 0, sum = 0;
+                for (int k = 0; k < ranks; k++) {
+                    max = fmax(max, rank_times[rep * (size_t)ranks + (size_t)k]);
+                    sum += rank_times[rep * (size_t)ranks + (size_t)k];
+                }
+                rank_imbalance[rep] = sum > 0 ? max / (sum / ranks) : NAN;
+            }
+            r->rank_imbalance = stats_median(rank_imbalance, r->reps);
+            for (int k = 0; k < ranks; k++)
+                r->rank_times_s[k] = median_of_column(rank_times, r->reps, ranks, k);
+        }
+        free(rank_imbalance);
+    }
     collect_counters(o, team, r);
     if (r->variant->work)
         r->variant->work(problem, &r->work);
     if (r->status == RESULT_OK && r->reps > 0) {
         if (w->corrupt_output && getenv("SPEEDLAB_TEST_CORRUPT_OUTPUT"))
             w->corrupt_output(problem);
-        if (w->validate(problem, &r->validation) != 0)
+        int rc = w->validate(problem, &r->validation);
+        if (reduce_validation(&r->validation, rc) != 0)
             goto failed;
         r->validated = true;
+        if (w->facts)
+            w->facts(problem, &r->facts);
     }
+    collect_peak_rss(r, peak_reset);
     if (o->counters.sim && r->status == RESULT_OK && !runner_interrupted) {
-        struct sl_problem_args args = {o->input_path ? NULL : r->size, o->seed, o->input_path,
-                                       o->validate};
+        struct sl_problem_args args = {.size = o->input_path ? NULL : r->size,
+                                       .seed = o->seed,
+                                       .input_path = o->input_path,
+                                       .validate = o->validate};
         r->simulated = true;
         sim_measure(st->machine, w, r->variant, r->schedule, r->threads, &args, &r->sim);
     }
     free(busy);
     free(imbalance);
+    free(rank_times);
     team_destroy(team);
     return 0;
 
@@ -252,6 +392,7 @@ failed:
     snprintf(r->reason, sizeof r->reason, "%s", sl_error());
     free(busy);
     free(imbalance);
+    free(rank_times);
     team_destroy(team);
     return 0;
 }
@@ -327,9 +468,45 @@ static const char *validity_label(const struct run_result *r, const char *unchec
     return r->variant->known_defect ? "INVALID (known defect)" : "INVALID";
 }
 
-static void print_result(const struct run_result *r, const struct sl_workload *w,
-                         const struct ctr_plan *plan)
+/* What the execution produced, its peak memory and, across MPI ranks, each
+ * rank's time: one line each, under the result. */
+static void print_output_and_memory(const struct run_result *r, const struct run_options *o)
 {
+    char line[768];
+    size_t used = 0;
+    for (int k = 0; k < r->facts.n_params && used < sizeof line; k++)
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s=%.6g", k ? ", " : "",
+                                 r->facts.params[k].key, r->facts.params[k].value);
+    if (used)
+        printf("    output: %s\n", line);
+    char peak[32], budget[32];
+    if (isnan(r->peak_rss)) {
+        if (o->memory_budget > 0 || r->facts.n_params)
+            printf("    peak resident memory: unavailable (%s)\n", r->peak_rss_reason);
+    } else if (o->memory_budget > 0) {
+        mem_format_bytes(r->peak_rss, peak, sizeof peak);
+        mem_format_bytes(o->memory_budget, budget, sizeof budget);
+        printf("    peak resident memory: %s%s of --memory-budget %s%s\n", peak,
+               r->ranks > 1 ? " (largest rank)" : "", budget,
+               r->peak_rss > o->memory_budget ? " (OVER BUDGET)" : "");
+    } else if (r->facts.n_params) {
+        mem_format_bytes(r->peak_rss, peak, sizeof peak);
+        printf("    peak resident memory: %s%s\n", peak, r->ranks > 1 ? " (largest rank)" : "");
+    }
+    if (r->ranks > 1 && r->rank_times_s) {
+        used = 0;
+        for (int k = 0; k < r->ranks && used < sizeof line; k++)
+            used += (size_t)snprintf(line + used, sizeof line - used, "%s%.4g s", k ? ", " : "",
+                                     r->rank_times_s[k]);
+        printf("    ranks: %d, median time per rank %s; rank imbalance %.3f\n", r->ranks, line,
+               r->rank_imbalance);
+    }
+}
+
+static void print_result(const struct run_result *r, const struct sl_workload *w,
+                         const struct run_options *o)
+{
+    const struct ctr_plan *plan = &o->counters;
     const char *kernel = w->name, *unit = w->unit;
     char name[160];
     snprintf(name, sizeof name, "%s/%s/%s/t%d%s", kernel, r->variant->name,
@@ -368,6 +545,7 @@ static void print_result(const struct run_result *r, const struct sl_workload *w
     if (r->validated && !r->validation.valid && r->variant->known_defect)
         printf("    known defect, shown on purpose: %s\n", r->variant->known_defect);
     print_counters(r, plan, unit);
+    print_output_and_memory(r, o);
     fflush(stdout);
 }
 
@@ -481,9 +659,30 @@ int runner_execute(struct run_state *st)
         return sl_fail("out of memory"), 1;
 
     for (int si = 0; si < o->n_sizes && !runner_interrupted; si++) {
-        struct sl_problem_args args = {o->sizes[si], o->seed, o->input_path, o->validate};
-        void *problem;
-        if (w->problem_create(&args, &problem) != 0) {
+        struct sl_problem_args args = {.size = o->sizes[si],
+                                       .seed = o->seed,
+                                       .input_path = o->input_path,
+                                       .validate = o->validate};
+        args.keep = o->keep;
+        args.keep_value = o->keep_value;
+        args.memory_budget = o->memory_budget;
+        args.max_threads = o->threads[o->n_threads - 1];
+        args.spill_prefix = o->spill_prefix;
+        void *problem = NULL;
+        int created = w->problem_create(&args, &problem) == 0;
+        if (created && ranks_count() > 1) {
+            int all = created;
+            ranks_min_int(&all, 1);
+            if (!all) {
+                w->problem_destroy(problem);
+                created = 0;
+                sl_fail("the problem could not be set up on another rank");
+            }
+        } else if (ranks_count() > 1) {
+            int all = 0;
+            ranks_min_int(&all, 1);
+        }
+        if (!created) {
             /* Bad input (unreadable .npy, impossible size): nothing of this
              * size has been written; earlier sizes stay in the record. */
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
@@ -504,6 +703,11 @@ int runner_execute(struct run_state *st)
         for (int vi = 0; vi < o->n_variants && !runner_interrupted; vi++) {
             const struct sl_variant *v = o->variants[vi];
             const char *missing = sl_isa_missing(v->requires);
+            /* Beside the CPU, the problem may rule a variant out (its output
+             * mode): said like a missing ISA extension, once. */
+            const char *unsupported = w->unsupported ? w->unsupported(problem, v) : NULL;
+            if (!missing)
+                missing = unsupported;
             for (int sj = 0; sj < o->n_schedules && !runner_interrupted; sj++) {
                 enum sl_schedule s = o->schedules[sj];
                 if (o->schedules_all && !missing && !schedule_applies(v, s))
@@ -519,7 +723,8 @@ int runner_execute(struct run_state *st)
                     }
                     if (missing) {
                         r->status = RESULT_SKIPPED;
-                        snprintf(r->reason, sizeof r->reason, "CPU lacks %s", missing);
+                        snprintf(r->reason, sizeof r->reason, "%s%s",
+                                 missing == unsupported ? "" : "CPU lacks ", missing);
                     } else if (!schedule_applies(v, s)) {
                         r->status = RESULT_SKIPPED;
                         snprintf(r->reason, sizeof r->reason,
@@ -540,7 +745,7 @@ int runner_execute(struct run_state *st)
                         status = 3;
                     /* A skip is said once, for everything it covers. */
                     if (r->status != RESULT_SKIPPED)
-                        print_result(r, w, &o->counters);
+                        print_result(r, w, o);
                     else if (missing && sj == 0 && ti == 0)
                         printf("%s/%-39s skipped: %s (every schedule and thread count)\n",
                                w->name, v->name, r->reason);
@@ -548,15 +753,17 @@ int runner_execute(struct run_state *st)
                         printf("%s/%s/%-*s skipped: %s\n", w->name, v->name,
                                (int)(44 - strlen(w->name) - strlen(v->name)),
                                sl_schedule_name(s), r->reason);
-                    if (record_write(st) != 0) {
+                    if (ranks_rank() == 0 && record_write(st) != 0) {
                         fprintf(stderr, "speedlab: error: %s\n", sl_error());
-                        w->problem_destroy(problem);
-                        return 1;
+                        ranks_abort(1);
                     }
                 }
             }
         }
-        if (o->output_path && !runner_interrupted) {
+        if (o->output_path && !runner_interrupted && ranks_rank() != 0) {
+            /* Rank 0 writes the one merged output from every rank's shards. */
+        } else if (o->output_path && !runner_interrupted) {
+            double write_start = util_now();
             if (!last_executed) {
                 fprintf(stderr, "speedlab: error: --output not written: the variant did not run\n");
                 status = 1;
@@ -572,17 +779,24 @@ int runner_execute(struct run_state *st)
                 fprintf(stderr, "speedlab: error: %s\n", sl_error());
                 status = 1;
             } else if (!o->quiet) {
-                printf("output: %s\n", o->output_path);
+                printf("output: %s (written in %.3g s)\n", o->output_path,
+                       util_now() - write_start);
             }
         }
+        /* Every rank's shards stay until rank 0 has merged them. */
+        ranks_barrier();
         w->problem_destroy(problem);
     }
     if (runner_interrupted)
         status = 130;
+    /* Every rank leaves with rank 0's verdict. */
+    ranks_broadcast(&status, sizeof status, 0);
     st->complete = !runner_interrupted && !aborted;
     utc_now(st->finished, sizeof st->finished);
     if (st->n_results == 0)
         return status ? status : 1;
+    if (ranks_rank() != 0)
+        return status;
     if (record_write(st) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
         return 1;

@@ -36,6 +36,12 @@ struct run_options {
     char *record_path;
     char *csv_path;
     bool quiet;
+    int progress; /* enum sl_progress_mode: live progress of long executions */
+    /* Sparse output (--threshold, --top-quantile) in bounded memory. */
+    enum sl_keep keep;
+    double keep_value;
+    double memory_budget; /* bytes, 0: none */
+    char *spill_prefix;   /* shards of the streamed output */
     char command[2048]; /* the command line, for the record */
     /* Optional (speedlab claims): measure only the combinations this accepts;
      * the others are left out of the record, not reported skipped. */
@@ -88,6 +94,18 @@ struct run_result {
     } counters[CTR_MAX_EVENTS];
     bool simulated; /* --counters sim was asked for */
     struct sim_result sim;
+
+    struct sl_problem_info facts; /* what the last execution produced (kept pairs ...) */
+    /* Peak resident set of the process during this measurement (the
+     * largest over ranks), NAN with the reason when it cannot be read. */
+    double peak_rss;
+    char peak_rss_reason[160];
+    /* More than one MPI rank: per rank, the median of its own execution
+     * times and its peak resident set; the median over repetitions of the
+     * slowest rank's time over the mean. */
+    int ranks;
+    double *rank_times_s, *rank_peak_rss;
+    double rank_imbalance;
 };
 
 struct env_report;

@@ -240,8 +240,10 @@ int cli_simulate(int argc, char **argv, const struct machine *m)
         fprintf(stderr, "CPU lacks %s (valgrind does not emulate it)\n", missing);
         return SIM_CHILD_SKIPPED;
     }
-    struct sl_problem_args args = {strcmp(argv[5], "-") ? argv[5] : NULL, seed,
-                                   strcmp(argv[7], "-") ? argv[7] : NULL, "full"};
+    struct sl_problem_args args = {.size = strcmp(argv[5], "-") ? argv[5] : NULL,
+                                   .seed = seed,
+                                   .input_path = strcmp(argv[7], "-") ? argv[7] : NULL,
+                                   .validate = "full"};
     void *problem;
     if (w->problem_create(&args, &problem) != 0) {
         fprintf(stderr, "%s\n", sl_error());
@@ -255,7 +257,7 @@ int cli_simulate(int argc, char **argv, const struct machine *m)
         return SIM_CHILD_ERROR;
     }
     team_bind(team);
-    struct sl_exec ex = {(int)threads, schedule, team};
+    struct sl_exec ex = {.threads = (int)threads, .schedule = schedule, .team = team};
     /* Instrumented from here only (data generation is not simulated).  One
      * execution outside collection warms the simulated caches, as the
      * warm-up does for the timed runs; the second is the one counted. */

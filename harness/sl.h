@@ -64,13 +64,15 @@ struct sl_work {
     double bytes; /* bytes the algorithm must move from memory, nominal */
 };
 
-struct sl_team; /* harness/team.h: threads, their placement and busy times */
+struct sl_team;     /* harness/team.h: threads, their placement and busy times */
+struct sl_progress; /* harness/progress.h: live progress on stderr */
 
 /* What a variant's parallel region is told. */
 struct sl_exec {
     int threads;
     enum sl_schedule schedule;
     struct sl_team *team;
+    struct sl_progress *progress; /* units done, for long runs; NULL: none */
 };
 
 /* Every worker of a variant's parallel region calls begin first and end when
@@ -110,7 +112,7 @@ struct sl_validation {
 };
 
 /* What a created problem is, for records and the console. */
-#define SL_MAX_PARAMS 12
+#define SL_MAX_PARAMS 20
 struct sl_problem_info {
     char size[48];    /* canonical, e.g. "5800x1000" */
     char source[256]; /* "generated: ..., seed 42" or the input path */
@@ -122,11 +124,21 @@ struct sl_problem_info {
     int n_params;
 };
 
+enum sl_keep { SL_KEEP_DENSE, SL_KEEP_THRESHOLD, SL_KEEP_QUANTILE };
+
 struct sl_problem_args {
     const char *size;       /* preset name or workload-specific dims */
     uint64_t seed;
     const char *input_path; /* optional real data */
     const char *validate;   /* "auto", "full" or "sample" */
+    /* Output (workloads with sparse_variants): dense, or sparse keeping the
+     * entries with |s| >= keep_value, or those at or above the keep_value-
+     * quantile of the non-zero |s|. */
+    enum sl_keep keep;
+    double keep_value;
+    double memory_budget;     /* bytes the process may hold; 0: no budget */
+    int max_threads;          /* the largest team the problem will run under */
+    const char *spill_prefix; /* where streamed output goes: <prefix>.r<rank>.<worker>.coo */
 };
 
 struct sl_preset {
@@ -165,8 +177,21 @@ struct sl_workload {
     /* Optional: writes the last computed output (--output). */
     int (*save_output)(void *problem, const char *path);
     /* Optional: refuses an --output path this workload cannot write (wrong
-     * extension) before any work is done; 0 or -1 with sl_error(). */
-    int (*check_output_path)(const char *path);
+     * extension, or one that does not suit the output mode of `args`) before
+     * any work is done; 0 or -1 with sl_error(). */
+    int (*check_output_path)(const char *path, const struct sl_problem_args *args);
+    /* Optional: why variant v cannot run on this problem (its output mode,
+     * its memory budget), or NULL when it can; such a result is skipped. */
+    const char *(*unsupported)(const void *problem, const struct sl_variant *v);
+    /* Optional: what the last execution produced besides its time (kept
+     * pairs, the threshold it used), recorded with each result. */
+    void (*facts)(const void *problem, struct sl_problem_info *facts);
+    /* Non-NULL when the workload streams a thresholded sparse output
+     * (--threshold, --top-quantile): the variants and schedules used for it
+     * unless the command line names others. */
+    const char *sparse_variants, *sparse_schedules;
+    /* Splits one problem across MPI ranks (each computes its share). */
+    bool splits_across_ranks;
     /* Optional test hook: spoils the last computed output the way a lost
      * update would, so tests can drive the invalid-result path
      * deterministically (SPEEDLAB_TEST_CORRUPT_OUTPUT=1). */

@@ -231,7 +231,7 @@ void team_reset(struct sl_team *t)
 
 void team_bind(struct sl_team *t)
 {
-    struct sl_exec ex = {t->threads, SL_SCHED_STATIC, t};
+    struct sl_exec ex = {.threads = t->threads, .schedule = SL_SCHED_STATIC, .team = t};
 #pragma omp parallel num_threads(t->threads)
     {
         sl_worker_begin(&ex);

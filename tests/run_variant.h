@@ -21,7 +21,7 @@ static inline int run_variant_once(const struct machine *mach, const struct sl_w
         CHECK(0, "team: %s", sl_error());
         return -1;
     }
-    struct sl_exec ex = {threads, s, team};
+    struct sl_exec ex = {.threads = threads, .schedule = s, .team = team};
     w->prepare_validation(problem);
     team_reset(team);
     int max_threads = omp_get_max_threads();

@@ -76,10 +76,10 @@ static void test_validation(void)
                  "checks[0].baseline.schedule: unknown schedule 'sometimes'");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [{\"kind\": \"speedup\", \"baseline\": "
-                 PROBE("invindex_scalar", "fusedindex", "1") ", \"candidate\": "
+                 PROBE("blas3", "fusedindex", "1") ", \"candidate\": "
                  PROBE("rowmajor_fused_scalar", "static", "1")
                  ", \"expect\": \"at_least\", \"value\": 1}]}",
-                 "variant invindex_scalar does not run under schedule fusedindex");
+                 "variant blas3 does not run under schedule fusedindex");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"checks\": []}",
                  "claim X1: threads_needed: missing");
     expect_error("{\"id\": \"X1\", \"source\": \"s\", \"explanation\": \"e\", \"workload\": "

@@ -135,7 +135,7 @@ static void test_shape(const struct machine *mach, size_t n, size_t d, double de
                 char label[96];
                 snprintf(label, sizeof label, "%zux%zu %s t%d", n, d,
                          sl_schedule_name((enum sl_schedule)s), threads);
-                struct sl_exec ex = {threads, (enum sl_schedule)s, team};
+                struct sl_exec ex = {.threads = threads, .schedule = (enum sl_schedule)s, .team = team};
                 cosine_workload.prepare_validation(p);
                 team_reset(team);
                 int max_threads = omp_get_max_threads();
@@ -166,7 +166,7 @@ static void test_validation_catches_errors(const struct machine *mach)
     struct pin_config pin = {.policy = PIN_NONE};
     struct sl_team *team;
     CHECK(team_create(&team, mach, &pin, 1) == 0, "team");
-    struct sl_exec ex = {1, SL_SCHED_STATIC, team};
+    struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
     const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_scalar");
     struct sl_validation val;
 

@@ -31,7 +31,7 @@ static int run(const char *variant, struct montecarlo_problem *p, const struct m
         CHECK(0, "%s: %s", variant, v ? sl_error() : "no such variant");
         return -1;
     }
-    struct sl_exec ex = {threads, SL_SCHED_STATIC, team};
+    struct sl_exec ex = {.threads = threads, .schedule = SL_SCHED_STATIC, .team = team};
     montecarlo_workload.prepare_validation(p);
     int rc = v->run(p, &ex);
     CHECK(rc == 0, "%s t%d: %s", variant, threads, sl_error());

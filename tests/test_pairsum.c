@@ -29,7 +29,7 @@ static double tolerance(const struct pairsum_problem *p)
 static int run(const struct sl_variant *v, struct pairsum_problem *p, struct sl_team *team,
                int threads, enum sl_schedule s)
 {
-    struct sl_exec ex = {threads, s, team};
+    struct sl_exec ex = {.threads = threads, .schedule = s, .team = team};
     pairsum_workload.prepare_validation(p);
     team_reset(team);
     return v->run(p, &ex);

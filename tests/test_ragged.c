@@ -48,7 +48,7 @@ static void check_all_variants(const struct machine *mach, struct ragged_problem
             for (int s = 0; s < SL_SCHED_COUNT; s++) {
                 if (!(v->schedules & SL_SCHED_BIT(s)))
                     continue;
-                struct sl_exec ex = {threads, (enum sl_schedule)s, team};
+                struct sl_exec ex = {.threads = threads, .schedule = (enum sl_schedule)s, .team = team};
                 ragged_workload.prepare_validation(p);
                 team_reset(team);
                 CHECK(v->run(p, &ex) == 0, "%s: %s", v->name, sl_error());

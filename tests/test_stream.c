@@ -55,7 +55,7 @@ static void test_kernels_exact(const struct machine *mach)
                     CHECK(0, "team: %s", sl_error());
                     continue;
                 }
-                struct sl_exec ex = {threads, SL_SCHED_STATIC, team};
+                struct sl_exec ex = {.threads = threads, .schedule = SL_SCHED_STATIC, .team = team};
                 stream_workload.prepare_validation(p);
                 team_reset(team);
                 CHECK(v->run(p, &ex) == 0, "%s: %s", v->name, sl_error());
@@ -172,7 +172,7 @@ static void test_validation_catches_errors(const struct machine *mach)
         stream_workload.problem_destroy(p);
         return;
     }
-    struct sl_exec ex = {1, SL_SCHED_STATIC, team};
+    struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
     const struct sl_variant *triad = sl_variant_find(&stream_workload, "triad");
     triad->run(p, &ex);
     CHECK(stream_workload.validate(p, &val) == 0 && val.valid, "triad: %s", val.detail);

@@ -76,9 +76,10 @@ static void test_driver(const struct machine *m)
             for (size_t ti = 0; ti < sizeof tiles / sizeof tiles[0]; ti++)
                 for (int s = 0; s < SL_SCHED_COUNT; s++) {
                     size_t n = sizes[si];
-                    struct cosine_problem p = {.n = n, .out = calloc(n * n, sizeof(float))};
+                    struct cosine_problem p = {.n = n, .out = calloc(n * n, sizeof(float)),
+                                               .pair_end = tri_count(n)};
                     struct visit_ctx c = {n, calloc(n * n, sizeof(int))};
-                    struct sl_exec ex = {threads, (enum sl_schedule)s, team};
+                    struct sl_exec ex = {.threads = threads, .schedule = (enum sl_schedule)s, .team = team};
                     team_reset(team);
                     cosine_run_pairs(&p, &ex, count_visits, &c, tiles[ti]);
                     size_t wrong = 0;
@@ -96,6 +97,45 @@ static void test_driver(const struct machine *m)
     }
 }
 
+/* The MPI split: R ranks, each its equal share of the flattened triangle,
+ * visit every pair exactly once between them, under every schedule. */
+static void test_rank_shares(const struct machine *m)
+{
+    static const size_t sizes[] = {1, 2, 7, 65, 131};
+    static const int rank_counts[] = {2, 3, 5, 64};
+    struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
+    struct sl_team *team;
+    if (team_create(&team, m, &pin, 2) != 0) {
+        CHECK(0, "team of 2");
+        return;
+    }
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
+        for (size_t ri = 0; ri < sizeof rank_counts / sizeof rank_counts[0]; ri++)
+            for (int s = 0; s < SL_SCHED_COUNT; s++) {
+                size_t n = sizes[si];
+                int ranks = rank_counts[ri];
+                struct visit_ctx c = {n, calloc(n * n, sizeof(int))};
+                float *out = calloc(n * n, sizeof(float));
+                for (int r = 0; r < ranks; r++) {
+                    struct cosine_problem p = {.n = n, .out = out};
+                    tri_partition(tri_count(n), ranks, r, &p.pair_begin, &p.pair_end);
+                    struct sl_exec ex = {.threads = 2, .schedule = (enum sl_schedule)s,
+                                         .team = team};
+                    team_reset(team);
+                    cosine_run_pairs(&p, &ex, count_visits, &c, 1);
+                }
+                size_t wrong = 0;
+                for (size_t i = 0; i < n; i++)
+                    for (size_t j = 0; j < n; j++)
+                        wrong += c.visits[i * n + j] != (j >= i);
+                CHECK(wrong == 0, "n=%zu ranks=%d %s: %zu pairs visited wrongly", n, ranks,
+                      sl_schedule_name((enum sl_schedule)s), wrong);
+                free(out);
+                free(c.visits);
+            }
+    team_destroy(team);
+}
+
 int main(void)
 {
     struct machine m;
@@ -104,6 +144,7 @@ int main(void)
     test_mapping();
     test_partition();
     test_driver(&m);
+    test_rank_shares(&m);
     machine_free(&m);
     return check_report("test_triangle");
 }

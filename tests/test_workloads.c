@@ -69,7 +69,7 @@ static void run_variant(const struct sl_workload *w, void *problem, const struct
     char label[200];
     snprintf(label, sizeof label, "%s/%s/%s/t%d at %s", w->name, v->name, sl_schedule_name(s),
              threads, size);
-    struct sl_exec ex = {threads, s, team};
+    struct sl_exec ex = {.threads = threads, .schedule = s, .team = team};
     if (w->prepare_validation)
         w->prepare_validation(problem);
     team_reset(team);

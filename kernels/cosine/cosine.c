@@ -3,7 +3,11 @@
 #include "cosine.h"
 #include "workload_kit.h"
 
+#include "memory.h"
 #include "npy.h"
+#include "npz.h"
+#include "progress.h"
+#include "ranks.h"
 #include "triangle.h"
 #include "util.h"
 
@@ -18,14 +22,6 @@
 
 /* Entries with |x| below this are set to zero: about 4.55 % of N(0,1) stay. */
 #define COSINE_ZERO_BELOW 2.0
-/* Absolute and relative tolerance of a float32 variant against the double
- * reference: float32 sums of ~d products carry relative errors ~1e-7 * sqrt(d)
- * of sum |a_k b_k| / (qd rd) <= 1, far inside 1e-5. */
-#define COSINE_TOL_ABS 1e-5
-#define COSINE_TOL_REL 1e-4
-/* Above this many element visits (pairs x d) the reference checks a sample. */
-#define COSINE_FULL_CHECK_LIMIT 2e9
-#define COSINE_SAMPLE_PAIRS 100000
 
 static const struct sl_preset cosine_presets[] = {
     {"tiny", "64x100", "seconds-scale smoke test"},
@@ -73,8 +69,10 @@ static int check_limits(size_t n, size_t d)
     return 0;
 }
 
-static int check_memory(size_t n, size_t d)
+static int check_memory(size_t n, size_t d, bool sparse)
 {
+    if (sparse)
+        return 0; /* planned against --memory-budget by cosine_sparse_create() */
     /* Dense output, both layouts of the input, and the largest per-variant
      * scratch (blas3: mask and squares, another two copies). */
     double need = 4.0 * (double)n * (double)n + 16.0 * (double)n * (double)(d + 16);
@@ -93,6 +91,7 @@ static void problem_free(struct cosine_problem *p)
 {
     if (!p)
         return;
+    cosine_sparse_destroy(p);
     free(p->x);
     free(p->xc);
     free(p->out);
@@ -108,13 +107,15 @@ static void cosine_destroy(void *problem)
  * variable k contributes c_k (c_k + 1) / 2.  Exact and O(nnz). */
 static double overlap_total(const struct cosine_problem *p)
 {
-    double total = 0.0;
-    for (size_t k = 0; k < p->d; k++) {
-        double c = 0;
-        for (size_t i = 0; i < p->n; i++)
-            c += p->xc[k * p->n + i] != 0.0f;
-        total += c * (c + 1) / 2;
-    }
+    double *count = calloc(p->d, sizeof *count), total = 0.0;
+    if (!count)
+        return NAN;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < p->d; k++)
+            count[k] += cosine_row(p, i)[k] != 0.0f;
+    for (size_t k = 0; k < p->d; k++)
+        total += count[k] * (count[k] + 1) / 2;
+    free(count);
     return total;
 }
 
@@ -124,6 +125,18 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     float *loaded = NULL;
     if (!p)
         return sl_fail("out of memory");
+    /* What the process holds before the input exists: the part of a
+     * --memory-budget that is not ours to plan. */
+    size_t baseline_rss = 0;
+    if (mem_rss_now(&baseline_rss) != 0)
+        baseline_rss = 0;
+    bool sparse = args->keep != SL_KEEP_DENSE;
+    if (!sparse && ranks_count() > 1) {
+        problem_free(p);
+        return sl_fail("cosine: under MPI (%d ranks) the output must be sparse: add --threshold "
+                       "T or --top-quantile Q (the dense n x n output is not split)",
+                       ranks_count());
+    }
     if (!args->validate || strcmp(args->validate, "auto") == 0)
         p->validate_mode = COSINE_VALIDATE_AUTO;
     else if (strcmp(args->validate, "full") == 0)
@@ -146,15 +159,31 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
         snprintf(p->source, sizeof p->source, "generated: N(0,1), |x| < %.0f set to 0, seed %" PRIu64,
                  COSINE_ZERO_BELOW, args->seed);
     }
-    if (check_limits(p->n, p->d) != 0 || check_memory(p->n, p->d) != 0)
+    if (check_limits(p->n, p->d) != 0 || check_memory(p->n, p->d, sparse) != 0)
         goto fail;
     snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
     p->ld = (p->d + 15) / 16 * 16;
-    p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
-    p->xc = util_alloc_aligned(p->d, p->n * sizeof(float), "cosine input (colmajor)");
-    p->out = util_alloc_aligned(p->n, p->n * sizeof(float), "cosine output");
-    if (!p->x || !p->xc || !p->out)
+    tri_partition(tri_count(p->n), ranks_count(), ranks_rank(), &p->pair_begin, &p->pair_end);
+    if (sparse && args->memory_budget > 0 &&
+        (double)baseline_rss + 4.0 * (double)p->n * (double)p->ld > args->memory_budget) {
+        char need[32], budget[32];
+        mem_format_bytes((double)baseline_rss + 4.0 * (double)p->n * (double)p->ld, need,
+                         sizeof need);
+        mem_format_bytes(args->memory_budget, budget, sizeof budget);
+        sl_fail("cosine %s: --memory-budget %s is smaller than the input alone (%s with the "
+                "process's own %zu MiB); nothing was run",
+                p->size_name, budget, need, baseline_rss >> 20);
         goto fail;
+    }
+    p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
+    if (!p->x)
+        goto fail;
+    if (!sparse) {
+        p->xc = util_alloc_aligned(p->d, p->n * sizeof(float), "cosine input (colmajor)");
+        p->out = util_alloc_aligned(p->n, p->n * sizeof(float), "cosine output");
+        if (!p->xc || !p->out)
+            goto fail;
+    }
 
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < p->n; i++) {
@@ -171,13 +200,19 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     for (size_t i = 0; i < p->n; i++)
         for (size_t k = 0; k < p->d; k++) {
             float v = p->x[i * p->ld + k];
-            p->xc[k * p->n + i] = v;
+            if (p->xc)
+                p->xc[k * p->n + i] = v;
             nnz += v != 0.0f;
         }
     p->nnz = nnz;
     p->pair_overlap_total = overlap_total(p);
-    /* First touch of the output here, so no variant pays its page faults. */
-    memset(p->out, 0, p->n * p->n * sizeof *p->out);
+    if (sparse) {
+        if (cosine_sparse_create(p, args, baseline_rss) != 0)
+            goto fail;
+    } else {
+        /* First touch of the output here, so no variant pays its page faults. */
+        memset(p->out, 0, p->n * p->n * sizeof *p->out);
+    }
     *out = p;
     return 0;
 fail:
@@ -215,6 +250,8 @@ double cosine_reference_pair(const struct cosine_problem *p, size_t i, size_t j)
 static void cosine_prepare_validation(void *problem)
 {
     struct cosine_problem *p = problem;
+    if (p->sparse)
+        return; /* every execution starts from empty shards */
     /* Poison the triangle so a pair a variant forgets to write is caught. */
     for (size_t i = 0; i < p->n; i++)
         for (size_t j = i; j < p->n; j++)
@@ -266,6 +303,8 @@ static void merge_check(struct check *into, const struct check *c)
 static int cosine_validate(void *problem, struct sl_validation *v)
 {
     struct cosine_problem *p = problem;
+    if (p->sparse)
+        return cosine_sparse_validate(p, v);
     size_t n = p->n;
     double pairs = (double)tri_count(n);
     bool full = p->validate_mode == COSINE_VALIDATE_FULL ||
@@ -352,9 +391,13 @@ static void cosine_describe(const void *problem, struct sl_problem_info *info)
     PARAM("density", (double)p->nnz / ((double)p->n * (double)p->d));
     PARAM("mean_overlap_per_pair", p->pair_overlap_total / pairs);
     PARAM("dense_output_bytes", 4.0 * (double)p->n * (double)p->n);
-    PARAM("working_set_bytes", 4.0 * (double)p->n * (double)p->ld + 4.0 * (double)p->n * (double)p->n);
+    if (!p->sparse)
+        PARAM("working_set_bytes",
+              4.0 * (double)p->n * (double)p->ld + 4.0 * (double)p->n * (double)p->n);
 #undef PARAM
     info->n_params = n;
+    if (p->sparse)
+        cosine_sparse_describe(p, info);
 }
 
 static const float *output_row(const void *ctx, size_t i, float *buffer)
@@ -368,16 +411,43 @@ static const float *output_row(const void *ctx, size_t i, float *buffer)
 static int cosine_save_output(void *problem, const char *path)
 {
     struct cosine_problem *p = problem;
+    if (p->sparse)
+        return cosine_sparse_save(p, path);
     return npy_write_matrix_f32(path, p->n, p->n, output_row, p);
 }
 
-static int cosine_check_output_path(const char *path)
+static bool ends_with(const char *text, const char *suffix)
 {
-    size_t len = strlen(path);
-    if (len < 4 || strcmp(path + len - 4, ".npy") != 0)
-        return sl_fail("cosine: --output must end in .npy (the dense upper triangle); got '%s'",
+    size_t len = strlen(text), suffix_len = strlen(suffix);
+    return len > suffix_len && strcmp(text + len - suffix_len, suffix) == 0;
+}
+
+static int cosine_check_output_path(const char *path, const struct sl_problem_args *args)
+{
+    bool sparse = args->keep != SL_KEEP_DENSE;
+    if (sparse && !ends_with(path, ".npz"))
+        return sl_fail("cosine: with --threshold or --top-quantile, --output must end in .npz "
+                       "(scipy.sparse COO); got '%s'",
                        path);
-    return 0;
+    if (!sparse && !ends_with(path, ".npy"))
+        return sl_fail("cosine: --output must end in .npy (the dense upper triangle), or .npz "
+                       "with --threshold/--top-quantile; got '%s'",
+                       path);
+    return sparse ? npz_check_path(path) : 0;
+}
+
+static const char *cosine_unsupported(const void *problem, const struct sl_variant *v)
+{
+    const struct cosine_problem *p = problem;
+    return p->sparse ? cosine_sparse_unsupported(p, v) : NULL;
+}
+
+static void cosine_facts(const void *problem, struct sl_problem_info *facts)
+{
+    const struct cosine_problem *p = problem;
+    facts->n_params = 0;
+    if (p->sparse)
+        cosine_sparse_facts(p, facts);
 }
 
 /* ---- work models ------------------------------------------------------- */
@@ -424,23 +494,81 @@ static void run_tile_pair(const struct cosine_problem *p, const struct tiling *t
     }
 }
 
+/* Row i, columns j0..j1: into the dense output, or through a worker's row
+ * buffer to the sparse output. */
+static inline void run_segment(const struct cosine_problem *p, const struct sl_exec *ex,
+                               cosine_segment_fn segment, const void *ctx, size_t i, size_t j0,
+                               size_t j1, float *row_buffer, double progress_scale)
+{
+    if (row_buffer) {
+        segment(ctx, i, j0, j1, row_buffer);
+        cosine_sparse_take(p, omp_get_thread_num(), i, j0, j1, row_buffer);
+    } else {
+        segment(ctx, i, j0, j1, p->out + i * p->n);
+    }
+    sl_progress_add(ex->progress, (double)(j1 - j0) * progress_scale);
+}
+
 int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
+                     cosine_segment_fn segment, const void *ctx, size_t tile)
+{
+    if (p->sparse)
+        return cosine_sparse_execute(p, ex, segment, ctx);
+    cosine_run_pass(p, ex, segment, ctx, tile);
+    return 0;
+}
+
+void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
                      cosine_segment_fn segment, const void *ctx, size_t tile)
 {
     struct tiling t = {p->n, tile ? tile : 1, 0};
     t.tiles = (p->n + t.tile - 1) / t.tile;
+    /* This rank's pairs [pair_begin, pair_end): rows first_i..last_i, the
+     * first from column first_j, the last up to last_j. */
+    const size_t begin = p->pair_begin, end = p->pair_end;
+    size_t first_i = 0, first_j = 0, last_i = 0, last_j = 0;
+    if (begin < end) {
+        tri_index_to_pair(p->n, begin, &first_i, &first_j);
+        tri_index_to_pair(p->n, end - 1, &last_i, &last_j);
+    }
+    const double progress_scale = p->sparse ? cosine_sparse_progress_scale(p) : 1.0;
     if (ex->schedule != SL_SCHED_FUSEDINDEX)
         sl_exec_apply_outer_schedule(ex);
 
 #pragma omp parallel num_threads(ex->threads)
     {
         sl_worker_begin(ex);
-        if (ex->schedule == SL_SCHED_FUSEDINDEX) {
+        float *row_buffer = p->sparse ? cosine_sparse_row_buffer(p, omp_get_thread_num()) : NULL;
+        if (begin == end) {
+            /* More ranks than pairs: nothing here. */
+        } else if (ex->schedule == SL_SCHED_FUSEDINDEX && t.tile == 1) {
             /* Equal pair counts per thread, dealt out round-robin in about 64
              * chunks each: contiguous halves would also be equal in pairs, but
              * the thread holding the first rows streams the whole matrix while
              * the other's working set shrinks into cache (measured: imbalance
              * 1.04 at 1000x1000, 2 threads). */
+            size_t total = end - begin;
+            size_t parts = (size_t)omp_get_num_threads();
+            size_t chunk = (total + parts * 64 - 1) / (parts * 64);
+            if (chunk == 0)
+                chunk = 1;
+            for (size_t k = begin + (size_t)omp_get_thread_num() * chunk; k < end;
+                 k += parts * chunk) {
+                size_t k_end = k + chunk < end ? k + chunk : end, i, j;
+                tri_index_to_pair(p->n, k, &i, &j);
+                for (size_t at = k; at < k_end;) {
+                    size_t run = p->n - j < k_end - at ? p->n - j : k_end - at;
+                    run_segment(p, ex, segment, ctx, i, j, j + run, row_buffer, progress_scale);
+                    at += run;
+                    j += run;
+                    if (j == p->n) {
+                        i++;
+                        j = i;
+                    }
+                }
+            }
+        } else if (ex->schedule == SL_SCHED_FUSEDINDEX) {
+            /* Tiles: the dense output of the whole triangle (one rank). */
             size_t total = tri_count(t.tiles);
             size_t parts = (size_t)omp_get_num_threads();
             size_t chunk = (total + parts * 64 - 1) / (parts * 64);
@@ -449,36 +577,28 @@ int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
             for (size_t k = (size_t)omp_get_thread_num() * chunk; k < total; k += parts * chunk) {
                 size_t k_end = k + chunk < total ? k + chunk : total, ti, tj;
                 tri_index_to_pair(t.tiles, k, &ti, &tj);
-                for (size_t at = k; at < k_end;) {
-                    if (t.tile == 1) {
-                        size_t run = t.n - tj < k_end - at ? t.n - tj : k_end - at;
-                        segment(ctx, ti, tj, tj + run, p->out + ti * p->n);
-                        at += run;
-                        tj += run;
-                    } else {
-                        run_tile_pair(p, &t, ti, tj, segment, ctx);
-                        at++;
-                        tj++;
-                    }
+                for (size_t at = k; at < k_end; at++) {
+                    run_tile_pair(p, &t, ti, tj, segment, ctx);
+                    tj++;
                     if (tj == t.tiles) {
                         ti++;
                         tj = ti;
                     }
                 }
             }
+        } else if (t.tile == 1) {
+#pragma omp for schedule(runtime) nowait
+            for (size_t i = first_i; i <= last_i; i++)
+                run_segment(p, ex, segment, ctx, i, i == first_i ? first_j : i,
+                            i == last_i ? last_j + 1 : p->n, row_buffer, progress_scale);
         } else {
 #pragma omp for schedule(runtime) nowait
-            for (size_t ti = 0; ti < t.tiles; ti++) {
-                if (t.tile == 1)
-                    segment(ctx, ti, ti, t.n, p->out + ti * p->n);
-                else
-                    for (size_t tj = ti; tj < t.tiles; tj++)
-                        run_tile_pair(p, &t, ti, tj, segment, ctx);
-            }
+            for (size_t ti = 0; ti < t.tiles; ti++)
+                for (size_t tj = ti; tj < t.tiles; tj++)
+                    run_tile_pair(p, &t, ti, tj, segment, ctx);
         }
         sl_worker_end(ex);
     }
-    return 0;
 }
 
 static const char *const cosine_test_sizes[] = {"1x1", "7x33", "40x129", "tiny", NULL};
@@ -500,4 +620,9 @@ const struct sl_workload cosine_workload = {
     .describe = cosine_describe,
     .save_output = cosine_save_output,
     .check_output_path = cosine_check_output_path,
+    .unsupported = cosine_unsupported,
+    .facts = cosine_facts,
+    .sparse_variants = "invindex_scalar",
+    .sparse_schedules = "fusedindex",
+    .splits_across_ranks = true,
 };

@@ -35,9 +35,22 @@ struct cosine_problem {
     char size_name[48];
     char source[256]; /* "generated, seed 42" or the input path */
     int validate_mode;
+    /* This rank's share of the flattened triangle (all of it with one rank). */
+    size_t pair_begin, pair_end;
+    /* Non-NULL: thresholded sparse output streamed to shards (sparse.c);
+     * then out and xc are not allocated. */
+    struct cosine_sparse *sparse;
 };
 
 enum { COSINE_VALIDATE_AUTO, COSINE_VALIDATE_FULL, COSINE_VALIDATE_SAMPLE };
+/* Absolute and relative tolerance of a float32 variant against the double
+ * reference: float32 sums of ~d products carry relative errors ~1e-7 * sqrt(d)
+ * of sum |a_k b_k| / (qd rd) <= 1, far inside 1e-5. */
+#define COSINE_TOL_ABS 1e-5
+#define COSINE_TOL_REL 1e-4
+/* Above this many element visits (pairs x d) the reference checks a sample. */
+#define COSINE_FULL_CHECK_LIMIT 2e9
+#define COSINE_SAMPLE_PAIRS 100000
 
 static inline const float *cosine_row(const struct cosine_problem *p, size_t i)
 {
@@ -64,12 +77,40 @@ double cosine_reference_pair(const struct cosine_problem *p, size_t i, size_t j)
 /* Computes out[i][j0..j1) for one row i of the triangle. */
 typedef void (*cosine_segment_fn)(const void *ctx, size_t i, size_t j0, size_t j1, float *out_row);
 
-/* Runs `segment` over every pair i <= j under ex->schedule.  tile == 1: the
- * outer loop is over rows (static/dynamic/guided) or over the flattened pair
- * index (fusedindex).  tile > 1: the same over tiles of `tile` rows, so a
- * tile of b rows stays in cache while a tile of a rows passes over it. */
+/* Runs `segment` over every pair i <= j of this rank's share under
+ * ex->schedule: into the dense output, or (sparse) through the passes of the
+ * sparse output.  tile == 1: the outer loop is over rows (static/dynamic/
+ * guided) or over the flattened pair index (fusedindex).  tile > 1 (dense
+ * output only): the same over tiles of `tile` rows, so a tile of b rows stays
+ * in cache while a tile of a rows passes over it. */
 int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
                      cosine_segment_fn segment, const void *ctx, size_t tile);
+/* One pass of that loop; sparse rows go to cosine_sparse_take(). */
+void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
+                     cosine_segment_fn segment, const void *ctx, size_t tile);
+
+/* ---- the sparse output (sparse.c) ---- */
+struct sl_problem_info;
+/* Plans memory against args->memory_budget and opens this rank's shards;
+ * `baseline_rss` is the process's resident set before the input existed. */
+int cosine_sparse_create(struct cosine_problem *p, const struct sl_problem_args *args,
+                         size_t baseline_rss);
+void cosine_sparse_destroy(struct cosine_problem *p);
+int cosine_sparse_execute(const struct cosine_problem *p, const struct sl_exec *ex,
+                          cosine_segment_fn segment, const void *ctx);
+/* Worker w's row buffer (n floats) that segments write into. */
+float *cosine_sparse_row_buffer(const struct cosine_problem *p, int w);
+/* Worker w's computed row segment s[i][j0..j1), in row[j0..j1). */
+void cosine_sparse_take(const struct cosine_problem *p, int w, size_t i, size_t j0, size_t j1,
+                        const float *row);
+/* Progress units per computed pair: passes and this rank's share folded in. */
+double cosine_sparse_progress_scale(const struct cosine_problem *p);
+int cosine_sparse_validate(struct cosine_problem *p, struct sl_validation *v);
+int cosine_sparse_save(struct cosine_problem *p, const char *path);
+void cosine_sparse_facts(const struct cosine_problem *p, struct sl_problem_info *facts);
+void cosine_sparse_describe(const struct cosine_problem *p, struct sl_problem_info *info);
+const char *cosine_sparse_unsupported(const struct cosine_problem *p, const struct sl_variant *v);
+
 
 /* Work models (per execution) shared by the variants. */
 void cosine_work_dense(const void *problem, struct sl_work *w);

@@ -346,8 +346,56 @@ struct pair_sums {
     int32_t ol;
 };
 
-/* Row i scatters into per-thread sums for every j >= i that shares a
- * variable with it: only overlapping entries are ever touched. */
+struct invindex_ctx {
+    const struct cosine_problem *p;
+    const size_t *row_start;         /* row i's entries: row_start[i] .. row_start[i+1] */
+    const struct row_entry *entries;
+    const struct posting *postings;  /* per variable, in sample order */
+    struct pair_sums *sums;          /* n per worker, all zero between segments */
+};
+
+/* First posting in [from, to) whose sample is >= j (the lists are sorted). */
+static size_t first_posting_at(const struct posting *postings, size_t from, size_t to, size_t j)
+{
+    while (from < to) {
+        size_t mid = from + (to - from) / 2;
+        if (postings[mid].sample < j)
+            from = mid + 1;
+        else
+            to = mid;
+    }
+    return from;
+}
+
+/* Row i scatters into the worker's sums for every j in [j0, j1) that shares
+ * a variable with it: only overlapping entries are ever touched.  A segment
+ * that starts past the diagonal (the fused index cuts rows) finds its first
+ * posting by binary search. */
+static void segment_invindex(const void *vctx, size_t i, size_t j0, size_t j1, float *out)
+{
+    const struct invindex_ctx *c = vctx;
+    const struct posting *postings = c->postings;
+    struct pair_sums *sums = c->sums + (size_t)omp_get_thread_num() * c->p->n;
+    for (size_t r = c->row_start[i]; r < c->row_start[i + 1]; r++) {
+        const float a = c->entries[r].value;
+        size_t t = c->entries[r].position, end = c->entries[r].list_end;
+        if (j0 > i)
+            t = first_posting_at(postings, t, end, j0);
+        for (; t < end && postings[t].sample < j1; t++) {
+            struct pair_sums *s = &sums[postings[t].sample];
+            const float b = postings[t].value;
+            s->ol += 1;
+            s->dot += a * b;
+            s->qd2 += a * a;
+            s->rd2 += b * b;
+        }
+    }
+    for (size_t j = j0; j < j1; j++) {
+        out[j] = cosine_finish(sums[j].ol, sums[j].qd2, sums[j].rd2, sums[j].dot);
+        sums[j] = (struct pair_sums){0};
+    }
+}
+
 static int run_invindex_scalar(void *problem, const struct sl_exec *ex)
 {
     struct cosine_problem *p = problem;
@@ -359,7 +407,10 @@ static int run_invindex_scalar(void *problem, const struct sl_exec *ex)
     size_t *row_start = util_alloc(n + 1, sizeof *row_start, "row index");
     struct posting *postings = util_alloc(p->nnz ? p->nnz : 1, sizeof *postings, "postings");
     struct row_entry *entries = util_alloc(p->nnz ? p->nnz : 1, sizeof *entries, "row entries");
-    if (!list_start || !row_start || !postings || !entries) {
+    /* calloc: untouched pages cost nothing until a worker first uses them,
+     * so each worker's sums land in its own memory. */
+    struct pair_sums *sums = calloc((size_t)ex->threads * n, sizeof *sums);
+    if (!list_start || !row_start || !postings || !entries || !sums) {
         sl_fail("invindex: out of memory");
         goto done;
     }
@@ -393,50 +444,14 @@ static int run_invindex_scalar(void *problem, const struct sl_exec *ex)
             if (x[k] != 0.0f)
                 entries[ei++].list_end = (uint32_t)list_start[k + 1];
     }
-
-    int failed = 0;
-    sl_exec_apply_outer_schedule(ex);
-#pragma omp parallel num_threads(ex->threads)
-    {
-        sl_worker_begin(ex);
-        struct pair_sums *sums = calloc(n, sizeof *sums);
-        if (!sums) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(runtime) nowait
-        for (size_t i = 0; i < n; i++) {
-            if (!sums)
-                continue;
-            for (size_t r = row_start[i]; r < row_start[i + 1]; r++) {
-                const float a = entries[r].value;
-                for (size_t t = entries[r].position; t < entries[r].list_end; t++) {
-                    struct pair_sums *s = &sums[postings[t].sample];
-                    const float b = postings[t].value;
-                    s->ol += 1;
-                    s->dot += a * b;
-                    s->qd2 += a * a;
-                    s->rd2 += b * b;
-                }
-            }
-            float *out = p->out + i * n;
-            for (size_t j = i; j < n; j++) {
-                out[j] = cosine_finish(sums[j].ol, sums[j].qd2, sums[j].rd2, sums[j].dot);
-                sums[j] = (struct pair_sums){0};
-            }
-        }
-        free(sums);
-        sl_worker_end(ex);
-    }
-    if (failed)
-        sl_fail("invindex: out of memory for per-thread sums");
-    else
-        rc = 0;
+    struct invindex_ctx c = {p, row_start, entries, postings, sums};
+    rc = cosine_run_pairs(p, ex, segment_invindex, &c, 1);
 done:
     free(list_start);
     free(row_start);
     free(postings);
     free(entries);
+    free(sums);
     return rc;
 }
 
@@ -549,7 +564,7 @@ const struct sl_variant cosine_variants[] = {
     {"bitmask_scalar", {"rowmajor", "fused", "scalar", "bitmask"}, SL_SCHEDS_ALL, SL_ISA_POPCNT,
      "per-row non-zero bitmasks: ol = popcount(AND), sums over the overlap only",
      run_bitmask_scalar, cosine_work_sparse, NULL},
-    {"invindex_scalar", {"rowmajor", "fused", "scalar", "invindex"}, SL_SCHEDS_OUTER, 0,
+    {"invindex_scalar", {"rowmajor", "fused", "scalar", "invindex"}, SL_SCHEDS_ALL, 0,
      "inverted index per variable: each row scatters into the rows it overlaps",
      run_invindex_scalar, cosine_work_sparse, NULL},
     {"blas3", {"rowmajor", "naive", "blas", "blas3"}, SL_SCHEDS_OUTER, 0,

@@ -263,6 +263,13 @@ int gaussmap_check_image_path(const char *path)
     return 0;
 }
 
+/* The image path alone decides what gaussmap writes. */
+static int gaussmap_check_output_path(const char *path, const struct sl_problem_args *args)
+{
+    (void)args;
+    return gaussmap_check_image_path(path);
+}
+
 int gaussmap_write_image(const struct gaussmap_problem *p, const uint32_t *counts,
                          const char *path)
 {
@@ -339,6 +346,6 @@ const struct sl_workload gaussmap_workload = {
     .validate = gaussmap_validate,
     .describe = gaussmap_describe,
     .save_output = gaussmap_save_output,
-    .check_output_path = gaussmap_check_image_path,
+    .check_output_path = gaussmap_check_output_path,
     .corrupt_output = gaussmap_corrupt_output,
 };
