@@ -42,7 +42,7 @@
 #define MERGE_BUFFER_ENTRIES ((size_t)1 << 16)
 /* Not planned item by item: thread stacks in use, the OpenMP and OpenBLAS
  * runtimes' own buffers, the npz writer's chunk, stdio. */
-#define UNPLANNED_BYTES (32.0 * 1048576)
+#define UNPLANNED_BYTES (8.0 * 1048576)
 
 enum pass { PASS_KEEP, PASS_COUNT, PASS_CANDIDATES };
 
