@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "ranks.h"
 #include "counters.h"
 #include "record.h"
 #include "sl.h"
@@ -150,6 +151,7 @@ int cli_info(int argc, char **argv, const struct machine *m)
            json_string_value(json_object_get(b, "flags")),
            json_string_value(json_object_get(b, "commit")));
     printf("blas         %s\n", json_string_value(json_object_get(b, "blas")));
+    printf("mpi          %s\n", ranks_library());
     if (getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"))
         printf("             OPENBLAS_CORETYPE=%s set by speedlab: this OpenBLAS does not know "
                "this CPU and chose Prescott (SSE3) kernels\n",
