@@ -381,7 +381,10 @@ static void segment_invindex(const void *vctx, size_t i, size_t j0, size_t j1, f
         size_t t = c->entries[r].position, end = c->entries[r].list_end;
         if (j0 > i)
             t = first_posting_at(postings, t, end, j0);
-        for (; t < end && postings[t].sample < j1; t++) {
+        /* A segment to the end of the row needs no bound per posting. */
+        if (j1 < c->p->n)
+            end = first_posting_at(postings, t, end, j1);
+        for (; t < end; t++) {
             struct pair_sums *s = &sums[postings[t].sample];
             const float b = postings[t].value;
             s->ol += 1;
