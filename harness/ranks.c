@@ -1,6 +1,7 @@
 #include "ranks.h"
 
 #include "sl.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,17 @@
 
 static int rank_self, rank_total = 1;
 static int mpi_active;
+static double waited_s;
+
+double ranks_wait_seconds(void)
+{
+    return waited_s;
+}
+
+void ranks_wait_reset(void)
+{
+    waited_s = 0;
+}
 
 /* The variables Open MPI, MPICH (Hydra) and PMIx set in the processes they
  * launch; a plain start of speedlab never initialises MPI. */
@@ -122,8 +134,11 @@ void ranks_barrier(void)
 #ifdef SPEEDLAB_HAVE_MPI
 static void allreduce(void *values, size_t count, MPI_Datatype type, MPI_Op op)
 {
-    if (mpi_active && rank_total > 1 && count > 0)
+    if (mpi_active && rank_total > 1 && count > 0) {
+        double start = util_now();
         MPI_Allreduce(MPI_IN_PLACE, values, (int)count, type, op, MPI_COMM_WORLD);
+        waited_s += util_now() - start;
+    }
 }
 #endif
 

@@ -21,6 +21,12 @@ const char *ranks_library(void);
 /* The processor name of this rank (MPI) or the host name. */
 void ranks_host(char *buf, size_t len);
 
+/* Seconds this rank has spent inside the collectives below (waiting for the
+ * others, mostly) since the last reset: a rank's busy time is its wall time
+ * less this. */
+double ranks_wait_seconds(void);
+void ranks_wait_reset(void);
+
 void ranks_barrier(void);
 void ranks_sum_u64(uint64_t *values, size_t count);
 void ranks_sum_double(double *values, size_t count);

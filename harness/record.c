@@ -350,8 +350,9 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
                       "imbalance", number_or(r->rank_imbalance, "no repetitions"),
                       "peak_rss_bytes", peaks, "note",
                       "times_s are the slowest rank's per repetition (ranks start together); "
-                      "median_s is each rank's own; imbalance is the median over repetitions of "
-                      "the slowest rank's time over the mean"));
+                      "median_s is each rank's own busy time (its wall time less its waits in "
+                      "collectives); imbalance is the median over repetitions of the largest "
+                      "busy time over the mean"));
     }
     return o;
 }

@@ -49,7 +49,7 @@ for keep in "--threshold 0.3" "--top-quantile 0.95"; do
         check "jq -e '.config.mpi.ranks == 2' '$T/two-$name.json' >/dev/null" "$keep $schedule: config.mpi.ranks"
         check "[ \"\$(jq '$r.output.kept_pairs' '$T/one-$name.json')\" = \"\$(jq '$r.output.kept_pairs' '$T/two-$name.json')\" ]" "$keep $schedule: kept pairs agree"
         check "[ \"\$(jq '$r.output.rank_kept_pairs' '$T/two-$name.json')\" != \"\$(jq '$r.output.kept_pairs' '$T/two-$name.json')\" ]" "$keep $schedule: rank 0 kept all pairs (no split)"
-        check "grep -q 'ranks: 2, median time per rank .* s, .* s; rank imbalance' '$T/two.out'" "$keep $schedule: console shows the ranks"
+        check "grep -q 'ranks: 2, median busy time per rank .* s, .* s; rank imbalance' '$T/two.out'" "$keep $schedule: console shows the ranks"
         check "[ -z \"\$(ls '$T' | grep '\.coo$')\" ]" "$keep $schedule: shards removed"
     done
 done
