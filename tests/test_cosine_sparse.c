@@ -4,6 +4,7 @@
  * against a brute-force sort; validation that catches a spoiled shard; the
  * memory plan refusing a budget that cannot hold the input. */
 #include "check.h"
+#include "coo_shards.h"
 #include "memory.h"
 #include "cosine/cosine.h"
 #include "npz.h"
@@ -228,21 +229,18 @@ static void test_validation_catches_spoiled_shards(const struct machine *m)
         CHECK(fp != NULL, "open %s", shard);
         if (!fp)
             break;
-        struct {
-            uint32_t row, col;
-            float value;
-        } entry;
-        fseek(fp, 12 * 5, SEEK_SET);
-        CHECK(fread(&entry, 12, 1, fp) == 1, "read an entry");
+        struct coo_entry entry;
+        fseek(fp, 5 * sizeof entry, SEEK_SET);
+        CHECK(fread(&entry, sizeof entry, 1, fp) == 1, "read an entry");
         if (spoil == 0) {
             entry.value *= 1.01f;
-            fseek(fp, 12 * 5, SEEK_SET);
-            fwrite(&entry, 12, 1, fp);
+            fseek(fp, 5 * sizeof entry, SEEK_SET);
+            fwrite(&entry, sizeof entry, 1, fp);
         } else {
             /* Drop the last entry: the file one entry shorter. */
             fseek(fp, 0, SEEK_END);
             long size = ftell(fp);
-            CHECK(ftruncate(fileno(fp), size - 12) == 0, "truncate");
+            CHECK(ftruncate(fileno(fp), size - (long)sizeof entry) == 0, "truncate");
         }
         fclose(fp);
         struct sl_validation val;

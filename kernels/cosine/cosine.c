@@ -164,17 +164,8 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
     p->ld = (p->d + 15) / 16 * 16;
     tri_partition(tri_count(p->n), ranks_count(), ranks_rank(), &p->pair_begin, &p->pair_end);
-    if (sparse && args->memory_budget > 0 &&
-        (double)baseline_rss + 4.0 * (double)p->n * (double)p->ld > args->memory_budget) {
-        char need[32], budget[32];
-        mem_format_bytes((double)baseline_rss + 4.0 * (double)p->n * (double)p->ld, need,
-                         sizeof need);
-        mem_format_bytes(args->memory_budget, budget, sizeof budget);
-        sl_fail("cosine %s: --memory-budget %s is smaller than the input alone (%s with the "
-                "process's own %zu MiB); nothing was run",
-                p->size_name, budget, need, baseline_rss >> 20);
+    if (sparse && cosine_sparse_check_input(p, args->memory_budget, baseline_rss) != 0)
         goto fail;
-    }
     p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
     if (!p->x)
         goto fail;
@@ -509,6 +500,14 @@ static inline void run_segment(const struct cosine_problem *p, const struct sl_e
     sl_progress_add(ex->progress, (double)(j1 - j0) * progress_scale);
 }
 
+/* The fused index deals `total` items round-robin in about 64 chunks per
+ * thread. */
+static size_t fused_chunk(size_t total, size_t parts)
+{
+    size_t chunk = (total + parts * 64 - 1) / (parts * 64);
+    return chunk ? chunk : 1;
+}
+
 int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
                      cosine_segment_fn segment, const void *ctx, size_t tile)
 {
@@ -547,11 +546,8 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
              * the thread holding the first rows streams the whole matrix while
              * the other's working set shrinks into cache (measured: imbalance
              * 1.04 at 1000x1000, 2 threads). */
-            size_t total = end - begin;
             size_t parts = (size_t)omp_get_num_threads();
-            size_t chunk = (total + parts * 64 - 1) / (parts * 64);
-            if (chunk == 0)
-                chunk = 1;
+            size_t chunk = fused_chunk(end - begin, parts);
             for (size_t k = begin + (size_t)omp_get_thread_num() * chunk; k < end;
                  k += parts * chunk) {
                 size_t k_end = k + chunk < end ? k + chunk : end, i, j;
@@ -571,9 +567,7 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
             /* Tiles: the dense output of the whole triangle (one rank). */
             size_t total = tri_count(t.tiles);
             size_t parts = (size_t)omp_get_num_threads();
-            size_t chunk = (total + parts * 64 - 1) / (parts * 64);
-            if (chunk == 0)
-                chunk = 1;
+            size_t chunk = fused_chunk(total, parts);
             for (size_t k = (size_t)omp_get_thread_num() * chunk; k < total; k += parts * chunk) {
                 size_t k_end = k + chunk < total ? k + chunk : total, ti, tj;
                 tri_index_to_pair(t.tiles, k, &ti, &tj);

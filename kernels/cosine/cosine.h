@@ -91,6 +91,8 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
 
 /* ---- the sparse output (sparse.c) ---- */
 struct sl_problem_info;
+/* Refuses, before the input is allocated, a budget the input alone exceeds. */
+int cosine_sparse_check_input(const struct cosine_problem *p, double budget, size_t baseline_rss);
 /* Plans memory against args->memory_budget and opens this rank's shards;
  * `baseline_rss` is the process's resident set before the input existed. */
 int cosine_sparse_create(struct cosine_problem *p, const struct sl_problem_args *args,

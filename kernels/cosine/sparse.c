@@ -34,6 +34,8 @@
 
 #define HIGH_BINS 32768u /* top 16 bits of a non-negative float */
 #define LOW_BINS 65536u
+/* A worker_hist as plain words: high bins, both low ones, the non-zero count. */
+#define HIST_WORDS (HIGH_BINS + 2 * LOW_BINS + 1)
 /* Kept-pair buffer per worker without a budget (12 MiB), and the most a
  * budget gives one (48 MiB): beyond that, larger writes buy nothing. */
 #define KEPT_BUFFER_DEFAULT ((size_t)1 << 20)
@@ -60,6 +62,7 @@ struct cosine_sparse {
     char prefix[4096]; /* shards of rank r: <prefix>.r<r>.<worker>.coo */
     float *rows;       /* workers x n */
     struct worker_hist *hist;
+    uint64_t *sums; /* quantile only: this rank's, all ranks' and one pass's histogram sums */
 
     /* The pass under way, and what it keeps. */
     enum pass pass;
@@ -116,13 +119,31 @@ static double variant_scratch(const struct cosine_problem *p, int workers)
     return fmax(invindex, fmax(bitmask, naive));
 }
 
+static double input_bytes(const struct cosine_problem *p)
+{
+    return 4.0 * (double)p->n * (double)p->ld;
+}
+
+int cosine_sparse_check_input(const struct cosine_problem *p, double budget, size_t baseline_rss)
+{
+    double need = (double)baseline_rss + input_bytes(p);
+    if (budget <= 0 || need <= budget)
+        return 0;
+    char need_text[32], budget_text[32];
+    mem_format_bytes(need, need_text, sizeof need_text);
+    mem_format_bytes(budget, budget_text, sizeof budget_text);
+    return sl_fail("cosine %s: --memory-budget %s is smaller than the input alone (%s with the "
+                   "process's own %zu MiB); nothing was run",
+                   p->size_name, budget_text, need_text, baseline_rss >> 20);
+}
+
 static int plan_memory(struct cosine_problem *p, struct cosine_sparse *sp, double budget,
                        size_t baseline_rss)
 {
     int ranks = ranks_count();
     sp->budget = budget;
     sp->baseline = (double)baseline_rss;
-    sp->input = 4.0 * (double)p->n * (double)p->ld;
+    sp->input = input_bytes(p);
     sp->per_worker = 4.0 * (double)p->n + (double)sizeof(struct worker_hist);
     sp->scratch = variant_scratch(p, sp->workers);
     /* Rank 0 merges every rank's shards for --output; validation merges its
@@ -130,8 +151,9 @@ static int plan_memory(struct cosine_problem *p, struct cosine_sparse *sp, doubl
     sp->merge = (double)ranks * sp->workers * (double)MERGE_BUFFER_ENTRIES *
                     sizeof(struct coo_entry) +
                 8.0 * (3.0 * (double)p->n + COSINE_SAMPLE_PAIRS);
+    double sums = isnan(sp->quantile) ? 0 : 3.0 * HIST_WORDS * sizeof(uint64_t);
     double fixed = sp->baseline + sp->input + sp->workers * sp->per_worker + sp->scratch +
-                   sp->merge + UNPLANNED_BYTES;
+                   sp->merge + sums + UNPLANNED_BYTES;
     double entry = sizeof(struct coo_entry);
     if (budget <= 0) {
         sp->buffer_entries = KEPT_BUFFER_DEFAULT;
@@ -173,7 +195,9 @@ int cosine_sparse_create(struct cosine_problem *p, const struct sl_problem_args 
     snprintf(sp->prefix, sizeof sp->prefix, "%s", args->spill_prefix);
     sp->rows = util_alloc_aligned((size_t)sp->workers, p->n * sizeof(float), "row buffers");
     sp->hist = util_alloc_aligned((size_t)sp->workers, sizeof *sp->hist, "histograms");
-    if (!sp->rows || !sp->hist)
+    if (!isnan(sp->quantile))
+        sp->sums = util_alloc(3 * HIST_WORDS, sizeof *sp->sums, "histogram sums");
+    if (!sp->rows || !sp->hist || (!isnan(sp->quantile) && !sp->sums))
         return -1;
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "%s.r%d", sp->prefix, ranks_rank());
@@ -188,6 +212,7 @@ void cosine_sparse_destroy(struct cosine_problem *p)
     coo_shards_destroy(&sp->shards, true);
     free(sp->rows);
     free(sp->hist);
+    free(sp->sums);
     free(sp);
     p->sparse = NULL;
 }
@@ -265,7 +290,6 @@ void cosine_sparse_take(const struct cosine_problem *p, int w, size_t i, size_t 
 
 /* Sums the workers' histograms into `into` (high bins, then both low ones,
  * then the non-zero count). */
-#define HIST_WORDS (HIGH_BINS + 2 * LOW_BINS + 1)
 static void sum_workers(const struct cosine_sparse *sp, uint64_t *into)
 {
     memset(into, 0, HIST_WORDS * sizeof *into);
@@ -308,6 +332,8 @@ static uint64_t count_at_or_above(const struct cosine_sparse *sp, const uint64_t
     return total;
 }
 
+/* The histograms are 1.25 MiB per worker: cleared only where a pass
+ * counts into them, so a threshold pass pays for its non-zero count alone. */
 static void clear_histograms(struct cosine_sparse *sp)
 {
     memset(sp->hist, 0, (size_t)sp->workers * sizeof *sp->hist);
@@ -322,25 +348,25 @@ int cosine_sparse_execute(const struct cosine_problem *p, const struct sl_exec *
                        ex->threads, sp->workers);
     if (coo_shards_restart(&sp->shards) != 0)
         return -1;
-    clear_histograms(sp);
     sp->executed = false;
-    /* This rank's histograms, all ranks', and the workers' sums of a pass. */
-    uint64_t *local = malloc(3 * HIST_WORDS * sizeof *local);
-    if (!local)
-        return sl_fail("out of memory");
-    uint64_t *global = local + HIST_WORDS, *pass_sum = global + HIST_WORDS;
 
     if (isnan(sp->quantile)) {
+        for (int w = 0; w < sp->workers; w++)
+            sp->hist[w].nonzero = 0;
         sp->pass = PASS_KEEP;
         sp->cut = float_at_or_above(sp->threshold);
         cosine_run_pass(p, ex, segment, ctx, 1);
-        sum_workers(sp, pass_sum);
-        uint64_t counts[2] = {coo_shards_total(&sp->shards), pass_sum[HIST_WORDS - 1]};
+        uint64_t counts[2] = {coo_shards_total(&sp->shards), 0};
+        for (int w = 0; w < sp->workers; w++)
+            counts[1] += sp->hist[w].nonzero;
         sp->kept_here = counts[0];
         ranks_sum_u64(counts, 2);
         sp->kept = counts[0];
         sp->nonzero = counts[1];
     } else {
+        /* This rank's histograms, all ranks', and the workers' sums of a pass. */
+        uint64_t *local = sp->sums, *global = local + HIST_WORDS, *pass_sum = global + HIST_WORDS;
+        clear_histograms(sp);
         sp->pass = PASS_COUNT;
         cosine_run_pass(p, ex, segment, ctx, 1);
         sum_workers(sp, local);
@@ -387,7 +413,6 @@ int cosine_sparse_execute(const struct cosine_problem *p, const struct sl_exec *
             sp->kept_here = count_at_or_above(sp, local, abs_bits(sp->cut));
         }
     }
-    free(local);
     if (coo_shards_finish(&sp->shards) != 0)
         return -1;
     sp->shard_entries = coo_shards_total(&sp->shards);
