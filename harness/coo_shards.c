@@ -39,12 +39,9 @@ int coo_shards_create(struct coo_shards *s, const char *prefix, int count, size_
         snprintf(s->paths[k], len, "%s.%d.coo", prefix, k);
         s->shard[k].fd = open(s->paths[k], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (s->shard[k].fd < 0) {
-            int e = errno;
-            sl_fail("cannot create shard '%s': %s", s->paths[k], strerror(e));
-            char keep[512];
-            snprintf(keep, sizeof keep, "%s", sl_error());
+            sl_fail("cannot create shard '%s': %s", s->paths[k], strerror(errno));
             coo_shards_destroy(s, true);
-            return sl_fail("%s", keep);
+            return -1;
         }
     }
     return 0;

@@ -3,6 +3,7 @@
 #include "sl.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #endif
 
 static int rank_self, rank_total = 1;
-static int mpi_active;
+#ifdef SPEEDLAB_HAVE_MPI
+static int mpi_active; /* MPI_Init ran: a launcher started this process */
+#endif
 static double waited_s;
 
 double ranks_wait_seconds(void)
@@ -123,84 +126,74 @@ void ranks_host(char *buf, size_t len)
     buf[len - 1] = 0;
 }
 
-void ranks_barrier(void)
-{
 #ifdef SPEEDLAB_HAVE_MPI
-    if (mpi_active)
-        MPI_Barrier(MPI_COMM_WORLD);
-#endif
+static bool several(void)
+{
+    return mpi_active && rank_total > 1;
 }
 
-#ifdef SPEEDLAB_HAVE_MPI
+void ranks_barrier(void)
+{
+    if (mpi_active)
+        MPI_Barrier(MPI_COMM_WORLD);
+}
+
+/* In place, timed as waiting (see ranks_wait_seconds). */
 static void allreduce(void *values, size_t count, MPI_Datatype type, MPI_Op op)
 {
-    if (mpi_active && rank_total > 1 && count > 0) {
+    if (several() && count > 0) {
         double start = util_now();
         MPI_Allreduce(MPI_IN_PLACE, values, (int)count, type, op, MPI_COMM_WORLD);
         waited_s += util_now() - start;
     }
 }
-#endif
 
 void ranks_sum_u64(uint64_t *values, size_t count)
 {
-#ifdef SPEEDLAB_HAVE_MPI
     allreduce(values, count, MPI_UINT64_T, MPI_SUM);
-#else
-    (void)values;
-    (void)count;
-#endif
 }
 
 void ranks_sum_double(double *values, size_t count)
 {
-#ifdef SPEEDLAB_HAVE_MPI
     allreduce(values, count, MPI_DOUBLE, MPI_SUM);
-#else
-    (void)values;
-    (void)count;
-#endif
 }
 
 void ranks_max_double(double *values, size_t count)
 {
-#ifdef SPEEDLAB_HAVE_MPI
     allreduce(values, count, MPI_DOUBLE, MPI_MAX);
-#else
-    (void)values;
-    (void)count;
-#endif
 }
 
 void ranks_min_int(int *values, size_t count)
 {
-#ifdef SPEEDLAB_HAVE_MPI
     allreduce(values, count, MPI_INT, MPI_MIN);
-#else
-    (void)values;
-    (void)count;
-#endif
 }
 
 void ranks_broadcast(void *buffer, size_t bytes, int root)
 {
-#ifdef SPEEDLAB_HAVE_MPI
-    if (mpi_active && rank_total > 1 && bytes > 0)
+    if (several() && bytes > 0)
         MPI_Bcast(buffer, (int)bytes, MPI_BYTE, root, MPI_COMM_WORLD);
-#else
-    (void)buffer;
-    (void)bytes;
-    (void)root;
-#endif
 }
 
 void ranks_gather_double(double value, double *all)
 {
-#ifdef SPEEDLAB_HAVE_MPI
-    if (mpi_active && rank_total > 1) {
+    if (several())
         MPI_Gather(&value, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-        return;
-    }
-#endif
+    else
+        all[0] = value;
+}
+#else
+/* One rank: every collective is a no-op. */
+void ranks_barrier(void) {}
+void ranks_sum_u64(uint64_t *values, size_t count) { (void)values, (void)count; }
+void ranks_sum_double(double *values, size_t count) { (void)values, (void)count; }
+void ranks_max_double(double *values, size_t count) { (void)values, (void)count; }
+void ranks_min_int(int *values, size_t count) { (void)values, (void)count; }
+void ranks_broadcast(void *buffer, size_t bytes, int root)
+{
+    (void)buffer, (void)bytes, (void)root;
+}
+void ranks_gather_double(double value, double *all)
+{
     all[0] = value;
 }
+#endif

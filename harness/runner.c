@@ -183,19 +183,21 @@ static void collect_peak_rss(struct run_result *r, bool reset_ok)
 {
     size_t peak = 0;
     double own = NAN;
-    if (!reset_ok)
-        ; /* reason already set */
-    else if (mem_rss_peak(&peak) == 0)
+    /* Without a reset the reason is already set. */
+    if (reset_ok && mem_rss_peak(&peak) == 0)
         own = (double)peak;
-    else
+    else if (reset_ok)
         snprintf(r->peak_rss_reason, sizeof r->peak_rss_reason, "%s", sl_error());
-    double all = isnan(own) ? -1 : own;
-    ranks_max_double(&all, 1);
-    r->peak_rss = all < 0 ? NAN : all;
+    double largest = isnan(own) ? -1 : own;
+    ranks_max_double(&largest, 1);
+    r->peak_rss = largest < 0 ? NAN : largest;
     if (r->ranks > 1) {
-        r->rank_peak_rss = calloc((size_t)r->ranks, sizeof *r->rank_peak_rss);
-        double *sink = r->rank_peak_rss ? r->rank_peak_rss : &all;
-        ranks_gather_double(own, ranks_rank() == 0 ? sink : NULL);
+        /* Rank 0 receives every rank's: it cannot go on without room. */
+        if (ranks_rank() == 0 &&
+            !(r->rank_peak_rss = util_alloc((size_t)r->ranks, sizeof *r->rank_peak_rss,
+                                            "rank peaks")))
+            ranks_abort(1);
+        ranks_gather_double(own, r->rank_peak_rss);
     }
 }
 
@@ -676,18 +678,12 @@ int runner_execute(struct run_state *st)
         args.max_threads = o->threads[o->n_threads - 1];
         args.spill_prefix = o->spill_prefix;
         void *problem = NULL;
-        int created = w->problem_create(&args, &problem) == 0;
-        if (created && ranks_count() > 1) {
-            int all = created;
-            ranks_min_int(&all, 1);
-            if (!all) {
-                w->problem_destroy(problem);
-                created = 0;
-                sl_fail("the problem could not be set up on another rank");
-            }
-        } else if (ranks_count() > 1) {
-            int all = 0;
-            ranks_min_int(&all, 1);
+        int created = w->problem_create(&args, &problem) == 0, everywhere = created;
+        ranks_min_int(&everywhere, 1);
+        if (created && !everywhere) {
+            w->problem_destroy(problem);
+            created = 0;
+            sl_fail("the problem could not be set up on another rank");
         }
         if (!created) {
             /* Bad input (unreadable .npy, impossible size): nothing of this
