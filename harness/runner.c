@@ -483,9 +483,13 @@ static void print_output_and_memory(const struct run_result *r, const struct run
 {
     char line[768];
     size_t used = 0;
-    for (int k = 0; k < r->facts.n_params && used < sizeof line; k++)
-        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s=%.6g", k ? ", " : "",
-                                 r->facts.params[k].key, r->facts.params[k].value);
+    for (int k = 0; k < r->facts.n_params && used < sizeof line; k++) {
+        double v = r->facts.params[k].value;
+        /* Counts in full (51601110 kept pairs, not 5.16011e+07). */
+        used += (size_t)snprintf(line + used, sizeof line - used,
+                                 v == floor(v) && fabs(v) < 1e15 ? "%s%s=%.0f" : "%s%s=%.6g",
+                                 k ? ", " : "", r->facts.params[k].key, v);
+    }
     if (used)
         printf("    output: %s\n", line);
     char peak[32], budget[32];
