@@ -1,7 +1,7 @@
 /* The workloads this build knows.  CMake lists every folder under kernels/
  * in workload_list.h, and each folder defines <folder>_workload, so adding a
  * workload touches no file outside its own folder. */
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <string.h>
 

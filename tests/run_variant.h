@@ -5,9 +5,9 @@
 #define SL_TEST_RUN_VARIANT_H
 
 #include "check.h"
-#include "machine.h"
-#include "sl.h"
-#include "team.h"
+#include "measure/machine.h"
+#include "kit/sl.h"
+#include "measure/team.h"
 
 #include <omp.h>
 

@@ -5,8 +5,8 @@
 #include "check.h"
 #include "run_variant.h"
 #include "cdist/cdist.h"
-#include "machine.h"
-#include "team.h"
+#include "measure/machine.h"
+#include "measure/team.h"
 
 #include <float.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * deterministically, never timed). */
 #include "check.h"
 
-#include "claims.h"
+#include "analysis/claims.h"
 
 #include <math.h>
 #include <stdio.h>

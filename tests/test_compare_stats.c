@@ -1,8 +1,8 @@
 /* Regression statistics on deterministic synthetic timings: a real 20 %
  * slowdown is flagged, same-distribution pairs rarely are, a history's one
  * step is found where it is and nowhere else. */
-#include "../harness/compare_stats.h"
-#include "../harness/workload_kit.h"
+#include "analysis/compare_stats.h"
+#include "kit/workload_kit.h"
 #include "check.h"
 
 #include <math.h>

@@ -3,10 +3,10 @@
  * and validation itself catches wrong and unwritten pairs. */
 #include "check.h"
 #include "cosine/cosine.h"
-#include "machine.h"
-#include "npy.h"
-#include "team.h"
-#include "triangle.h"
+#include "measure/machine.h"
+#include "kit/npy.h"
+#include "measure/team.h"
+#include "kit/triangle.h"
 
 #include <math.h>
 #include <omp.h>

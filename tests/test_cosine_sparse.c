@@ -4,12 +4,12 @@
  * against a brute-force sort; validation that catches a spoiled shard; the
  * memory plan refusing a budget that cannot hold the input. */
 #include "check.h"
-#include "coo_shards.h"
-#include "memory.h"
+#include "kit/coo_shards.h"
+#include "kit/memory.h"
 #include "cosine/cosine.h"
-#include "npz.h"
+#include "kit/npz.h"
 #include "run_variant.h"
-#include "triangle.h"
+#include "kit/triangle.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 #include "gaussmap/gaussmap.h" /* first: its pragma must precede every function */
 
 #include "check.h"
-#include "machine.h"
-#include "team.h"
+#include "measure/machine.h"
+#include "measure/team.h"
 
 #include <math.h>
 #include <stdlib.h>

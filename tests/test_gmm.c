@@ -6,9 +6,9 @@
 #include "run_variant.h"
 #include "gmm/gmm.h"
 #include "gmm/vecmath.h"
-#include "machine.h"
-#include "team.h"
-#include "workload_kit.h"
+#include "measure/machine.h"
+#include "measure/team.h"
+#include "kit/workload_kit.h"
 
 #include <float.h>
 #include <math.h>

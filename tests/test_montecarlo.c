@@ -3,10 +3,10 @@
  * that do not depend on the thread count, convergence at 10^6 samples, and
  * validation refusing biased, impossible and incomplete counts. */
 #include "check.h"
-#include "machine.h"
+#include "measure/machine.h"
 #include "montecarlo/montecarlo.h"
-#include "team.h"
-#include "workload_kit.h"
+#include "measure/team.h"
+#include "kit/workload_kit.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "check.h"
-#include "npy.h"
-#include "sl.h"
+#include "kit/npy.h"
+#include "kit/sl.h"
 
 #include <math.h>
 #include <stdio.h>

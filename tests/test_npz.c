@@ -3,9 +3,9 @@
  * prints its entries, one "row col value" per line; `--read FILE` prints
  * "rows cols nnz" and then the entries of a file scipy wrote. */
 #include "check.h"
-#include "npy.h"
-#include "npz.h"
-#include "sl.h"
+#include "kit/npy.h"
+#include "kit/npz.h"
+#include "kit/sl.h"
 
 #include <dirent.h>
 #include <stdio.h>

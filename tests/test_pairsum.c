@@ -3,9 +3,9 @@
  * sizes, the same summation order as the reference at one thread, and
  * validation catching a lost update with the size of the error. */
 #include "check.h"
-#include "machine.h"
+#include "measure/machine.h"
 #include "pairsum/pairsum.h"
-#include "team.h"
+#include "measure/team.h"
 
 #include <math.h>
 #include <omp.h>

@@ -1,6 +1,6 @@
 /* The progress line, against a scripted clock and a temporary file. */
 #include "check.h"
-#include "progress.h"
+#include "kit/progress.h"
 
 #include <fcntl.h>
 #include <math.h>

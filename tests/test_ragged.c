@@ -3,9 +3,9 @@
  * thread count; both layouts hold the same rows; the generator is
  * deterministic; validation catches wrong and unwritten totals. */
 #include "check.h"
-#include "machine.h"
+#include "measure/machine.h"
 #include "ragged/ragged.h"
-#include "team.h"
+#include "measure/team.h"
 
 #include <omp.h>
 #include <stdint.h>

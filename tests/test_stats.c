@@ -1,5 +1,5 @@
 #include "check.h"
-#include "stats.h"
+#include "results/stats.h"
 
 #include <math.h>
 

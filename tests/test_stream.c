@@ -4,9 +4,9 @@
  * last-level cache, bytes are counted as STREAM counts them, and
  * validation catches NaN, wrong elements and modified inputs. */
 #include "check.h"
-#include "machine.h"
+#include "measure/machine.h"
 #include "stream/stream.h"
-#include "team.h"
+#include "measure/team.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* The flattened triangle and the pair-loop driver visit every pair once. */
 #include "check.h"
 #include "cosine/cosine.h"
-#include "machine.h"
-#include "team.h"
-#include "triangle.h"
+#include "measure/machine.h"
+#include "measure/team.h"
+#include "kit/triangle.h"
 
 #include <stdlib.h>
 #include <string.h>

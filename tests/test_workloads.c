@@ -9,9 +9,9 @@
  * usage: test_workloads [--exclude WORKLOAD/VARIANT]... [--only WORKLOAD]
  * (the ThreadSanitizer build excludes the deliberately racy variant by name) */
 #include "check.h"
-#include "machine.h"
-#include "sl.h"
-#include "team.h"
+#include "measure/machine.h"
+#include "kit/sl.h"
+#include "measure/team.h"
 
 #include <math.h>
 #include <omp.h>

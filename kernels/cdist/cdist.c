@@ -1,9 +1,9 @@
 /* cdist: problem set-up, reference and validation.  The variants are in
  * variants.c. */
 #include "cdist.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <float.h>
 #include <inttypes.h>

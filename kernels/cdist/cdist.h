@@ -17,7 +17,7 @@
 #ifndef SL_CDIST_H
 #define SL_CDIST_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stddef.h>
 

@@ -3,7 +3,7 @@
  * Every variant is parallel over rows of X (or tiles of them). */
 #include "cdist.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <cblas.h>
 #include <immintrin.h>

@@ -1,15 +1,15 @@
 /* cosine: problem set-up, reference, validation and the pair-loop schedules.
  * The variants themselves are in variants.c. */
 #include "cosine.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "memory.h"
-#include "npy.h"
-#include "npz.h"
-#include "progress.h"
-#include "ranks.h"
-#include "triangle.h"
-#include "util.h"
+#include "kit/memory.h"
+#include "kit/npy.h"
+#include "kit/npz.h"
+#include "kit/progress.h"
+#include "kit/ranks.h"
+#include "kit/triangle.h"
+#include "kit/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -18,7 +18,7 @@
 #ifndef SL_COSINE_H
 #define SL_COSINE_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <math.h>
 #include <stddef.h>

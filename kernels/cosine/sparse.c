@@ -15,13 +15,13 @@
  * flushed. */
 #include "cosine.h"
 
-#include "coo_shards.h"
-#include "memory.h"
-#include "npz.h"
-#include "ranks.h"
-#include "triangle.h"
-#include "util.h"
-#include "workload_kit.h"
+#include "kit/coo_shards.h"
+#include "kit/memory.h"
+#include "kit/npz.h"
+#include "kit/ranks.h"
+#include "kit/triangle.h"
+#include "kit/util.h"
+#include "kit/workload_kit.h"
 
 #include <float.h>
 #include <inttypes.h>

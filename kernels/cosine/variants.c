@@ -2,7 +2,7 @@
  * writing its function here and adding one row to cosine_variants[] below. */
 #include "cosine.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <cblas.h>
 #include <immintrin.h>

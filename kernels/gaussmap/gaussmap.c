@@ -1,9 +1,9 @@
 /* gaussmap: problem set-up, reference, validation and the image.
  * The variants are in variants.c. */
 #include "gaussmap.h" /* first: its pragma must precede every function */
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -37,7 +37,7 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /* gmm: problem set-up (mixture, points in both layouts), reference and
  * validation.  The variants are in variants.c. */
 #include "gmm.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <float.h>
 #include <inttypes.h>

@@ -24,7 +24,7 @@
 #ifndef SL_GMM_H
 #define SL_GMM_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stddef.h>
 

@@ -3,7 +3,7 @@
  * implementations produce the same randoms and the same hit counts (see
  * montecarlo.h for the definition they share). */
 #include "montecarlo.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
 #include <immintrin.h>
 #include <string.h>

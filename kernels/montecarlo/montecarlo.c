@@ -1,7 +1,7 @@
 /* montecarlo: problem set-up and statistical validation.  The generators
  * are in generators.c, the variants in variants.c. */
 #include "montecarlo.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
 #include <inttypes.h>
 #include <math.h>

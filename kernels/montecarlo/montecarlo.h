@@ -24,7 +24,7 @@
 #ifndef SL_MONTECARLO_H
 #define SL_MONTECARLO_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stddef.h>
 #include <stdint.h>

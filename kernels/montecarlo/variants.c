@@ -1,6 +1,6 @@
 /* montecarlo variants and the table that registers them. */
 #include "montecarlo.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
 #include <omp.h>
 

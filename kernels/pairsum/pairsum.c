@@ -1,9 +1,9 @@
 /* pairsum: problem set-up, reference, validation.  The variants are in
  * variants.c. */
 #include "pairsum.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <inttypes.h>
 #include <math.h>

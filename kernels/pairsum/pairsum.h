@@ -16,7 +16,7 @@
 #ifndef SL_PAIRSUM_H
 #define SL_PAIRSUM_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
  * differ only in where each term is added. */
 #include "pairsum.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <omp.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* ragged: problem set-up in both layouts, reference and validation.
  * The variants are in variants.c. */
 #include "ragged.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <inttypes.h>
 #include <math.h>

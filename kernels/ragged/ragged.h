@@ -15,7 +15,7 @@
 #ifndef SL_RAGGED_H
 #define SL_RAGGED_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stdbool.h>
 #include <stddef.h>

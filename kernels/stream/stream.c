@@ -1,9 +1,9 @@
 /* stream: arrays, sizes, validation and the work models.
  * The kernels are in variants.c. */
 #include "stream.h"
-#include "workload_kit.h"
+#include "kit/workload_kit.h"
 
-#include "util.h"
+#include "kit/util.h"
 
 #include <emmintrin.h>
 #include <inttypes.h>

@@ -25,7 +25,7 @@
 #ifndef SL_STREAM_H
 #define SL_STREAM_H
 
-#include "sl.h"
+#include "kit/sl.h"
 
 #include <stddef.h>
 #include <stdint.h>

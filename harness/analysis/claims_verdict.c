@@ -1,0 +1,531 @@
+/* A claim's verdict from loaded records.  The rules (claims/README.md):
+ * a ratio is judged by its 95 % interval against the published figure's
+ * band or bound; a property by the recorded fact; a claim is reproduced
+ * only when every check that decides it is. */
+#include "analysis/claims.h"
+
+#include "results/stats.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum outcome { OUT_YES, OUT_NO, OUT_INCONCLUSIVE, OUT_NA };
+
+struct check_outcome {
+    enum outcome outcome;
+    double measured, lo, hi; /* NAN when not a number */
+    char measured_why[160], ci_why[160];
+    char text[300]; /* what was measured */
+    char why[500];  /* why this outcome */
+};
+
+/* Appends to a fixed buffer, truncating. */
+static void append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* The canonical size a record gives a size as written: config.sizes[i] was
+ * measured as problems[i].size. */
+static const char *canonical_size(const struct loaded_record *rec, const char *size)
+{
+    const json_t *sizes = json_object_get(json_object_get(rec->root, "config"), "sizes");
+    const json_t *problems = json_object_get(rec->root, "problems");
+    for (size_t i = 0; i < json_array_size(sizes); i++) {
+        const json_t *s = json_array_get(sizes, i);
+        const json_t *p = json_object_get(json_array_get(problems, i), "size");
+        if (json_is_string(s) && json_is_string(p) && strcmp(json_string_value(s), size) == 0)
+            return json_string_value(p);
+    }
+    return size;
+}
+
+/* The measurement of a probe, or NULL with why. */
+static const struct loaded_result *find(const struct claims_context *ctx, const struct claim *c,
+                                        const struct claim_probe *p, int threads, char *why,
+                                        size_t len)
+{
+    const char *size = claim_probe_size(c, p, ctx->quick);
+    const struct loaded_result *not_ok = NULL;
+    bool any_record = false;
+    for (size_t i = 0; i < ctx->n_records; i++) {
+        const struct loaded_record *rec = &ctx->records[i];
+        if (strcmp(rec->kernel, c->workload->name) != 0)
+            continue;
+        any_record = true;
+        const char *canonical = canonical_size(rec, size);
+        for (size_t j = 0; j < rec->n_results; j++) {
+            const struct loaded_result *r = &rec->results[j];
+            if (strcmp(r->variant, p->variant->name) != 0 ||
+                strcmp(r->schedule, sl_schedule_name(p->schedule)) != 0 || r->threads != threads ||
+                (strcmp(r->size, canonical) != 0 && strcmp(r->size, size) != 0))
+                continue;
+            if (p->sim && !json_is_object(json_object_get(r->json, "simulated_cache")))
+                continue;
+            if (strcmp(r->status, "ok") == 0 && (r->valid != 0 || p->may_be_invalid))
+                return r;
+            not_ok = r;
+        }
+    }
+    if (not_ok && strcmp(not_ok->status, "ok") == 0)
+        snprintf(why, len, "%s at %s is invalid: its time is no evidence", not_ok->name, size);
+    else if (not_ok)
+        snprintf(why, len, "%s at %s was %s (%s)", not_ok->name, size, not_ok->status,
+                 not_ok->reason ? not_ok->reason : "no reason recorded");
+    else if (!any_record)
+        snprintf(why, len, "no record of %s", c->workload->name);
+    else
+        snprintf(why, len, "the record lacks %s/%s/%s/t%d at %s%s", c->workload->name,
+                 p->variant->name, sl_schedule_name(p->schedule), threads, size,
+                 p->sim ? " with simulated caches" : "");
+    return NULL;
+}
+
+/* Both probes' measurements; false with the outcome set not applicable. */
+static bool find_pair(const struct claims_context *ctx, const struct claim *c,
+                      const struct claim_check *k, const struct loaded_result **base,
+                      const struct loaded_result **cand, struct check_outcome *out)
+{
+    int tb = claim_probe_threads(c, &k->baseline, ctx->allowed_cpus);
+    int tc = claim_probe_threads(c, &k->candidate, ctx->allowed_cpus);
+    int missing = !tb ? k->baseline.threads_value : !tc ? k->candidate.threads_value : 0;
+    if (missing) {
+        out->outcome = OUT_NA;
+        snprintf(out->why, sizeof out->why,
+                 "needs %d threads and this process may use %d CPUs: not measured (never faked)",
+                 missing, ctx->allowed_cpus);
+        return false;
+    }
+    *base = find(ctx, c, &k->baseline, tb, out->why, sizeof out->why);
+    if (*base)
+        *cand = find(ctx, c, &k->candidate, tc, out->why, sizeof out->why);
+    if (!*base || !*cand) {
+        out->outcome = OUT_NA;
+        return false;
+    }
+    return true;
+}
+
+/* T(a)/T(b) of two medians, with the interval built from both medians'
+ * 97.5 % intervals (jointly >= 95 %). */
+static void time_ratio(const struct loaded_result *a, const struct loaded_result *b, double *ratio,
+                       double *lo, double *hi)
+{
+    struct stats_summary sa, sb;
+    stats_summarize(a->times, a->n_times, &sa);
+    stats_summarize(b->times, b->n_times, &sb);
+    *ratio = sa.median / sb.median;
+    *lo = *hi = NAN;
+    if (sa.ci975_available && sb.ci975_available)
+        stats_ratio_interval(sa.ci975_lo, sa.ci975_hi, sb.ci975_lo, sb.ci975_hi, lo, hi);
+}
+
+static void judge_interval(const struct claim_check *k, struct check_outcome *out)
+{
+    double lo = out->lo, hi = out->hi;
+    if (isnan(lo)) {
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why,
+                 "inconclusive: no 95%% interval (each measurement needs 7 repetitions)");
+        return;
+    }
+    if (k->expect == EXPECT_BAND) {
+        double blo = k->value / (1 + k->tolerance), bhi = k->value * (1 + k->tolerance);
+        const char *where = hi < blo ? "below" : lo > bhi ? "above" : NULL;
+        if (lo >= blo && hi <= bhi) {
+            out->outcome = OUT_YES;
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g within the band %.3g-%.3g around %.3g",
+                     lo, hi, blo, bhi, k->value);
+        } else if (where) {
+            out->outcome = OUT_NO;
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s the band %.3g-%.3g around %.3g",
+                     lo, hi, where, blo, bhi, k->value);
+        } else {
+            out->outcome = OUT_INCONCLUSIVE;
+            snprintf(out->why, sizeof out->why,
+                     "inconclusive: CI %.3g-%.3g straddles the edge %.3g of the band %.3g-%.3g",
+                     lo, hi, lo < blo ? blo : bhi, blo, bhi);
+        }
+        return;
+    }
+    bool least = k->expect == EXPECT_AT_LEAST;
+    const char *bound = least ? "at least" : "at most";
+    if (least ? lo > k->value : hi < k->value) {
+        out->outcome = OUT_YES;
+        snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g", lo, hi,
+                 least ? "above" : "below", k->value);
+    } else if (least ? hi < k->value : lo > k->value) {
+        out->outcome = OUT_NO;
+        snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g, expected %s %.3g", lo, hi,
+                 least ? "below" : "above", k->value, bound, k->value);
+    } else {
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why, "inconclusive: CI %.3g-%.3g contains %.3g (expected %s)",
+                 lo, hi, k->value, bound);
+    }
+}
+
+static void no_number(struct check_outcome *out, const char *why)
+{
+    out->measured = out->lo = out->hi = NAN;
+    snprintf(out->measured_why, sizeof out->measured_why, "%s", why);
+    snprintf(out->ci_why, sizeof out->ci_why, "%s", why);
+}
+
+static void check_ratio(const struct claims_context *ctx, const struct claim *c,
+                        const struct claim_check *k, struct check_outcome *out)
+{
+    const struct loaded_result *base, *cand;
+    if (!find_pair(ctx, c, k, &base, &cand, out))
+        return;
+    time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
+    const char *what = "x";
+    if (k->kind == CHECK_EFFICIENCY) {
+        double scale = (double)base->threads / cand->threads;
+        out->measured *= scale;
+        out->lo *= scale;
+        out->hi *= scale;
+        what = "";
+    }
+    if (isnan(out->lo)) {
+        snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
+        snprintf(out->text, sizeof out->text, "%.3g%s (no CI)", out->measured, what);
+    } else {
+        snprintf(out->text, sizeof out->text, "%.3g%s (%.3g-%.3g)", out->measured, what, out->lo,
+                 out->hi);
+    }
+    append(out->text, sizeof out->text, " = T(%s/%s/t%d%s) / T(%s/%s/t%d%s)", base->variant,
+           base->schedule, base->threads, base->oversubscribed ? " oversubscribed" : "",
+           cand->variant, cand->schedule, cand->threads,
+           cand->oversubscribed ? " oversubscribed" : "");
+    if (k->kind == CHECK_EFFICIENCY)
+        append(out->text, sizeof out->text, " x %d/%d", base->threads, cand->threads);
+    judge_interval(k, out);
+}
+
+static void check_imbalance(const struct claims_context *ctx, const struct claim *c,
+                            const struct claim_check *k, struct check_outcome *out)
+{
+    const struct loaded_result *base, *cand;
+    if (!find_pair(ctx, c, k, &base, &cand, out))
+        return;
+    time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
+    if (isnan(base->imbalance) || isnan(cand->imbalance)) {
+        out->outcome = OUT_NA;
+        snprintf(out->why, sizeof out->why, "imbalance unavailable (no busy times recorded)");
+        return;
+    }
+    snprintf(out->text, sizeof out->text, "imbalance %.3f (%s) vs %.3f (%s) at t%d; %.3gx faster",
+             cand->imbalance, cand->schedule, base->imbalance, base->schedule, cand->threads,
+             out->measured);
+    if (!isnan(out->lo))
+        append(out->text, sizeof out->text, " (%.3g-%.3g)", out->lo, out->hi);
+    else
+        snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
+    bool lower = cand->imbalance < base->imbalance;
+    if (!lower) {
+        out->outcome = OUT_NO;
+        snprintf(out->why, sizeof out->why, "imbalance of %s not lower than %s's", cand->schedule,
+                 base->schedule);
+    } else if (isnan(out->lo)) {
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why, "inconclusive: imbalance lower, but no CI of the time ratio");
+    } else if (out->lo > 1) {
+        out->outcome = OUT_YES;
+        snprintf(out->why, sizeof out->why, "imbalance lower and time ratio CI above 1");
+    } else if (out->hi < 1) {
+        out->outcome = OUT_NO;
+        snprintf(out->why, sizeof out->why, "imbalance lower but %s slower (CI below 1)",
+                 cand->schedule);
+    } else {
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why,
+                 "inconclusive: imbalance lower, time ratio CI %.3g-%.3g contains 1", out->lo,
+                 out->hi);
+    }
+}
+
+static void check_misses(const struct claims_context *ctx, const struct claim *c,
+                         const struct claim_check *k, struct check_outcome *out)
+{
+    const struct loaded_result *base, *cand;
+    no_number(out, "not measured");
+    if (!find_pair(ctx, c, k, &base, &cand, out))
+        return;
+    const json_t *sb = json_object_get(base->json, "simulated_cache");
+    const json_t *sc = json_object_get(cand->json, "simulated_cache");
+    double mb = record_number(json_object_get(sb, "per_unit"), k->counter);
+    double mc = record_number(json_object_get(sc, "per_unit"), k->counter);
+    if (isnan(mb) || isnan(mc)) {
+        const json_t *reason = json_object_get(isnan(mb) ? sb : sc, "reason");
+        out->outcome = OUT_NA;
+        snprintf(out->why, sizeof out->why, "simulated cache unavailable (%s)",
+                 json_is_string(reason) ? json_string_value(reason) : "no count recorded");
+        return;
+    }
+    out->measured = mb / mc;
+    snprintf(out->ci_why, sizeof out->ci_why, "a deterministic simulation: one count each");
+    snprintf(out->text, sizeof out->text, "simulated %s per %s: %.4g (%s) vs %.4g (%s) at %s",
+             k->counter, c->workload->unit, mc, cand->variant, mb, base->variant, cand->size);
+    out->outcome = mc < mb ? OUT_YES : OUT_NO;
+    snprintf(out->why, sizeof out->why, "%s has %s %s (%.3gx)", cand->variant,
+             mc < mb ? "fewer" : "no fewer", k->counter, mb / mc);
+}
+
+static void check_invalid(const struct claims_context *ctx, const struct claim *c,
+                          const struct claim_check *k, struct check_outcome *out)
+{
+    no_number(out, "a property: see measured_text");
+    int threads = claim_probe_threads(c, &k->candidate, ctx->allowed_cpus);
+    if (!threads) {
+        out->outcome = OUT_NA;
+        snprintf(out->why, sizeof out->why, "needs %d threads and this process may use %d CPUs",
+                 k->candidate.threads_value, ctx->allowed_cpus);
+        return;
+    }
+    const struct loaded_result *r = find(ctx, c, &k->candidate, threads, out->why, sizeof out->why);
+    if (!r) {
+        out->outcome = OUT_NA;
+        return;
+    }
+    double err = record_number(r->json, "max_error");
+    if (r->valid < 0) {
+        out->outcome = OUT_NA;
+        snprintf(out->why, sizeof out->why, "%s was not validated", r->name);
+        return;
+    }
+    snprintf(out->text, sizeof out->text, "%s: %s", r->name, r->valid ? "valid" : "invalid");
+    if (!isnan(err))
+        append(out->text, sizeof out->text, " (max error %.4g)", err);
+    out->outcome = r->valid ? OUT_NO : OUT_YES;
+    snprintf(out->why, sizeof out->why, r->valid ? "the validated repetition came out right"
+                                                 : "the result fails validation, as claimed");
+}
+
+static void check_fastest(const struct claims_context *ctx, const struct claim *c,
+                          const struct claim_check *k, struct check_outcome *out)
+{
+    int threads = claim_probe_threads(c, &k->candidate, ctx->allowed_cpus);
+    const struct loaded_result *cand = threads ? find(ctx, c, &k->candidate, threads, out->why,
+                                                      sizeof out->why)
+                                               : NULL;
+    if (!cand) {
+        out->outcome = OUT_NA;
+        if (!threads)
+            snprintf(out->why, sizeof out->why, "needs %d threads and this process may use %d CPUs",
+                     k->candidate.threads_value, ctx->allowed_cpus);
+        return;
+    }
+    const struct loaded_result *best = NULL;
+    for (int i = 0; i < k->n_others; i++) {
+        int t = claim_probe_threads(c, &k->others[i], ctx->allowed_cpus);
+        const struct loaded_result *o = t ? find(ctx, c, &k->others[i], t, out->why, sizeof out->why)
+                                          : NULL;
+        if (!o) {
+            out->outcome = OUT_NA;
+            return;
+        }
+        if (!best || o->median_s < best->median_s)
+            best = o;
+    }
+    time_ratio(best, cand, &out->measured, &out->lo, &out->hi);
+    snprintf(out->text, sizeof out->text, "%s/%s %.4g s vs fastest other (%s) %.4g s at t%d: %.3gx",
+             cand->variant, cand->schedule, cand->median_s, best->schedule, best->median_s,
+             cand->threads, out->measured);
+    if (isnan(out->lo)) {
+        snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why, "inconclusive: no CI of the time ratio");
+        return;
+    }
+    append(out->text, sizeof out->text, " (%.3g-%.3g)", out->lo, out->hi);
+    if (out->hi < 1) {
+        out->outcome = OUT_NO;
+        snprintf(out->why, sizeof out->why, "%s is confidently faster than %s", best->schedule,
+                 cand->schedule);
+    } else {
+        out->outcome = OUT_YES;
+        snprintf(out->why, sizeof out->why, "%s %s", cand->schedule,
+                 out->lo > 1 ? "is confidently the fastest" : "ties with the fastest within the CI");
+    }
+}
+
+/* The affinity child's record: a plain 'speedlab run' of the workload with
+ * default threads, made under a mask of k CPUs. */
+static void check_affinity(const struct claims_context *ctx, const struct claim *c,
+                           const struct claim_check *k, struct check_outcome *out)
+{
+    no_number(out, "a property: see measured_text");
+    out->outcome = OUT_NA;
+    if (ctx->affinity_unavailable) {
+        snprintf(out->why, sizeof out->why, "%s", ctx->affinity_unavailable);
+        return;
+    }
+    if (k->affinity_cpus > ctx->allowed_cpus) {
+        snprintf(out->why, sizeof out->why, "a mask of %d CPUs needs %d allowed; this process may use %d",
+                 k->affinity_cpus, k->affinity_cpus, ctx->allowed_cpus);
+        return;
+    }
+    for (size_t i = 0; i < ctx->n_records; i++) {
+        const struct loaded_record *rec = &ctx->records[i];
+        if (strcmp(rec->kernel, c->workload->name) != 0 ||
+            strncmp(rec->command, "speedlab run ", 13) != 0 || strstr(rec->command, "--threads") ||
+            strstr(rec->command, "--oversubscribe") || rec->allowed_cpus != k->affinity_cpus)
+            continue;
+        int most = 0;
+        bool over = false, ok = rec->n_results > 0;
+        for (size_t j = 0; j < rec->n_results; j++) {
+            const struct loaded_result *r = &rec->results[j];
+            most = r->threads > most ? r->threads : most;
+            over |= r->oversubscribed;
+            ok &= strcmp(r->status, "ok") == 0;
+        }
+        snprintf(out->text, sizeof out->text,
+                 "under a %d-CPU mask: saw %d CPU%s, ran at most %d thread%s by default",
+                 k->affinity_cpus, rec->allowed_cpus, rec->allowed_cpus == 1 ? "" : "s", most,
+                 most == 1 ? "" : "s");
+        if (!ok) {
+            snprintf(out->why, sizeof out->why, "the masked run did not finish every measurement");
+            return;
+        }
+        out->outcome = most == k->affinity_cpus && !over ? OUT_YES : OUT_NO;
+        snprintf(out->why, sizeof out->why, out->outcome == OUT_YES
+                                                ? "detected the mask and used exactly its CPUs"
+                                                : "did not use exactly the masked CPUs");
+        return;
+    }
+    snprintf(out->why, sizeof out->why,
+             "no record of a default-threads 'speedlab run %s' under a %d-CPU mask",
+             c->workload->name, k->affinity_cpus);
+}
+
+static void judge_check(const struct claims_context *ctx, const struct claim *c,
+                        const struct claim_check *k, struct check_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    no_number(out, "not measured");
+    switch (k->kind) {
+    case CHECK_SPEEDUP:
+    case CHECK_EFFICIENCY: check_ratio(ctx, c, k, out); break;
+    case CHECK_IMBALANCE_LOWER: check_imbalance(ctx, c, k, out); break;
+    case CHECK_FEWER_MISSES: check_misses(ctx, c, k, out); break;
+    case CHECK_INVALID: check_invalid(ctx, c, k, out); break;
+    case CHECK_FASTEST: check_fastest(ctx, c, k, out); break;
+    case CHECK_AFFINITY: check_affinity(ctx, c, k, out); break;
+    }
+    if (out->outcome == OUT_NA)
+        no_number(out, out->why);
+}
+
+static const char *outcome_word(enum outcome o)
+{
+    switch (o) {
+    case OUT_YES: return "reproduced";
+    case OUT_NO: return "not reproduced";
+    case OUT_INCONCLUSIVE: return "not reproduced";
+    case OUT_NA: return "not applicable";
+    }
+    return "?";
+}
+
+void claims_judge(const struct claim *c, const struct claims_context *ctx, struct claim_verdict *out)
+{
+    memset(out, 0, sizeof *out);
+    out->measured = out->measured_lo = out->measured_hi = NAN;
+    if (c->not_applicable) {
+        out->verdict = VERDICT_NOT_APPLICABLE;
+        snprintf(out->reason, sizeof out->reason, "%s", c->not_applicable);
+        snprintf(out->measured_why, sizeof out->measured_why, "not measured: not applicable");
+        snprintf(out->ci_why, sizeof out->ci_why, "not measured: not applicable");
+        snprintf(out->measured_text, sizeof out->measured_text, "not measured");
+        return;
+    }
+    struct check_outcome outs[CLAIM_MAX_CHECKS];
+    bool any_no = false, any_inconclusive = false, any_na = false;
+    int primary = -1;
+    for (int i = 0; i < c->n_checks; i++) {
+        const struct claim_check *k = &c->checks[i];
+        judge_check(ctx, c, k, &outs[i]);
+        enum outcome o = outs[i].outcome;
+        if (o == OUT_NA && !k->required)
+            continue;
+        any_no |= o == OUT_NO;
+        any_inconclusive |= o == OUT_INCONCLUSIVE;
+        any_na |= o == OUT_NA;
+        if (primary < 0 && !isnan(outs[i].measured))
+            primary = i;
+    }
+    if (primary < 0)
+        primary = 0;
+    out->measured = outs[primary].measured;
+    out->measured_lo = outs[primary].lo;
+    out->measured_hi = outs[primary].hi;
+    snprintf(out->measured_why, sizeof out->measured_why, "%s", outs[primary].measured_why);
+    snprintf(out->ci_why, sizeof out->ci_why, "%s",
+             outs[primary].ci_why[0] ? outs[primary].ci_why : "no interval");
+
+    int allowed = ctx->allowed_cpus;
+    bool too_few = allowed < c->threads_minimum;
+    out->verdict = c->python_only || too_few ? VERDICT_NOT_APPLICABLE
+                   : any_no || any_inconclusive ? VERDICT_NOT_REPRODUCED
+                   : any_na                     ? VERDICT_NOT_APPLICABLE
+                                                : VERDICT_REPRODUCED;
+    if (too_few)
+        append(out->reason, sizeof out->reason,
+               "needs %d threads and this process may use %d CPUs: measured at %d, not judged "
+               "against the %d-thread figure; ",
+               c->threads_minimum, allowed, allowed, c->threads_needed);
+    else if (allowed < c->threads_needed)
+        append(out->reason, sizeof out->reason,
+               "published with %d threads; judged at %d (this process may use %d CPUs); ",
+               c->threads_needed, allowed, allowed);
+    if (c->python_only)
+        append(out->reason, sizeof out->reason, "Python-only effect; C analogue measured instead: %s; ",
+               c->python_only);
+    if (ctx->quick)
+        append(out->reason, sizeof out->reason, "quick: tiny sizes, not the claim's; ");
+    for (int i = 0; i < c->n_checks; i++) {
+        const struct claim_check *k = &c->checks[i];
+        if (outs[i].text[0])
+            append(out->measured_text, sizeof out->measured_text, "%s%s",
+                   out->measured_text[0] ? "; " : "", outs[i].text);
+        /* A check that cannot decide the claim here says what it would give. */
+        const char *as = c->python_only ? "C analogue " : too_few ? "at these threads " : "";
+        append(out->reason, sizeof out->reason, "%s%s: %s%s%s (%s)", i ? "; " : "",
+               claim_check_kind_name(k->kind), as, outcome_word(outs[i].outcome),
+               k->required ? "" : " [does not decide]", outs[i].why);
+    }
+    if (!out->measured_text[0])
+        snprintf(out->measured_text, sizeof out->measured_text, "not measured");
+}
+
+/* A number, or "unavailable (why)". */
+static json_t *number_or(double v, const char *why)
+{
+    if (isfinite(v))
+        return json_real(v);
+    char text[260];
+    snprintf(text, sizeof text, "unavailable (%.240s)", why);
+    return json_string(text);
+}
+
+json_t *claims_verdict_json(const struct claim *c, const struct claim_verdict *v)
+{
+    json_t *ci = isfinite(v->measured_lo) && isfinite(v->measured_hi)
+                     ? json_pack("[f, f]", v->measured_lo, v->measured_hi)
+                     : number_or(NAN, v->ci_why);
+    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "id", c->id,
+                     "source_figure", c->source_figure, "measured",
+                     number_or(v->measured, v->measured_why), "measured_ci95", ci, "measured_text",
+                     v->measured_text, "verdict", claim_verdict_name(v->verdict), "reason",
+                     v->reason, "explanation", c->explanation, "workload", c->workload->name);
+}

@@ -1,0 +1,175 @@
+#include "cli/cli.h"
+#include "kit/ranks.h"
+#include "measure/counters.h"
+#include "results/record.h"
+#include "kit/sl.h"
+#include "kit/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static void schedule_list(unsigned schedules, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int s = 0; s < SL_SCHED_COUNT; s++)
+        if (schedules & SL_SCHED_BIT(s))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+                                     sl_schedule_name((enum sl_schedule)s));
+}
+
+static int widest(int width, const char *text)
+{
+    int len = (int)strlen(text);
+    return len > width ? len : width;
+}
+
+int cli_list(int argc, char **argv, const struct machine *m)
+{
+    (void)m;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: speedlab list [KERNEL] | speedlab list --names\n\n"
+               "Lists kernels and their variants: axes (layout, loops, isa, algorithm),\n"
+               "the schedules each can run under, and whether it runs on this CPU (and why not).\n"
+               "--names prints only the kernel names, one per line (for scripts).\n");
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--names") == 0) {
+        size_t n;
+        const struct sl_workload *const *names = sl_workloads(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", names[i]->name);
+        return 0;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "speedlab: error: list takes at most one kernel name\n");
+        return EXIT_USAGE;
+    }
+    size_t count;
+    const struct sl_workload *const *all = sl_workloads(&count);
+    const struct sl_workload *only = NULL;
+    if (argc == 2 && !(only = sl_workload_find(argv[1]))) {
+        fprintf(stderr, "speedlab: error: unknown kernel '%s' (see 'speedlab list')\n", argv[1]);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct sl_workload *w = all[i];
+        if (only && w != only)
+            continue;
+        char merit[32];
+        printf("%s — %s\n  unit: %s; figure of merit: %s; size: %s; default %s; presets:",
+               w->name, w->summary, w->unit, sl_merit_label(w, merit, sizeof merit),
+               w->size_syntax, w->default_size);
+        for (const struct sl_preset *p = w->presets; p && p->name; p++)
+            printf(" %s=%s", p->name, p->size);
+        /* Columns as wide as this workload's longest entry. */
+        int wn = 7, wl = 6, wo = 5, wi = 3, wa = 9, ws = 9;
+        for (const struct sl_variant *v = w->variants; v->name; v++) {
+            char scheds[64];
+            schedule_list(v->schedules, scheds, sizeof scheds);
+            wn = widest(wn, v->name);
+            wl = widest(wl, sl_axis(v->axes.layout));
+            wo = widest(wo, sl_axis(v->axes.loops));
+            wi = widest(wi, sl_axis(v->axes.isa));
+            wa = widest(wa, sl_axis(v->axes.algorithm));
+            ws = widest(ws, scheds);
+        }
+        printf("\n  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, "variant", wl, "layout", wo, "loops",
+               wi, "isa", wa, "algorithm", ws, "schedules", "runs here");
+        for (const struct sl_variant *v = w->variants; v->name; v++) {
+            char scheds[64];
+            schedule_list(v->schedules, scheds, sizeof scheds);
+            const char *missing = sl_isa_missing(v->requires);
+            char here[64] = "yes";
+            if (missing)
+                snprintf(here, sizeof here, "no (CPU lacks %s)", missing);
+            printf("  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, v->name, wl,
+                   sl_axis(v->axes.layout), wo, sl_axis(v->axes.loops), wi, sl_axis(v->axes.isa),
+                   wa, sl_axis(v->axes.algorithm), ws, scheds, here);
+            printf("  %-*s   %s\n", wn, "", v->summary);
+            if (v->known_defect)
+                printf("  %-*s   known defect, on purpose: %s\n", wn, "", v->known_defect);
+        }
+    }
+    return 0;
+}
+
+static void print_size(unsigned long long bytes)
+{
+    if (bytes >= 1024ull * 1024)
+        printf("%.4g MiB", (double)bytes / 1048576.0);
+    else
+        printf("%llu KiB", bytes / 1024);
+}
+
+int cli_info(int argc, char **argv, const struct machine *m)
+{
+    int as_json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            as_json = 1;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: speedlab info [--json]\n\n"
+                   "Describes this machine as the records will: CPU, ISA extensions, hwloc\n"
+                   "topology, caches, the CPUs this process may use (affinity mask and cgroup),\n"
+                   "and the build.  --json prints the record's machine and build blocks.\n");
+            return 0;
+        } else {
+            fprintf(stderr, "speedlab: error: info: unknown option '%s'\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (as_json) {
+        json_t *doc = json_pack("{s:o, s:o}", "machine", record_machine_json(m), "build",
+                                record_build_json());
+        json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(doc);
+        return 0;
+    }
+    printf("host         %s (%s)\n", m->hostname, m->os);
+    printf("cpu          %s (%s)\n", m->cpu_model, m->cpu_vendor);
+    printf("isa          %s\n", m->isa[0] ? m->isa : "baseline x86-64 only");
+    printf("topology     %d package%s, %d NUMA node%s, %d cores, %d CPUs, %.1f GiB\n",
+           m->packages, m->packages == 1 ? "" : "s", m->numa_nodes, m->numa_nodes == 1 ? "" : "s",
+           m->cores_total, m->pus_total, m->memory_gib);
+    printf("allowed      %d CPU%s (%s) on %d core%s: this process's affinity mask and cpuset\n",
+           m->pus_allowed, m->pus_allowed == 1 ? "" : "s", m->allowed_list, m->cores_allowed,
+           m->cores_allowed == 1 ? "" : "s");
+    for (int i = 0; i < m->n_caches; i++) {
+        const struct machine_cache *c = &m->caches[i];
+        printf("cache L%d     ", c->level);
+        print_size(c->size);
+        printf(" %s, %u-byte lines, %u-way, %d instance%s shared by %d CPU%s\n", c->type, c->line,
+               c->ways, c->instances, c->instances == 1 ? "" : "s", c->pus_per_instance,
+               c->pus_per_instance == 1 ? "" : "s");
+    }
+    json_t *b = record_build_json();
+    printf("build        %s; %s; commit %s\n", json_string_value(json_object_get(b, "compiler")),
+           json_string_value(json_object_get(b, "flags")),
+           json_string_value(json_object_get(b, "commit")));
+    printf("blas         %s\n", json_string_value(json_object_get(b, "blas")));
+    printf("mpi          %s\n", ranks_library());
+    if (getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"))
+        printf("             OPENBLAS_CORETYPE=%s set by speedlab: this OpenBLAS does not know "
+               "this CPU and chose Prescott (SSE3) kernels\n",
+               getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"));
+    json_decref(b);
+    printf("timer        clock_gettime(CLOCK_MONOTONIC), resolution %.3g s\n",
+           util_clock_resolution());
+    char basis[300], counters[300];
+    double peak = machine_peak_gflops(m, false, basis, sizeof basis);
+    if (isnan(peak))
+        printf("peak fp32    %s\n", basis);
+    else
+        printf("peak fp32    %.1f GFLOP/s = %s\n", peak, basis);
+    peak = machine_peak_gflops(m, true, basis, sizeof basis);
+    if (!isnan(peak))
+        printf("peak fp64    %.1f GFLOP/s\n", peak);
+    ctr_describe(counters, sizeof counters);
+    printf("counters     %s\n", counters);
+    printf("simulated    valgrind callgrind cache simulation (--counters sim)\n");
+    return 0;
+}
