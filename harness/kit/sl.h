@@ -124,6 +124,19 @@ struct sl_problem_info {
     int n_params;
 };
 
+/* A workload's own options as the record keeps them: config.<section> holds
+ * one member per fact, a number, a string, or null (neither given). */
+#define SL_MAX_OPTION_FACTS 12
+struct sl_option_facts {
+    const char *section; /* NULL: no block (the options were not used) */
+    struct {
+        const char *key;
+        const char *text; /* non-NULL: a string */
+        double number;    /* text NULL and finite: a number; else null */
+    } facts[SL_MAX_OPTION_FACTS];
+    int n;
+};
+
 enum sl_keep { SL_KEEP_DENSE, SL_KEEP_THRESHOLD, SL_KEEP_QUANTILE };
 
 struct sl_problem_args {
