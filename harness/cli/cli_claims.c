@@ -229,7 +229,7 @@ static int measure_group(const struct machine *m, const struct group *g, const c
             o->threads[at] = n->threads;
             o->n_threads++;
         }
-        over |= n->threads > m->pus_allowed;
+        over |= n->threads > m->desc.pus_allowed;
         seen = false;
         for (int k = 0; k < o->n_sizes; k++)
             seen |= strcmp(sizes[k], n->size) == 0;
@@ -252,23 +252,17 @@ static int measure_group(const struct machine *m, const struct group *g, const c
         goto done;
     o->pin.oversubscribe = over;
     ctr_plan_probe(&o->counters);
-    o->record_path = record;
-    o->csv_path = csv;
     o->wanted = group_wants;
     o->wanted_ctx = g;
     snprintf(o->command, sizeof o->command, "%s", set->command);
     if (util_check_writable(record) != 0 || util_check_writable(csv) != 0)
         goto done;
 
-    struct run_state st = {.opt = o, .machine = m};
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    snprintf(st.run_id, sizeof st.run_id, "%s-%s-%ld", stamp, w->name, (long)getpid());
-    status = runner_execute(&st);
-    runner_free(&st);
+    struct sl_run run;
+    sl_run_init(&run);
+    cli_run_id(&run, w->name);
+    status = cli_measure(o, m, &run, record, csv, NULL);
+    sl_run_free(&run);
     *record_out = record;
     record = NULL;
 done:
@@ -381,17 +375,18 @@ static int write_json_file(json_t *doc, const char *path)
 static int attach_to_record(const char *path, const char *kernel, const struct claim *const *sel,
                             const struct claim_verdict *v, size_t n)
 {
-    json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return sl_fail("%s: cannot read back: %s", path, err.text);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(sel[i]->workload->name, kernel) == 0)
-            json_array_append_new(arr, claims_verdict_json(sel[i], &v[i]));
-    json_object_set_new(root, "claims", arr);
-    int rc = write_json_file(root, path);
-    json_decref(root);
+    struct sl_run run;
+    int rc = record_load_run(path, &run);
+    if (rc == 0 && !(run.claims = sl_run_alloc(&run, n + 1, sizeof *run.claims)))
+        rc = -1;
+    if (rc == 0) {
+        run.has_claims = true;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(sel[i]->workload->name, kernel) == 0)
+                claims_verdict_entry(sel[i], &v[i], &run.claims[run.n_claims++]);
+        rc = record_write(&run, path);
+    }
+    sl_run_free(&run);
     return rc;
 }
 
@@ -546,7 +541,7 @@ int cli_claims(int argc, char **argv, const struct machine *m)
     bool affinity_tried = false;
     if (measuring) {
         struct needs ns = {0};
-        if (collect_needs(sel, n_sel, m->pus_allowed, set.quick, &ns) != 0) {
+        if (collect_needs(sel, n_sel, m->desc.pus_allowed, set.quick, &ns) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
             status = 1;
             goto done;
@@ -583,7 +578,7 @@ int cli_claims(int argc, char **argv, const struct machine *m)
         for (size_t i = 0; i < n_sel && !runner_interrupted; i++)
             for (int k = 0; k < sel[i]->n_checks; k++) {
                 const struct claim_check *ck = &sel[i]->checks[k];
-                if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->pus_allowed ||
+                if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->desc.pus_allowed ||
                     n_records == MAX_RECORDS)
                     continue;
                 affinity_tried = true;
@@ -604,7 +599,7 @@ int cli_claims(int argc, char **argv, const struct machine *m)
     }
 
     for (size_t i = 0; i < n_sel; i++) {
-        struct claims_context ctx = {records, n_records, m->pus_allowed, NULL, set.quick};
+        struct claims_context ctx = {records, n_records, m->desc.pus_allowed, NULL, set.quick};
         if (!measuring) /* judged with the CPUs the record's machine allowed */
             for (size_t r = 0; r < n_records; r++)
                 if (strcmp(records[r].kernel, sel[i]->workload->name) == 0 &&
@@ -625,14 +620,17 @@ int cli_claims(int argc, char **argv, const struct machine *m)
         }
     if (dir) {
         json_t *arr = json_array(), *paths = json_array();
-        for (size_t i = 0; i < n_sel; i++)
-            json_array_append_new(arr, claims_verdict_json(sel[i], &verdicts[i]));
+        for (size_t i = 0; i < n_sel; i++) {
+            struct sl_claim_entry entry;
+            claims_verdict_entry(sel[i], &verdicts[i], &entry);
+            json_array_append_new(arr, record_claim_json(&entry));
+        }
         for (size_t i = 0; i < n_records; i++)
             json_array_append_new(paths, json_string(records[i].path));
         json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
                                 "speedlab-claims-summary", "schema_version", 1, "command",
                                 set.command, "claims_file", claims_path, "quick", set.quick,
-                                "machine", record_machine_json(m), "records", paths, "claims", arr);
+                                "machine", record_machine_json(&m->desc), "records", paths, "claims", arr);
         char *summary = path_in(dir, "claims.json");
         if (!doc || !summary || write_json_file(doc, summary) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");

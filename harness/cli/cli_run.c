@@ -1,13 +1,12 @@
 #include "cli/cli.h"
 #include "measure/counters.h"
 #include "measure/envcheck.h"
-#include "reporters/gbench.h"
 #include "kit/memory.h"
 #include "kit/progress.h"
 #include "kit/ranks.h"
-#include "results/record.h"
 #include "measure/runner.h"
 #include "kit/util.h"
+#include "reporters/reporters.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -107,9 +106,9 @@ static void run_usage(FILE *fp)
             "  --quiet             fewer messages, no progress\n"
             "  --progress          progress of long executions (done, rate, time left) on\n"
             "                      stderr even when it is not a terminal (default: only on\n"
-            "                      a terminal; every 10 s otherwise)\n"
-            "  --gbench FILE       also write the results as Google Benchmark JSON (as\n"
-            "                      'speedlab export --format gbench' does)\n"
+            "                      a terminal; every 10 s otherwise)\n");
+    cli_print_formats(fp, "  --%s FILE", "also write the results (as 'speedlab export --format %s'): ");
+    fprintf(fp,
             "\n"
             "environment (checked before every run, recorded under environment.checks,\n"
             "warnings printed first): frequency governor, turbo/boost, SMT, transparent huge\n"
@@ -135,7 +134,7 @@ static int parse_threads(const char *text, const struct machine *m, struct run_o
     o->n_threads = 0;
     for (int i = 0; i < count; i++) {
         /* 'max': every CPU this process may use, or every CPU of a --pin list. */
-        long t = o->pin.policy == PIN_LIST ? o->pin.n_cpus : m->pus_allowed;
+        long t = o->pin.policy == PIN_LIST ? o->pin.n_cpus : m->desc.pus_allowed;
         if (strcmp(items[i], "max") != 0 &&
             util_parse_long(items[i], 1, 1024, "--threads entry", &t) != 0) {
             util_free_list(items, count);
@@ -275,6 +274,99 @@ static int make_spill_prefix(struct run_options *o, const char *spill_dir, const
     return 0;
 }
 
+/* Each --FORMAT file is a file of its own, writable now, before any work. */
+static int check_format_paths(const char *const *paths, const char *record, const char *csv,
+                              const char *output)
+{
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
+        const char *p = paths[f];
+        if (!p)
+            continue;
+        bool taken = strcmp(p, record) == 0 || strcmp(p, csv) == 0 || (output && strcmp(p, output) == 0);
+        for (int k = 0; k < f; k++)
+            taken |= paths[k] && strcmp(paths[k], p) == 0;
+        if (taken)
+            return sl_fail("--%s must be a file of its own, not the record, table, --output or "
+                           "another format's",
+                           sl_export_formats[f].name);
+        if (util_check_writable(p) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void cli_run_id(struct sl_run *run, const char *kernel)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(run->run_id, sizeof run->run_id, "%s-%s-%ld", stamp, kernel, (long)getpid());
+}
+
+int cli_run_status(const struct sl_run *run)
+{
+    switch (run->end) {
+    case SL_RUN_INTERRUPTED: return EXIT_INTERRUPTED;
+    case SL_RUN_BAD_INPUT: return EXIT_USAGE;
+    case SL_RUN_FAILED: return EXIT_FAILURE;
+    case SL_RUN_FINISHED: break;
+    }
+    if (run->output_state == SL_OUTPUT_INVALID)
+        return EXIT_INVALID;
+    if (run->output_state == SL_OUTPUT_FAILED || run->n_results == 0)
+        return EXIT_FAILURE;
+    bool invalid = false;
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        if (r->status == SL_STATUS_ERROR)
+            return EXIT_FAILURE;
+        invalid |= r->validated && !r->validation.valid && !r->known_defect;
+    }
+    return invalid ? EXIT_INVALID : 0;
+}
+
+/* The reporters of a run, on rank 0: the record files, the export formats
+ * asked for and the console, last so that it names a record written. */
+static int add_reporters(struct sl_reporters *reps, const struct run_options *o,
+                         const char *record_path, const char *csv_path,
+                         const char *const *format_paths)
+{
+    if (ranks_rank() != 0)
+        return 0;
+    if (sl_reporters_add(reps, record_reporter_create(record_path, csv_path)) != 0)
+        return -1;
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++)
+        if (format_paths && format_paths[f] &&
+            sl_reporters_add(reps, sl_export_formats[f].create(format_paths[f])) != 0)
+            return -1;
+    return sl_reporters_add(reps, console_reporter_create(o->quiet, record_path, csv_path));
+}
+
+int cli_measure(const struct run_options *o, const struct machine *m, struct sl_run *run,
+                const char *record_path, const char *csv_path, const char *const *format_paths)
+{
+    struct sl_reporters reps = {0};
+    int rc = add_reporters(&reps, o, record_path, csv_path, format_paths);
+    /* Every rank measures, or none. */
+    ranks_broadcast(&rc, sizeof rc, 0);
+    int status;
+    if (rc != 0 || runner_execute(o, m, run, &reps) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", rc != 0 && ranks_rank() != 0
+                                                      ? "rank 0 could not set up its reports"
+                                                      : sl_error());
+        status = rc != 0 ? EXIT_FAILURE : cli_run_status(run);
+    } else if (run->n_results > 0 && ranks_rank() == 0 && sl_reporters_finish(&reps) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        status = EXIT_FAILURE;
+    } else {
+        status = cli_run_status(run);
+    }
+    sl_reporters_destroy(&reps);
+    return status;
+}
+
 int cli_usage_error(void)
 {
     fprintf(stderr, "speedlab: error: %s\n", sl_error());
@@ -287,8 +379,8 @@ int cli_run(int argc, char **argv, const struct machine *m)
         OPT_VARIANTS = 256, OPT_SCHEDULES, OPT_THREADS, OPT_SIZE, OPT_SIZES, OPT_INPUT,
         OPT_OUTPUT, OPT_SEED, OPT_REPS, OPT_MIN_REPS, OPT_MAX_REPS, OPT_BUDGET, OPT_WARMUP,
         OPT_VALIDATE, OPT_PIN, OPT_OVERSUBSCRIBE, OPT_RECORD, OPT_CSV, OPT_QUIET, OPT_COUNTERS,
-        OPT_GBENCH, OPT_STRICT_ENV, OPT_NOISE_LIMIT, OPT_THRESHOLD, OPT_TOP_QUANTILE,
-        OPT_MEMORY_BUDGET, OPT_SPILL_DIR, OPT_PROGRESS
+        OPT_STRICT_ENV, OPT_NOISE_LIMIT, OPT_THRESHOLD, OPT_TOP_QUANTILE,
+        OPT_MEMORY_BUDGET, OPT_SPILL_DIR, OPT_PROGRESS, OPT_FORMAT /* + the format's index */
     };
     static const struct option options[] = {
         {"variants", required_argument, NULL, OPT_VARIANTS},
@@ -311,7 +403,6 @@ int cli_run(int argc, char **argv, const struct machine *m)
         {"csv", required_argument, NULL, OPT_CSV},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"counters", required_argument, NULL, OPT_COUNTERS},
-        {"gbench", required_argument, NULL, OPT_GBENCH},
         {"strict-env", no_argument, NULL, OPT_STRICT_ENV},
         {"noise-limit", required_argument, NULL, OPT_NOISE_LIMIT},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
@@ -320,17 +411,27 @@ int cli_run(int argc, char **argv, const struct machine *m)
         {"spill-dir", required_argument, NULL, OPT_SPILL_DIR},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
     };
+    /* --FORMAT FILE for every export format. */
+    struct option all_options[sizeof options / sizeof options[0] + SL_N_EXPORT_FORMATS + 1];
+    size_t n_options = sizeof options / sizeof options[0];
+    memcpy(all_options, options, sizeof options);
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++)
+        all_options[n_options++] =
+            (struct option){sl_export_formats[f].name, required_argument, NULL, OPT_FORMAT + f};
+    all_options[n_options] = (struct option){NULL, 0, NULL, 0};
     const char *variants = "all", *schedules = "all", *threads = "1,max", *sizes = NULL,
                *pin = "compact", *record = NULL, *csv = NULL;
     long reps = 0, min_reps = 7, max_reps = 100, warmup = 1, seed = 42;
     double budget = 1.0, noise_limit = 100 * ENV_DEFAULT_NOISE_LIMIT;
-    const char *gbench = NULL, *spill_dir = NULL;
+    const char *format_paths[SL_N_EXPORT_FORMATS] = {NULL}, *spill_dir = NULL;
+    char *record_path = NULL, *csv_path = NULL;
     bool strict_env = false, variants_given = false, schedules_given = false;
     struct run_options *o = calloc(1, sizeof *o);
     if (!o)
         return 1;
+    struct sl_run run;
+    sl_run_init(&run);
     o->validate = "auto";
 
     /* The command line goes into the record; JSON needs it as UTF-8. */
@@ -342,8 +443,12 @@ int cli_run(int argc, char **argv, const struct machine *m)
     int status = EXIT_USAGE, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", all_options, NULL)) != -1) {
         int rc = 0;
+        if (c >= OPT_FORMAT && c < OPT_FORMAT + SL_N_EXPORT_FORMATS) {
+            format_paths[c - OPT_FORMAT] = optarg;
+            continue;
+        }
         switch (c) {
         case OPT_VARIANTS: variants = optarg; variants_given = true; break;
         case OPT_SCHEDULES: schedules = optarg; schedules_given = true; break;
@@ -365,7 +470,6 @@ int cli_run(int argc, char **argv, const struct machine *m)
         case OPT_CSV: csv = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
         case OPT_COUNTERS: rc = ctr_plan_parse(optarg, &o->counters); break;
-        case OPT_GBENCH: gbench = optarg; break;
         case OPT_STRICT_ENV: strict_env = true; break;
         case OPT_NOISE_LIMIT:
             rc = util_parse_double(optarg, 0, 1000, "--noise-limit (percent)", &noise_limit);
@@ -506,24 +610,18 @@ int cli_run(int argc, char **argv, const struct machine *m)
     o->budget_s = budget;
     o->seed = (uint64_t)seed;
 
-    struct run_state st = {.opt = o, .machine = m};
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    snprintf(st.run_id, sizeof st.run_id, "%s-%s-%ld", stamp, o->workload->name, (long)getpid());
+    cli_run_id(&run, o->workload->name);
     /* One run, one name: rank 0's. */
-    ranks_broadcast(st.run_id, sizeof st.run_id, 0);
+    ranks_broadcast(run.run_id, sizeof run.run_id, 0);
     if (record)
-        o->record_path = strdup(record);
+        record_path = strdup(record);
     else {
-        o->record_path = malloc(strlen(st.run_id) + 32);
-        if (o->record_path)
-            sprintf(o->record_path, "results/runs/%s.json", st.run_id);
+        record_path = malloc(strlen(run.run_id) + 32);
+        if (record_path)
+            sprintf(record_path, "results/runs/%s.json", run.run_id);
     }
-    o->csv_path = csv ? strdup(csv) : o->record_path ? replace_extension(o->record_path, ".csv") : NULL;
-    if (!o->record_path || !o->csv_path) {
+    csv_path = csv ? strdup(csv) : record_path ? replace_extension(record_path, ".csv") : NULL;
+    if (!record_path || !csv_path) {
         sl_fail("out of memory");
         status = cli_usage_error();
         goto done;
@@ -544,60 +642,42 @@ int cli_run(int argc, char **argv, const struct machine *m)
         status = cli_usage_error();
         goto done;
     }
-    if (strcmp(o->record_path, o->csv_path) == 0 ||
-        (o->output_path && (strcmp(o->output_path, o->record_path) == 0 ||
-                            strcmp(o->output_path, o->csv_path) == 0))) {
+    if (strcmp(record_path, csv_path) == 0 ||
+        (o->output_path && (strcmp(o->output_path, record_path) == 0 ||
+                            strcmp(o->output_path, csv_path) == 0))) {
         sl_fail("the record, the CSV table and --output must be different files");
         status = cli_usage_error();
         goto done;
     }
-    if ((!record && util_make_parent_dirs(o->record_path) != 0) ||
-        util_check_writable(o->record_path) != 0 || util_check_writable(o->csv_path) != 0 ||
-        (o->output_path && util_check_writable(o->output_path) != 0)) {
+    if ((!record && util_make_parent_dirs(record_path) != 0) ||
+        util_check_writable(record_path) != 0 || util_check_writable(csv_path) != 0 ||
+        (o->output_path && util_check_writable(o->output_path) != 0) ||
+        check_format_paths(format_paths, record_path, csv_path, o->output_path) != 0) {
+        status = cli_usage_error();
+        goto done;
+    }
+    if (sparse && make_spill_prefix(o, spill_dir, run.run_id) != 0) {
         status = cli_usage_error();
         goto done;
     }
 
-    if (gbench && (strcmp(gbench, o->record_path) == 0 || strcmp(gbench, o->csv_path) == 0 ||
-                   (o->output_path && strcmp(gbench, o->output_path) == 0))) {
-        sl_fail("--gbench must be a file of its own, not the record, table or --output");
-        status = cli_usage_error();
-        goto done;
-    }
-    if (gbench && util_check_writable(gbench) != 0) {
-        status = cli_usage_error();
-        goto done;
-    }
-    if (sparse && make_spill_prefix(o, spill_dir, st.run_id) != 0) {
-        status = cli_usage_error();
-        goto done;
-    }
-
-    struct env_report env;
-    envcheck_run(&env, m->pus_total, noise_limit / 100);
-    if (strict_env && env.noise_cv > env.noise_limit) {
+    const struct sl_env_check *noise = &run.environment.checks[ENV_NOISE];
+    envcheck_run(&run.environment, m->desc.pus_total, noise_limit / 100);
+    if (strict_env && envcheck_noisy(&run.environment)) {
         sl_fail("--strict-env: the noise probe varies by CV %.1f%% (limit %.1f%%, --noise-limit): "
                 "too noisy to measure; nothing was run",
-                100 * env.noise_cv, 100 * env.noise_limit);
+                100 * noise->cv, 100 * noise->limit);
         status = cli_usage_error();
         goto done;
     }
-    envcheck_print(&env, stdout);
-    st.env = &env;
-
-    status = runner_execute(&st);
-    runner_free(&st);
-    /* Exported from the record as written, so both say the same. */
-    if (gbench && (status == 0 || status == EXIT_INVALID) &&
-        gbench_export_files((const char *const *)&o->record_path, 1, gbench) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        status = 1;
-    }
+    envcheck_print(&run.environment, stdout);
+    status = cli_measure(o, m, &run, record_path, csv_path, format_paths);
 done:
+    sl_run_free(&run);
     free(o->variants);
     util_free_list(o->sizes, o->n_sizes > 0 ? o->n_sizes : 0);
-    free(o->record_path);
-    free(o->csv_path);
+    free(record_path);
+    free(csv_path);
     free(o->spill_prefix);
     free(o);
     return status;
