@@ -10,6 +10,7 @@
 static const char NO_REPETITIONS[] = "no repetitions";
 static const char NEEDS_TWO[] = "needs 2 repetitions";
 static const char FEWER_THAN_SIX[] = "fewer than 6 repetitions";
+static const char FEWER_THAN_SEVEN[] = "fewer than 7 repetitions";
 static const char NOT_MEASURED[] = "not measured";
 static const char NO_T1[] = "no 1-thread run of this variant and schedule in this record";
 static const char RATIO_NEEDS_SEVEN[] = "its interval needs 7 repetitions of both runs";
@@ -235,10 +236,8 @@ const struct sl_result *sl_run_t1_partner(const struct sl_run *run, const struct
 {
     /* A record holds each configuration once, and the 1-thread run comes
      * just before the others: look back from r first. */
-    size_t at = r >= run->results && r < run->results + run->n_results
-                    ? (size_t)(r - run->results)
-                    : run->n_results;
-    for (size_t i = at < run->n_results ? at + 1 : run->n_results; i-- > 0;)
+    size_t at = (size_t)(r - run->results);
+    for (size_t i = at + 1; i-- > 0;)
         if (is_t1_partner(&run->results[i], r))
             return &run->results[i];
     for (size_t i = at + 1; i < run->n_results; i++)
@@ -261,10 +260,10 @@ static void derive_speedup(const struct sl_run *run, const struct sl_result *r, 
     d->efficiency = figure(d->speedup.value / r->threads, NO_T1);
     /* Both medians inside their 97.5 % intervals with probability >= 95 %,
      * so the ratio interval is a 95 % one. */
-    const struct stats_summary *b = &base->d.stats, *s = &d->stats;
     double lo = NAN, hi = NAN;
-    if (b->ci975_available && s->ci975_available)
-        stats_ratio_interval(b->ci975_lo, b->ci975_hi, s->ci975_lo, s->ci975_hi, &lo, &hi);
+    if (!base->d.ci975_s.why && !d->ci975_s.why)
+        stats_ratio_interval(base->d.ci975_s.lo, base->d.ci975_s.hi, d->ci975_s.lo,
+                             d->ci975_s.hi, &lo, &hi);
     d->speedup_ci95 = interval(true, lo, hi, RATIO_NEEDS_SEVEN);
     d->efficiency_ci95 = interval(true, lo / r->threads, hi / r->threads, RATIO_NEEDS_SEVEN);
 }
@@ -295,6 +294,7 @@ static void derive_statistics(struct sl_result *r)
     d->cv = figure(s->cv, NEEDS_TWO);
     d->ci95_s = interval(s->ci_available, s->ci_lo, s->ci_hi, FEWER_THAN_SIX);
     d->ci95_coverage = figure(s->ci_level, FEWER_THAN_SIX);
+    d->ci975_s = interval(s->ci975_available, s->ci975_lo, s->ci975_hi, FEWER_THAN_SEVEN);
 }
 
 /* Everything that needs the statistics, r's and its partner's. */

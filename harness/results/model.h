@@ -180,6 +180,7 @@ struct sl_derived {
     struct sl_figure min_s, median_s, mean_s, stddev_s, cv;
     struct sl_interval ci95_s; /* distribution-free CI of the median */
     struct sl_figure ci95_coverage;
+    struct sl_interval ci975_s; /* the same at 97.5 %: two hold jointly at 95 % (ratios) */
     struct sl_figure speedup; /* T(1)/T(p) of the medians */
     struct sl_interval speedup_ci95;
     struct sl_figure efficiency; /* speedup / threads */
@@ -319,7 +320,7 @@ struct sl_result *sl_run_add_result(struct sl_run *run);
 struct sl_problem_info *sl_run_add_problem(struct sl_run *run);
 
 /* The 1-thread run of the same variant, schedule and size with status ok
- * (the base of r's speedup), or NULL. */
+ * (the base of r's speedup), or NULL; r is one of the run's results. */
 const struct sl_result *sl_run_t1_partner(const struct sl_run *run, const struct sl_result *r);
 /* Computes every derived figure of r from its raw measurements, its
  * 1-thread partner and the run's figure of merit. */
