@@ -102,7 +102,8 @@ static int compare_names(const void *a, const void *b)
 static int bmf_finish(struct sl_reporter *self)
 {
     struct bmf *b = (struct bmf *)self;
-    qsort(b->names, b->n_names, sizeof *b->names, compare_names);
+    if (b->n_names > 1)
+        qsort(b->names, b->n_names, sizeof *b->names, compare_names);
     for (size_t i = 1; i < b->n_names; i++)
         if (strcmp(b->names[i - 1], b->names[i]) == 0)
             return sl_fail("bmf: benchmark %s comes twice (two records of the same "
