@@ -131,6 +131,8 @@ done
 check "[ \"\$(jq length '$T/several.bmf')\" = 7 ] && jq -e '$shape' '$T/several.bmf' >/dev/null" "three records, one BMF document"
 refused 'comes twice' export --format bmf "$T/counters.json" "$T/counters.json" -o "$T/twice.bmf"
 check "[ ! -e '$T/twice.bmf' ]" "a refused export writes nothing"
+refused 'comes twice' export --format bmf "$T/counters.json" "$T/counters.json"
+check "[ ! -s '$T/refused.out' ]" "a refused export prints nothing on stdout"
 refused "unknown --format 'nope' \(there are gbench, bmf\)" export --format nope "$T/counters.json"
 check "'$speedlab' export --help | grep -q '^  bmf ' && '$speedlab' run --help | grep -q -- '--bmf FILE'" "--help names the formats"
 

@@ -2,6 +2,7 @@
 
 #include "kit/sl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,12 @@ int json_stream_open(struct json_stream *s, const char *path)
         return sl_fail("out of memory");
     s->to_stdout = strcmp(path, "-") == 0;
     if (s->to_stdout) {
-        s->fp = stdout;
+        /* Held aside until committed: a failed export prints nothing. */
+        if (!(s->fp = tmpfile())) {
+            free(s->path);
+            s->path = NULL;
+            return sl_fail("no temporary file for the document: %s", strerror(errno));
+        }
         return 0;
     }
     if (util_atomic_open(&s->file, path) != 0) {
@@ -71,11 +77,25 @@ int json_stream_item(struct json_stream *s, int depth, bool first, const char *k
     return json_stream_value(s, depth, value);
 }
 
+/* The document held aside, to stdout. */
+static int copy_to_stdout(FILE *fp)
+{
+    char buf[65536];
+    size_t n;
+    rewind(fp);
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            break;
+    bool failed = ferror(fp) || fflush(stdout) != 0 || ferror(stdout);
+    fclose(fp);
+    return failed ? sl_fail("cannot write to stdout") : 0;
+}
+
 int json_stream_commit(struct json_stream *s)
 {
     int rc = 0;
     if (s->to_stdout)
-        rc = fflush(stdout) != 0 || ferror(stdout) ? sl_fail("cannot write to stdout") : 0;
+        rc = copy_to_stdout(s->fp);
     else if (ferror(s->fp)) {
         util_atomic_abort(&s->file);
         rc = sl_fail("cannot write '%s'", s->path);
@@ -89,7 +109,9 @@ int json_stream_commit(struct json_stream *s)
 
 void json_stream_abort(struct json_stream *s)
 {
-    if (s->fp && !s->to_stdout)
+    if (s->fp && s->to_stdout)
+        fclose(s->fp);
+    else if (s->fp)
         util_atomic_abort(&s->file);
     s->fp = NULL;
     free(s->path);

@@ -1,7 +1,8 @@
 /* A JSON document written piece by piece, each piece exactly as jansson's
  * pretty printer (JSON_INDENT(2), members in order) would place it in the
  * whole document: an export need not hold every result in memory at once.
- * The file is replaced atomically on commit; "-" is stdout. */
+ * The file is replaced atomically on commit; "-" is stdout, where the
+ * document goes on commit too (held in a temporary file until then). */
 #ifndef SL_JSON_STREAM_H
 #define SL_JSON_STREAM_H
 
@@ -13,7 +14,7 @@
 
 struct json_stream {
     struct util_atomic_file file;
-    FILE *fp; /* NULL: not open */
+    FILE *fp; /* the file being written (stdout's: a temporary); NULL: not open */
     bool to_stdout;
     char *path;
 };
