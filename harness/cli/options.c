@@ -353,19 +353,25 @@ static void cell(FILE *fp, const char *text)
 
 static void markdown_rows(FILE *fp, const struct sl_option *rows)
 {
-    fprintf(fp, "| option | default | |\n|---|---|---|\n");
+    /* Group rows only where there is more than one group. */
+    bool grouped = false;
+    for (size_t i = 1; rows[0].name && rows[i].name; i++)
+        grouped |= strcmp(rows[i].group, rows[0].group) != 0;
+    fprintf(fp, "| option | default | what it does |\n|---|---|---|\n");
     const char *group = NULL;
     for (size_t i = 0; rows[i].name; i++) {
-        if (!group || strcmp(group, rows[i].group) != 0) {
-            group = rows[i].group;
-            fprintf(fp, "| *%s* | | |\n", group);
-        }
+        if (grouped && (!group || strcmp(group, rows[i].group) != 0))
+            fprintf(fp, "| *%s* | | |\n", rows[i].group);
+        group = rows[i].group;
         fprintf(fp, "| `");
         if (rows[i].letter)
             fprintf(fp, "-%c, ", rows[i].letter);
-        fprintf(fp, "--%s%s%s` | ", rows[i].name, rows[i].arg ? " " : "",
+        fprintf(fp, "--%s%s%s` |", rows[i].name, rows[i].arg ? " " : "",
                 rows[i].arg ? rows[i].arg : "");
-        cell(fp, default_of(&rows[i]) ? default_of(&rows[i]) : "");
+        if (default_of(&rows[i])) {
+            fputc(' ', fp);
+            cell(fp, default_of(&rows[i]));
+        }
         fprintf(fp, " | ");
         cell(fp, rows[i].help);
         fprintf(fp, " |\n");
@@ -378,14 +384,15 @@ void cli_print_markdown(FILE *fp)
         const struct cli_command *c = cli_commands[i];
         if (!c->summary || !c->options)
             continue;
-        fprintf(fp, "%s`speedlab %s%s%s`: %s\n\n", i ? "\n" : "", c->name,
+        fprintf(fp, "%s### speedlab %s%s%s\n\n%s\n\n", i ? "\n" : "", c->name,
                 c->operands[0] ? " " : "", c->operands, c->summary);
         markdown_rows(fp, c->options);
         size_t n = 0;
         const struct sl_workload *const *all = c->kernel_options ? sl_workloads(&n) : NULL;
         for (size_t k = 0; k < n; k++)
             if (all[k]->options) {
-                fprintf(fp, "\n`speedlab run %s` adds:\n\n", all[k]->name);
+                fprintf(fp, "\n#### speedlab %s %s: the kernel's own options\n\n", c->name,
+                        all[k]->name);
                 markdown_rows(fp, all[k]->options);
             }
     }
