@@ -98,12 +98,12 @@ static int option_error(const struct cli_command *cmd, const struct accepted *a,
     size_t len = strcspn(given, "=");
     char names[256] = "";
     int matches = 0;
-    for (size_t i = 0; i < a->n && strncmp(given, "--", 2) == 0; i++)
-        if (len > 2 && strncmp(a->rows[i]->name, given + 2, len - 2) == 0 &&
-            strlen(names) + strlen(a->rows[i]->name) + 4 < sizeof names) {
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s--%s",
-                     matches++ ? ", " : "", a->rows[i]->name);
-        }
+    for (size_t i = 0; i < a->n && len > 2 && strncmp(given, "--", 2) == 0; i++) {
+        size_t used = strlen(names);
+        if (strncmp(a->rows[i]->name, given + 2, len - 2) == 0)
+            snprintf(names + used, sizeof names - used, "%s--%s", matches++ ? ", " : "",
+                     a->rows[i]->name);
+    }
     if (matches > 1)
         return sl_fail("%s: option '%.*s' is ambiguous: %s (%s)", cmd->name, (int)len, given, names,
                        see);
@@ -117,11 +117,16 @@ void cli_parsed_free(struct cli_parsed *p)
     p->n_kernel = 0;
 }
 
+/* An option of the command's own, found on the command line. */
+struct found {
+    const struct sl_option *row;
+    const char *arg;
+};
+
 /* getopt_long over the accepted options: the command's own are collected in
  * `found` (applied once the whole line is read), kernels' in out->kernel. */
 static int scan(const struct cli_command *cmd, const struct accepted *a, int argc, char **argv,
-                const struct sl_option **found, const char **found_args, int *n_found,
-                struct cli_parsed *out)
+                struct found *found, int *n_found, struct cli_parsed *out)
 {
     int c;
     optind = 0; /* a fresh scan, also when a process parses twice (tests) */
@@ -133,8 +138,7 @@ static int scan(const struct cli_command *cmd, const struct accepted *a, int arg
         } else if (row && c >= 256 && a->of_kernel[c - 256]) {
             out->kernel[out->n_kernel++] = (struct cli_kernel_option){row->name, optarg};
         } else if (row) {
-            found[*n_found] = row;
-            found_args[(*n_found)++] = optarg;
+            found[(*n_found)++] = (struct found){row, optarg};
         } else {
             return option_error(cmd, a, c, argv[optind - 1]);
         }
@@ -153,19 +157,17 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, void *dest,
     struct accepted a;
     if (accepted_build(cmd, &a) != 0)
         return -1;
-    const struct sl_option **found = calloc((size_t)argc + 1, sizeof *found);
-    const char **found_args = calloc((size_t)argc + 1, sizeof *found_args);
+    struct found *found = calloc((size_t)argc + 1, sizeof *found);
     if (cmd->kernel_options)
         out->kernel = calloc((size_t)argc + 1, sizeof *out->kernel);
     int n_found = 0, rc = 0;
-    if (!found || !found_args || (cmd->kernel_options && !out->kernel))
+    if (!found || (cmd->kernel_options && !out->kernel))
         rc = sl_fail("out of memory");
     if (rc == 0)
-        rc = scan(cmd, &a, argc, argv, found, found_args, &n_found, out);
+        rc = scan(cmd, &a, argc, argv, found, &n_found, out);
     for (int i = 0; rc == 0 && !out->help && i < n_found; i++)
-        rc = sl_option_apply(found[i], found_args[i], dest);
+        rc = sl_option_apply(found[i].row, found[i].arg, dest);
     free(found);
-    free(found_args);
     accepted_free(&a);
     if (rc != 0) {
         cli_parsed_free(out);

@@ -114,9 +114,10 @@ static int parse_schedules(const char *text, struct run_options *o)
     for (int i = 0; i < count && rc == 0; i++) {
         enum sl_schedule s;
         rc = sl_schedule_parse(items[i], &s);
-        if (rc == 0 && !(seen & SL_SCHED_BIT(s)))
-            o->schedules[o->n_schedules++] = s;
-        seen |= rc == 0 ? SL_SCHED_BIT(s) : 0;
+        if (rc != 0 || (seen & SL_SCHED_BIT(s)))
+            continue;
+        o->schedules[o->n_schedules++] = s;
+        seen |= SL_SCHED_BIT(s);
     }
     util_free_list(items, count);
     return rc;
