@@ -1,17 +1,16 @@
-/* Subcommands of the speedlab program. Each returns the exit status. */
+/* Subcommands of the speedlab program: each a struct cli_command (its
+ * option table, help and handler; cli/options.h), listed in cli_commands.
+ * Each handler returns the exit status. */
 #ifndef SL_CLI_H
 #define SL_CLI_H
 
+#include "cli/options.h"
 #include "measure/machine.h"
 
-int cli_run(int argc, char **argv, const struct machine *m);
-int cli_list(int argc, char **argv, const struct machine *m);
-int cli_info(int argc, char **argv, const struct machine *m);
-int cli_plot(int argc, char **argv, const struct machine *m);
-int cli_compare(int argc, char **argv, const struct machine *m);
-int cli_history(int argc, char **argv, const struct machine *m);
-int cli_export(int argc, char **argv, const struct machine *m);
-int cli_claims(int argc, char **argv, const struct machine *m);
+extern const struct cli_command cli_run_command, cli_list_command, cli_info_command,
+    cli_plot_command, cli_compare_command, cli_history_command, cli_export_command,
+    cli_claims_command;
+
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);
 

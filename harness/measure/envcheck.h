@@ -26,7 +26,6 @@ struct env_report {
 };
 
 #define ENV_PROBE_LOOPS 20
-#define ENV_DEFAULT_NOISE_LIMIT 0.05
 
 /* Reads everything and runs the probe (~0.1 s).  online_cpus scales the
  * load-average warning. */

@@ -493,15 +493,16 @@ static void print_output_and_memory(const struct run_result *r, const struct run
     if (used)
         printf("    output: %s\n", line);
     char peak[32], budget[32];
+    double bound = sl_option_facts_number(&o->option_facts, SL_FACT_MEMORY_BUDGET);
     if (isnan(r->peak_rss)) {
-        if (o->memory_budget > 0 || r->facts.n_params)
+        if (isfinite(bound) || r->facts.n_params)
             printf("    peak resident memory: unavailable (%s)\n", r->peak_rss_reason);
-    } else if (o->memory_budget > 0) {
+    } else if (isfinite(bound)) {
         mem_format_bytes(r->peak_rss, peak, sizeof peak);
-        mem_format_bytes(o->memory_budget, budget, sizeof budget);
-        printf("    peak resident memory: %s%s of --memory-budget %s%s\n", peak,
+        mem_format_bytes(bound, budget, sizeof budget);
+        printf("    peak resident memory: %s%s of the memory budget %s%s\n", peak,
                r->ranks > 1 ? " (largest rank)" : "", budget,
-               r->peak_rss > o->memory_budget ? " (OVER BUDGET)" : "");
+               r->peak_rss > bound ? " (OVER BUDGET)" : "");
     } else if (r->facts.n_params) {
         mem_format_bytes(r->peak_rss, peak, sizeof peak);
         printf("    peak resident memory: %s%s\n", peak, r->ranks > 1 ? " (largest rank)" : "");
@@ -676,11 +677,8 @@ int runner_execute(struct run_state *st)
                                        .seed = o->seed,
                                        .input_path = o->input_path,
                                        .validate = o->validate};
-        args.keep = o->keep;
-        args.keep_value = o->keep_value;
-        args.memory_budget = o->memory_budget;
         args.max_threads = o->threads[o->n_threads - 1];
-        args.spill_prefix = o->spill_prefix;
+        args.options = o->workload_options;
         void *problem = NULL;
         int created = w->problem_create(&args, &problem) == 0, everywhere = created;
         ranks_min_int(&everywhere, 1);

@@ -124,14 +124,15 @@ static json_t *config_json(const struct run_options *o)
                      output_json(o->output_path), "validate", o->validate, "warmup", o->warmup, "min_reps",
                      o->min_reps, "max_reps", o->max_reps, "budget_s", o->budget_s, "pin",
                      pin_policy_name(o->pin.policy), "oversubscribe", o->pin.oversubscribe);
-    if (o->keep != SL_KEEP_DENSE) {
-        json_t *sparse = json_pack(
-            "{s:s, s:f, s:o, s:o}", "keep",
-            o->keep == SL_KEEP_THRESHOLD ? "threshold" : "top_quantile", "value", o->keep_value,
-            "memory_budget_bytes",
-            o->memory_budget > 0 ? json_real(o->memory_budget) : json_null(), "spill_prefix",
-            text(o->spill_prefix));
-        json_object_set_new(config, "sparse_output", sparse);
+    if (o->option_facts.section) {
+        const struct sl_option_facts *f = &o->option_facts;
+        json_t *section = json_object();
+        for (int i = 0; i < f->n; i++)
+            json_object_set_new(section, f->facts[i].key,
+                                f->facts[i].text                ? text(f->facts[i].text)
+                                : isfinite(f->facts[i].number) ? json_real(f->facts[i].number)
+                                                                : json_null());
+        json_object_set_new(config, f->section, section);
     }
     char host[256];
     ranks_host(host, sizeof host);
@@ -333,8 +334,9 @@ static json_t *result_json(const struct run_state *st, const struct run_result *
     json_object_set_new(memory, "method",
                         json_string("VmHWM of /proc/self/status, reset through "
                                     "/proc/self/clear_refs before the measurement"));
-    if (st->opt->memory_budget > 0)
-        json_object_set_new(memory, "budget_bytes", json_real(st->opt->memory_budget));
+    double budget = sl_option_facts_number(&st->opt->option_facts, SL_FACT_MEMORY_BUDGET);
+    if (isfinite(budget))
+        json_object_set_new(memory, "budget_bytes", json_real(budget));
     json_object_set_new(o, "memory", memory);
     if (r->ranks > 1) {
         json_t *rank_times = json_array(), *peaks = json_array();

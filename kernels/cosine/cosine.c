@@ -130,7 +130,8 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     size_t baseline_rss = 0;
     if (mem_rss_now(&baseline_rss) != 0)
         baseline_rss = 0;
-    bool sparse = args->keep != SL_KEEP_DENSE;
+    const struct cosine_options *opt = args->options;
+    bool sparse = cosine_sparse_asked(opt);
     if (!sparse && ranks_count() > 1) {
         problem_free(p);
         return sl_fail("cosine: under MPI (%d ranks) the output must be sparse: add --threshold "
@@ -164,7 +165,7 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
     p->ld = (p->d + 15) / 16 * 16;
     tri_partition(tri_count(p->n), ranks_count(), ranks_rank(), &p->pair_begin, &p->pair_end);
-    if (sparse && cosine_sparse_check_input(p, args->memory_budget, baseline_rss) != 0)
+    if (sparse && cosine_sparse_check_input(p, opt->memory_budget, baseline_rss) != 0)
         goto fail;
     p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
     if (!p->x)
@@ -198,7 +199,7 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     p->nnz = nnz;
     p->pair_overlap_total = overlap_total(p);
     if (sparse) {
-        if (cosine_sparse_create(p, args, baseline_rss) != 0)
+        if (cosine_sparse_create(p, opt, args->max_threads, baseline_rss) != 0)
             goto fail;
     } else {
         /* First touch of the output here, so no variant pays its page faults. */
@@ -413,9 +414,9 @@ static bool ends_with(const char *text, const char *suffix)
     return len > suffix_len && strcmp(text + len - suffix_len, suffix) == 0;
 }
 
-static int cosine_check_output_path(const char *path, const struct sl_problem_args *args)
+static int cosine_check_output_path(const char *path, const void *options)
 {
-    bool sparse = args->keep != SL_KEEP_DENSE;
+    bool sparse = cosine_sparse_asked(options);
     if (sparse && !ends_with(path, ".npz"))
         return sl_fail("cosine: with --threshold or --top-quantile, --output must end in .npz "
                        "(scipy.sparse COO); got '%s'",
@@ -616,7 +617,20 @@ const struct sl_workload cosine_workload = {
     .check_output_path = cosine_check_output_path,
     .unsupported = cosine_unsupported,
     .facts = cosine_facts,
-    .sparse_variants = "invindex_scalar",
-    .sparse_schedules = "fusedindex",
+    .options = cosine_option_rows,
+    .options_size = sizeof(struct cosine_options),
+    .options_about =
+        "Sparse output, for n where the dense n x n result does not fit: kept pairs stream "
+        "from each thread through a fixed buffer to shard files (--spill-dir), and --output "
+        "FILE.npz merges them into one scipy.sparse COO matrix (upper triangle; "
+        "scipy.sparse.load_npz reads it).  With --threshold or --top-quantile the default "
+        "variant is " COSINE_SPARSE_VARIANTS " and the default schedule " COSINE_SPARSE_SCHEDULES
+        ".  MPI (when built with Open MPI): mpirun -np R speedlab run cosine --threshold ... "
+        "splits the triangle into R shares of equal pair count, OpenMP inside each rank; the "
+        "record (rank 0's) has per-rank times and the rank imbalance; --output is the one "
+        "merged result.",
+    .options_check = cosine_options_check,
+    .options_prepare = cosine_options_prepare,
+    .option_facts = cosine_option_facts,
     .splits_across_ranks = true,
 };

@@ -18,7 +18,10 @@
 #ifndef SL_COSINE_H
 #define SL_COSINE_H
 
+#include "kit/options.h"
 #include "kit/sl.h"
+
+#include <stdbool.h>
 
 #include <math.h>
 #include <stddef.h>
@@ -89,14 +92,38 @@ int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
 void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
                      cosine_segment_fn segment, const void *ctx, size_t tile);
 
+/* ---- cosine's own options (options.c) ---- */
+/* The sparse output: dense, or keeping the pairs with |s| >= keep_value,
+ * or those at or above the keep_value-quantile of the non-zero |s|. */
+enum cosine_keep { COSINE_KEEP_DENSE, COSINE_KEEP_THRESHOLD, COSINE_KEEP_QUANTILE };
+struct cosine_options {
+    enum cosine_keep keep; /* --threshold, --top-quantile */
+    double keep_value;
+    double memory_budget;  /* --memory-budget: bytes the process may hold; 0: no budget */
+    const char *spill_dir; /* --spill-dir, or NULL */
+    char spill_prefix[4096]; /* <folder>/<run id>: where the shards go, set for the run */
+};
+/* The variants and schedules the sparse output measures unless the command
+ * line names others. */
+#define COSINE_SPARSE_VARIANTS "invindex_scalar"
+#define COSINE_SPARSE_SCHEDULES "fusedindex"
+extern const struct sl_option cosine_option_rows[];
+int cosine_options_check(const void *options, const struct sl_run_context *ctx,
+                         struct sl_selection *defaults);
+int cosine_options_prepare(void *options, const struct sl_run_context *ctx);
+void cosine_option_facts(const void *options, struct sl_option_facts *facts);
+/* True when `options` (NULL: the defaults) ask for the sparse output. */
+bool cosine_sparse_asked(const struct cosine_options *options);
+
 /* ---- the sparse output (sparse.c) ---- */
 struct sl_problem_info;
 /* Refuses, before the input is allocated, a budget the input alone exceeds. */
 int cosine_sparse_check_input(const struct cosine_problem *p, double budget, size_t baseline_rss);
-/* Plans memory against args->memory_budget and opens this rank's shards;
- * `baseline_rss` is the process's resident set before the input existed. */
-int cosine_sparse_create(struct cosine_problem *p, const struct sl_problem_args *args,
-                         size_t baseline_rss);
+/* Plans memory against opt->memory_budget for a team of up to max_threads
+ * and opens this rank's shards at opt->spill_prefix; `baseline_rss` is the
+ * process's resident set before the input existed. */
+int cosine_sparse_create(struct cosine_problem *p, const struct cosine_options *opt,
+                         int max_threads, size_t baseline_rss);
 void cosine_sparse_destroy(struct cosine_problem *p);
 int cosine_sparse_execute(const struct cosine_problem *p, const struct sl_exec *ex,
                           cosine_segment_fn segment, const void *ctx);
