@@ -108,7 +108,8 @@ static void check_output(void *problem, const float *dense, size_t n, float cut,
 static void test_threshold_equals_dense(const struct machine *m)
 {
     static const char *const sizes[] = {"1x1", "7x33", "40x129", "150x300"};
-    static const char *const variants[] = {"rowmajor_fused_branchfree", "rowmajor_fused_avx2",
+    static const char *const variants[] = {"rowmajor_naive", "rowmajor_fused",
+                                           "rowmajor_fused_branchfree", "rowmajor_fused_avx2",
                                            "bitmask_scalar", "invindex_scalar"};
     const double threshold = 0.3;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
