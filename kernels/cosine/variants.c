@@ -481,10 +481,12 @@ const struct sl_variant cosine_variants[] = {
      "the forum's original passes on contiguous rows", cosine_run_rowmajor_naive,
      cosine_work_dense, NULL},
     {"colmajor_split", {"colmajor", "split", "blas", "dense"}, SL_SCHEDS_ALL, 0,
-     "strided columns, the forum's three helper loops branching past zeros, then BLAS sdot",
+     "strided columns, the forum's three helper loops (overlap count, two masked sums of "
+     "squares), then BLAS sdot",
      cosine_run_colmajor_split, cosine_work_dense, NULL},
     {"rowmajor_split", {"rowmajor", "split", "blas", "dense"}, SL_SCHEDS_ALL, 0,
-     "contiguous rows, the forum's three helper loops branching past zeros, then BLAS sdot",
+     "contiguous rows, the forum's three helper loops (overlap count, two masked sums of "
+     "squares), then BLAS sdot",
      cosine_run_rowmajor_split, cosine_work_dense, NULL},
     {"colmajor_fused", {"colmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
      "strided columns, the forum's fused loop (ol, norms, dot) branching past zeros, 0 at "
