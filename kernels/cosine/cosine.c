@@ -102,7 +102,8 @@ static int check_memory(size_t n, size_t d, size_t rows, bool sparse)
     double need = 4.0 * (double)rows * (double)n + 16.0 * (double)n * (double)(d + 16);
     char size[64];
     snprintf(size, sizeof size, "%zux%zu", n, d);
-    return sl_check_memory("cosine", size, need, "dense n x n output");
+    return sl_check_memory("cosine", size, need,
+                           rows < n ? "dense output of the sampled rows" : "dense n x n output");
 }
 
 static int cosine_check_size(const char *size)
