@@ -110,7 +110,8 @@ static void check_output(void *problem, const float *dense, size_t n, float cut,
 static void test_threshold_equals_dense(const struct machine *m)
 {
     static const char *const sizes[] = {"1x1", "7x33", "40x129", "150x300"};
-    static const char *const variants[] = {"rowmajor_fused_scalar", "rowmajor_fused_avx2",
+    static const char *const variants[] = {"rowmajor_naive", "rowmajor_fused",
+                                           "rowmajor_fused_branchfree", "rowmajor_fused_avx2",
                                            "bitmask_scalar", "invindex_scalar"};
     const double threshold = 0.3;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
@@ -222,7 +223,7 @@ static void test_validation_catches_spoiled_shards(const struct machine *m)
     void *problem = sparse_problem("60x200", COSINE_KEEP_THRESHOLD, 0.2, 1);
     if (!problem)
         return;
-    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_scalar");
+    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_branchfree");
     char shard[300];
     snprintf(shard, sizeof shard, "%s.r0.0.coo", spill);
     for (int spoil = 0; spoil < 2; spoil++) {

@@ -2,9 +2,10 @@
  * them: its metadata is complete, bad sizes are refused, and every variant
  * that runs on this CPU, under every schedule it declares and 1-3 threads,
  * computes a result its workload validates on the workload's small and odd
- * test sizes.  Every worker reports in (so busy times and placement are
- * real), no variant changes the process's OpenMP defaults, and a spoiled
- * output is caught by validation.
+ * test sizes (unless the workload declares it cannot run on one: skipped,
+ * as the runner skips it).  Every worker reports in (so busy times and
+ * placement are real), no variant changes the process's OpenMP defaults,
+ * and a spoiled output is caught by validation.
  *
  * usage: test_workloads [--exclude WORKLOAD/VARIANT]... [--only WORKLOAD]
  * (the ThreadSanitizer build excludes the deliberately racy variant by name) */
@@ -124,6 +125,16 @@ static void test_workload(const struct machine *mach, const struct sl_workload *
                 if (size == w->test_sizes)
                     printf("skipped %s/%s: %s\n", w->name, v->name,
                            missing ? "CPU lacks the ISA" : "excluded by name");
+                continue;
+            }
+            /* What the workload says a variant cannot run on (a sample of
+             * the problem, say) is skipped, as the runner skips it, with a
+             * one-line reason. */
+            const char *why = w->unsupported ? w->unsupported(problem, v) : NULL;
+            if (why) {
+                CHECK(why[0] && !strchr(why, '\n'), "%s/%s at %s: skipped without a one-line reason",
+                      w->name, v->name, *size);
+                printf("skipped %s/%s at %s: %s\n", w->name, v->name, *size, why);
                 continue;
             }
             for (int threads = 1; threads <= 3; threads++) {
