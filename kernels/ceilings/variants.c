@@ -12,7 +12,10 @@
 #include <string.h>
 
 /* The scalar kernels must stay one element per instruction: no
- * vectorisation, and no copy loop turned into a call to memcpy. */
+ * vectorisation, and no copy loop turned into a call to memcpy.  Clang's
+ * SLP vectoriser cannot be switched off per function (it pairs load's
+ * sums); only its loop vectoriser is, and clang builds only the
+ * ThreadSanitizer build. */
 #if defined(__clang__)
 #define SCALAR_ONLY __attribute__((no_builtin("memcpy")))
 #define SCALAR_LOOP _Pragma("clang loop vectorize(disable) interleave(disable)")
