@@ -83,7 +83,7 @@ static int parse_option(const char *item, const char *text, struct ceilings_size
 
 static int parse_set(const char *item, const char *text, struct ceilings_size *out)
 {
-    bool all = strcmp(item, "auto") == 0 || strcmp(item, "small") == 0;
+    bool all = strcmp(item, "auto") == 0; /* "small" is a preset for it */
     if (strncmp(item, "ws=", 3) == 0) {
         if (parse_bytes(item + 3, "ws", text, &out->ws) != 0)
             return -1;
