@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest team a variant runs in here; problems are told (max_threads). */
+#define MOST_THREADS 3
+
 static const char *excluded[16];
 static int n_excluded;
 
@@ -109,7 +112,8 @@ static void test_workload(const struct machine *mach, const struct sl_workload *
 {
     struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
     for (const char *const *size = w->test_sizes; size && *size; size++) {
-        struct sl_problem_args args = {.size = *size, .seed = 11, .validate = "full"};
+        struct sl_problem_args args = {
+            .size = *size, .seed = 11, .validate = "full", .max_threads = MOST_THREADS};
         void *problem = NULL;
         if (w->problem_create(&args, &problem) != 0) {
             CHECK(0, "%s: create %s: %s", w->name, *size, sl_error());
@@ -137,7 +141,7 @@ static void test_workload(const struct machine *mach, const struct sl_workload *
                 printf("skipped %s/%s at %s: %s\n", w->name, v->name, *size, why);
                 continue;
             }
-            for (int threads = 1; threads <= 3; threads++) {
+            for (int threads = 1; threads <= MOST_THREADS; threads++) {
                 struct sl_team *team;
                 if (team_create(&team, mach, &pin, threads) != 0) {
                     CHECK(0, "team: %s", sl_error());
