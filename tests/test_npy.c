@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/speedlab-npy-XXXXXX";
@@ -82,7 +83,12 @@ int main(void)
     free(data);
 
     /* Every broken input is a one-line error. */
-    expect_error("missing.npy", "cannot open");
+    expect_error("missing.npy", "cannot read '");
+    /* A FIFO as input is refused at once (it used to block forever). */
+    mkfifo(path_of("in.fifo"), 0600);
+    alarm(20);
+    expect_error("in.fifo", "a FIFO, not a regular file");
+    alarm(0);
     write_raw("short.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", m, 20);
     expect_error("short.npy", "truncated");
     write_raw("long.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }", m, 24);
