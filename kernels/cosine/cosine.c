@@ -3,6 +3,7 @@
 #include "cosine.h"
 #include "kit/workload_kit.h"
 
+#include "kit/blas.h"
 #include "kit/memory.h"
 #include "kit/npy.h"
 #include "kit/npz.h"
@@ -430,7 +431,8 @@ static int cosine_check_output_path(const char *path, const struct sl_problem_ar
 static const char *cosine_unsupported(const void *problem, const struct sl_variant *v)
 {
     const struct cosine_problem *p = problem;
-    return p->sparse ? cosine_sparse_unsupported(p, v) : NULL;
+    const char *why = p->sparse ? cosine_sparse_unsupported(p, v) : NULL;
+    return why ? why : blas_variant_unavailable(v);
 }
 
 static void cosine_facts(const void *problem, struct sl_problem_info *facts)
