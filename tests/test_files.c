@@ -324,6 +324,8 @@ static void test_lock(void)
     unlink(".r.json.lock");
     CHECK(has_text("victim.txt", "precious"), "the planted links' target is untouched");
 
+    expect_failure(util_lock_acquire(&lock, "missing/r.json"), "No such file", "lock in a missing folder");
+
     /* Targets written through take no lock. */
     mkfifo("lock.fifo", 0600);
     CHECK(util_lock_acquire(&lock, "lock.fifo") == 0 && lock.path == NULL, "no lock for a FIFO");

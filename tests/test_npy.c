@@ -93,6 +93,10 @@ int main(void)
     expect_error("short.npy", "truncated");
     write_raw("long.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }", m, 24);
     expect_error("long.npy", "after the");
+    /* A dtype quoted from the file keeps the error on one line (fuzzing
+     * found "unsupported dtype <\nf8" printed over two). */
+    write_raw("newline.npy", "{'descr': '<\nf8', 'fortran_order': False, 'shape': (2, 3), }", m, 24);
+    expect_error("newline.npy", "unsupported dtype <?f8");
     write_raw("int.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", m, 24);
     expect_error("int.npy", "unsupported dtype <i4");
     write_raw("big.npy", "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", m, 24);

@@ -441,10 +441,13 @@ static long holder_pid(int fd)
 static int try_lock(struct util_lock *lock, const char *target)
 {
     int fd = open(lock->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST)
+    if (fd < 0 && errno == EEXIST) {
         fd = open(lock->path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            return 1; /* removed by its holder between the two opens */
+    }
     if (fd < 0)
-        return errno == ENOENT ? 1 : sl_fail("cannot lock '%s': %s", lock->path, strerror(errno));
+        return sl_fail("cannot lock '%s': %s", lock->path, strerror(errno));
     struct stat held, now;
     if (fstat(fd, &held) != 0 || !S_ISREG(held.st_mode) || held.st_nlink != 1) {
         close(fd);

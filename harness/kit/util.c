@@ -17,6 +17,12 @@ int sl_fail(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(error_message, sizeof error_message, fmt, ap);
     va_end(ap);
+    /* One line by construction: a message may quote a file's own bytes (a
+     * dtype, a JSON token), and a newline or terminal escape in them must not
+     * reach the user's terminal or break the one-line contract. */
+    for (unsigned char *c = (unsigned char *)error_message; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return -1;
 }
 
