@@ -34,6 +34,7 @@ static bool openblas_mapped(void)
     return found;
 }
 
+#ifndef SANITIZED
 static long vm_size_kib(void)
 {
     FILE *fp = fopen("/proc/self/status", "r");
@@ -46,6 +47,7 @@ static long vm_size_kib(void)
         fclose(fp);
     return kib;
 }
+#endif
 
 /* In a child limited to its present address space and 100 MiB more (what
  * `ulimit -v 200000` leaves speedlab), OpenBLAS cannot allocate its buffers:
