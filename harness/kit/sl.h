@@ -252,7 +252,8 @@ const struct sl_workload *const *sl_workloads(size_t *count);
 const struct sl_workload *sl_workload_find(const char *name);
 const struct sl_variant *sl_variant_find(const struct sl_workload *w, const char *name);
 
-/* Error reporting: functions return -1 and leave one line here for main(). */
+/* Error reporting: functions return -1 and leave one line here for main();
+ * control characters in it (a newline quoted from a file) become '?'. */
 int sl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *sl_error(void);
 

@@ -3,6 +3,7 @@
 #include "cosine.h"
 #include "kit/workload_kit.h"
 
+#include "kit/blas.h"
 #include "kit/memory.h"
 #include "kit/npy.h"
 #include "kit/npz.h"
@@ -559,8 +560,11 @@ static int cosine_check_output_path(const char *path, const void *options)
 static const char *cosine_unsupported(const void *problem, const struct sl_variant *v)
 {
     const struct cosine_problem *p = problem;
-    if (p->sparse)
-        return cosine_sparse_unsupported(p, v);
+    if (p->sparse) {
+        const char *why = cosine_sparse_unsupported(p, v);
+        if (why)
+            return why;
+    }
     const char *algorithm = v->axes.algorithm ? v->axes.algorithm : "";
     if (p->row_index && strcmp(algorithm, "blocked") == 0)
         return "its tiles are blocks of consecutive rows, which a row sample (@rows=R) does not "
@@ -568,7 +572,7 @@ static const char *cosine_unsupported(const void *problem, const struct sl_varia
     if (p->row_index && strcmp(algorithm, "blas3") == 0)
         return "its 64-row panels compute every pair of consecutive rows; on a row sample "
                "(@rows=R) most of them would not be reported";
-    return NULL;
+    return blas_variant_unavailable(v);
 }
 
 static void cosine_facts(const void *problem, struct sl_problem_info *facts)

@@ -3,9 +3,9 @@
  * row to cosine_variants[] below. */
 #include "cosine.h"
 
+#include "kit/blas.h"
 #include "kit/util.h"
 
-#include <cblas.h>
 #include <immintrin.h>
 #include <math.h>
 #include <omp.h>
@@ -398,7 +398,7 @@ done:
 static void panel_gemm(int rows, int cols, int d, const float *a, const float *b, int ld,
                        float *c)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, d, 1.0f, a, ld, b, ld, 0.0f,
+    blas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, d, 1.0f, a, ld, b, ld, 0.0f,
                 c, cols);
 }
 
@@ -406,6 +406,9 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
 {
     struct cosine_problem *p = problem;
     const size_t n = p->n, ld = p->ld;
+    const char *no_blas = blas_unavailable();
+    if (no_blas)
+        return sl_fail("blas3: %s", no_blas);
     float *mask = util_alloc_aligned(n, ld * sizeof(float), "blas3 mask");
     float *squares = util_alloc_aligned(n, ld * sizeof(float), "blas3 squares");
     if (!mask || !squares) {
