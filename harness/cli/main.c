@@ -5,7 +5,6 @@
 #include "measure/runner.h"
 #include "kit/sl.h"
 
-#include <cblas.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,24 +12,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-/* OpenBLAS chooses its kernels when it is loaded; one older than the CPU
- * falls back to Prescott (SSE3) kernels, which would make the BLAS variant a
- * straw man.  Restart once with the newest kernel family the CPU has; the
- * record's environment and build blocks show it. */
-static void choose_openblas_kernels(char **argv)
-{
-    if (getenv("OPENBLAS_CORETYPE") || strcmp(openblas_get_corename(), "Prescott") != 0 ||
-        sl_isa_missing(SL_ISA_AVX2 | SL_ISA_FMA))
-        return;
-    const char *core = sl_isa_missing(SL_ISA_AVX512F | SL_ISA_AVX512BW | SL_ISA_AVX512VL)
-                           ? "Haswell"
-                           : "SkylakeX";
-    setenv("OPENBLAS_CORETYPE", core, 1);
-    setenv("SPEEDLAB_SET_OPENBLAS_CORETYPE", core, 1);
-    execv("/proc/self/exe", argv);
-    unsetenv("OPENBLAS_CORETYPE"); /* exec failed: carry on with Prescott */
-}
 
 static void on_interrupt(int sig)
 {
@@ -50,10 +31,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "speedlab: error: unknown command '%s' (see 'speedlab --help')\n", argv[1]);
         return EXIT_USAGE;
     }
-
-    /* Not under valgrind's __simulate: an exec would leave valgrind behind. */
-    if (strcmp(argv[1], "__simulate") != 0)
-        choose_openblas_kernels(argv);
 
     /* An interrupted run stops after the current repetition and keeps a
      * complete record of what finished. */

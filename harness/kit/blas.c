@@ -30,6 +30,7 @@ enum blas_state { BLAS_UNTRIED, BLAS_READY, BLAS_FAILED };
 static struct {
     __typeof__(cblas_sgemm) *sgemm;
     __typeof__(cblas_dgemm) *dgemm;
+    __typeof__(cblas_sdot) *sdot;
     __typeof__(openblas_get_config) *config;
     __typeof__(openblas_get_corename) *corename;
     char reason[400];
@@ -160,13 +161,14 @@ static void load(void)
     if (lib) {
         blas.sgemm = (__typeof__(cblas_sgemm) *)dlsym(lib, "cblas_sgemm");
         blas.dgemm = (__typeof__(cblas_dgemm) *)dlsym(lib, "cblas_dgemm");
+        blas.sdot = (__typeof__(cblas_sdot) *)dlsym(lib, "cblas_sdot");
         blas.config = (__typeof__(openblas_get_config) *)dlsym(lib, "openblas_get_config");
         blas.corename = (__typeof__(openblas_get_corename) *)dlsym(lib, "openblas_get_corename");
     }
     if (!lib)
         snprintf(blas.reason, sizeof blas.reason, "cannot load %s: %.250s",
                  SPEEDLAB_OPENBLAS_LIBRARY, dlerror());
-    else if (!blas.sgemm || !blas.dgemm || !blas.config || !blas.corename)
+    else if (!blas.sgemm || !blas.dgemm || !blas.sdot || !blas.config || !blas.corename)
         snprintf(blas.reason, sizeof blas.reason, "%s lacks the CBLAS or OpenBLAS functions used",
                  SPEEDLAB_OPENBLAS_LIBRARY);
     atomic_store(&blas.state, blas.reason[0] ? BLAS_FAILED : BLAS_READY);
@@ -206,6 +208,12 @@ void blas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a, enum CBLAS
 {
     require_loaded((void *)blas.dgemm, "blas_dgemm");
     blas.dgemm(order, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+float blas_sdot(int n, const float *x, int incx, const float *y, int incy)
+{
+    require_loaded((void *)blas.sdot, "blas_sdot");
+    return blas.sdot(n, x, incx, y, incy);
 }
 
 const char *blas_config(char *buf, size_t len)

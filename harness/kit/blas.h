@@ -39,6 +39,10 @@ void blas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans_a, enum CBLAS
                 int m, int n, int k, double alpha, const double *a, int lda, const double *b,
                 int ldb, double beta, double *c, int ldc);
 
+/* cblas_sdot of the loaded library (numpy's np.dot of two float32 vectors);
+ * the same condition. */
+float blas_sdot(int n, const float *x, int incx, const float *y, int incy);
+
 /* What the record's build.blas says, without starting OpenBLAS: "<its
  * openblas_get_config()>; runtime core <corename>" once loaded, "OpenBLAS not
  * loaded: no BLAS variant ran" before, "unavailable (<reason>)" when it could

@@ -1,12 +1,12 @@
 #include "results/record.h"
 
 #include "measure/envcheck.h"
+#include "kit/blas.h"
 #include "kit/ranks.h"
 
 #include "build_info.h"
 #include "kit/util.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -52,9 +52,8 @@ json_t *record_machine_json(const struct machine *m)
 
 json_t *record_build_json(void)
 {
-    char blas[256];
-    snprintf(blas, sizeof blas, "%s; runtime core %s", openblas_get_config(),
-             openblas_get_corename());
+    char blas[512];
+    blas_config(blas, sizeof blas);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "compiler", "gcc " __VERSION__,
                      "flags", SL_BUILD_FLAGS, "build_type", SL_BUILD_TYPE, "sanitizers",
                      SL_BUILD_SANITIZE[0] ? SL_BUILD_SANITIZE : "none", "commit", SL_BUILD_COMMIT,

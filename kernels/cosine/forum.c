@@ -23,9 +23,9 @@
  *     every pair. */
 #include "cosine.h"
 
+#include "kit/blas.h"
 #include "kit/util.h"
 
-#include <cblas.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@
  * worker with blas_on_this_worker(). */
 static inline float blas_dot(const float *a, const float *b, size_t d, size_t stride)
 {
-    return cblas_sdot((int)d, a, (int)stride, b, (int)stride);
+    return blas_sdot((int)d, a, (int)stride, b, (int)stride);
 }
 
 /* The nthreads ICV of this worker's implicit task: it ends with the
@@ -308,10 +308,15 @@ FORUM_ROWMAJOR(segment_rowmajor_dot_normalised, pair_dot_normalised, true)
 
 /* ---- running them --------------------------------------------------------- */
 
+/* `blas`: the segment takes its dot products from BLAS sdot, which starts
+ * OpenBLAS; the runner skips such a variant when it cannot start. */
 static int run_forum(void *problem, const struct sl_exec *ex, cosine_segment_fn segment,
-                     size_t per_worker)
+                     size_t per_worker, bool blas)
 {
     struct cosine_problem *p = problem;
+    const char *no_blas = blas ? blas_unavailable() : NULL;
+    if (no_blas)
+        return sl_fail("%s", no_blas);
     /* Whole cache lines, at least one, so workers never share one. */
     struct forum_ctx c = {p, NULL, per_worker ? (per_worker + 63) / 64 * 64 : 64};
     c.scratch = util_alloc_aligned((size_t)ex->threads, c.per_worker, "forum loop temporaries");
@@ -325,47 +330,47 @@ static int run_forum(void *problem, const struct sl_exec *ex, cosine_segment_fn 
 int cosine_run_colmajor_naive(void *problem, const struct sl_exec *ex)
 {
     const struct cosine_problem *p = problem;
-    return run_forum(problem, ex, segment_colmajor_naive, naive_scratch_bytes(p->d));
+    return run_forum(problem, ex, segment_colmajor_naive, naive_scratch_bytes(p->d), true);
 }
 
 int cosine_run_rowmajor_naive(void *problem, const struct sl_exec *ex)
 {
     const struct cosine_problem *p = problem;
-    return run_forum(problem, ex, segment_rowmajor_naive, naive_scratch_bytes(p->d));
+    return run_forum(problem, ex, segment_rowmajor_naive, naive_scratch_bytes(p->d), true);
 }
 
 int cosine_run_colmajor_split(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_colmajor_split, 0);
+    return run_forum(problem, ex, segment_colmajor_split, 0, true);
 }
 
 int cosine_run_rowmajor_split(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_rowmajor_split, 0);
+    return run_forum(problem, ex, segment_rowmajor_split, 0, true);
 }
 
 int cosine_run_colmajor_fused(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_colmajor_fused, 0);
+    return run_forum(problem, ex, segment_colmajor_fused, 0, false);
 }
 
 int cosine_run_rowmajor_fused(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_rowmajor_fused, 0);
+    return run_forum(problem, ex, segment_rowmajor_fused, 0, false);
 }
 
 int cosine_run_rowmajor_fused_noskip(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_rowmajor_fused_noskip, 0);
+    return run_forum(problem, ex, segment_rowmajor_fused_noskip, 0, false);
 }
 
 int cosine_run_rowmajor_dot_divided(void *problem, const struct sl_exec *ex)
 {
-    return run_forum(problem, ex, segment_rowmajor_dot_divided, 0);
+    return run_forum(problem, ex, segment_rowmajor_dot_divided, 0, true);
 }
 
 int cosine_run_rowmajor_dot_normalised(void *problem, const struct sl_exec *ex)
 {
     const struct cosine_problem *p = problem;
-    return run_forum(problem, ex, segment_rowmajor_dot_normalised, 2 * p->d * sizeof(float));
+    return run_forum(problem, ex, segment_rowmajor_dot_normalised, 2 * p->d * sizeof(float), true);
 }
