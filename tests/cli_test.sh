@@ -88,6 +88,12 @@ check 'head -c 128 "$T/s.npy" | grep -aq "shape.: (9, 9)"' "output header"
 check '[ "$(od -v -An -tf4 -j 128 -N 36 "$T/s.npy" | xargs)" = "0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625 0.5625" ]' "first output row"
 check '[ "$(od -v -An -tf4 -j $((128 + 9 * 4)) -N 8 "$T/s.npy" | xargs)" = "0 0.5625" ]' "lower triangle is zero"
 
+# A row sample of 40x30: rows 5, 15, 25, 35, so 35 + 25 + 15 + 5 = 80 pairs,
+# each measured, counted as work and validated; blocked tiles are skipped.
+check 'jq -e ".problems[0].size == \"40x30@rows=4\" and .problems[0].parameters.sampled_rows == 4 and .problems[0].parameters.pairs == 80 and .problems[0].parameters.triangle_pairs == 820" "$T/rows.json" >/dev/null' "row sample: the problem says 80 pairs of 4 rows"
+check 'jq -e "[.results[] | select(.variant == \"rowmajor_fused\") | .work.units == 80 and .validation.checked == 80 and .validation.total == 80 and .valid] == [true, true]" "$T/rows.json" >/dev/null' "row sample: 80 pairs of work, 80 validated"
+check 'jq -e "[.results[] | select(.variant == \"blocked_avx2\") | .status == \"skipped\" and (.reason | test(\"row sample\"))] == [true, true]" "$T/rows.json" >/dev/null' "row sample: blocked tiles skipped with the reason"
+
 # Every workload's record carries its figure of merit and stated validation.
 check 'jq -e ".results[0].figure_of_merit.unit == \"GB/s\" and (.results[0].figure_of_merit.value > 0)" "$T/st.json" >/dev/null' "stream: GB/s figure of merit"
 check 'jq -e "(.results | length) == 1 and .results[0].schedule == \"static\"" "$T/st.json" >/dev/null' "default schedules: only those the variant supports, no skipped rows"
@@ -117,21 +123,21 @@ check 'jq -e ".results[0].valid == false and .results[0].invalid_expected == tru
 # The OpenMP runtime must not bind the main thread before speedlab reads its CPUs.
 check "OMP_PROC_BIND=true '$speedlab' run cosine --size tiny --record '$OUT/r.json' 2>&1 | grep -q 'unset OMP_PROC_BIND'" "OMP_PROC_BIND refused"
 # A measurement that cannot run as asked is an error result, and exit 1.
-OMP_THREAD_LIMIT=1 "$speedlab" run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static \
+OMP_THREAD_LIMIT=1 "$speedlab" run cosine --size 12x8 --variants rowmajor_fused_branchfree --schedules static \
     --threads 2 --oversubscribe --reps 1 --record "$T/lim.json" >"$T/lim.out" 2>&1
 lim_status=$?
 check '[ $lim_status = 1 ] && grep -q "OpenMP ran 1 threads where 2 were asked" "$T/lim.out"' "failed measurement exits 1"
 check 'jq -e ".results[0].status == \"error\" and .complete == true" "$T/lim.json" >/dev/null' "error result recorded"
 # 'max' with a --pin list means the CPUs of the list.
-check "'$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --pin 0 --reps 1 --record '$T/pin.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == 0 and .results[0].placement_verified' '$T/pin.json' >/dev/null" "--pin 0: max is 1, on CPU 0"
+check "'$speedlab' run cosine --size 12x8 --variants rowmajor_fused_branchfree --schedules static --pin 0 --reps 1 --record '$T/pin.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == 0 and .results[0].placement_verified' '$T/pin.json' >/dev/null" "--pin 0: max is 1, on CPU 0"
 
 # Under an affinity mask of one CPU the suite sees one CPU and 'max' means 1.
 if command -v taskset >/dev/null; then
     cpu=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
     check "taskset -c $cpu '$speedlab' info | grep -q 'allowed      1 CPU ($cpu)'" "taskset: info sees 1 CPU"
-    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads max --reps 1 --record '$T/ts.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == $cpu' '$T/ts.json' >/dev/null" "taskset: threads max is 1, on CPU $cpu"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_branchfree --schedules static --threads max --reps 1 --record '$T/ts.json' >/dev/null && jq -e '.config.threads == [1] and .results[0].cpus[0].cpu == $cpu' '$T/ts.json' >/dev/null" "taskset: threads max is 1, on CPU $cpu"
     check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --threads 2 --record '$OUT/r.json' 2>&1 | grep -q '2 threads but only 1 CPU this'" "taskset: 2 threads refused"
-    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_scalar --schedules static --threads 1,2 --oversubscribe --reps 1 --record '$T/ov.json' | grep -q 't2!over' && jq -e '.results[1].oversubscribed == true' '$T/ov.json' >/dev/null" "taskset: oversubscription labelled"
+    check "taskset -c $cpu '$speedlab' run cosine --size 12x8 --variants rowmajor_fused_branchfree --schedules static --threads 1,2 --oversubscribe --reps 1 --record '$T/ov.json' | grep -q 't2!over' && jq -e '.results[1].oversubscribed == true' '$T/ov.json' >/dev/null" "taskset: oversubscription labelled"
 fi
 
 echo "$((total - failures)) passed, $failures failed"

@@ -12,7 +12,7 @@ failures=0
 total=0
 check() { total=$((total + 1)); if ! eval "$1"; then echo "FAIL: $2"; failures=$((failures + 1)); fi; }
 
-"$speedlab" run cosine --size 40x64 --variants rowmajor_fused_scalar --schedules static \
+"$speedlab" run cosine --size 40x64 --variants rowmajor_fused_branchfree --schedules static \
     --threads 1,2 --oversubscribe --reps 2 --counters cache,ipc --record "$T/papi.json" >"$T/papi.out" 2>&1
 rc=$?  # check() itself changes $?
 check '[ $rc = 0 ]' "run with --counters cache,ipc"
@@ -40,7 +40,7 @@ elif ! command -v valgrind >/dev/null; then
     echo "SKIP: valgrind not installed"; exit 77
 else
     sim() {
-        "$speedlab" run cosine --size 100x1000 --variants colmajor_naive_scalar,rowmajor_fused_scalar \
+        "$speedlab" run cosine --size 100x1000 --variants colmajor_naive,rowmajor_fused_branchfree \
             --schedules static --threads 1 --reps 1 --warmup 0 --counters sim --record "$1" >"$1.out" 2>&1
     }
     sim "$T/sim1.json"; rc=$?; check '[ $rc = 0 ]' "run with --counters sim"
@@ -49,8 +49,8 @@ else
     counts() { jq -c '[.results[].simulated_cache | .instructions, .d1_misses, .ll_misses, .data_refs]' "$1"; }
     check 'jq -e "[.results[].simulated_cache.status] == [\"ok\", \"ok\"]" "$T/sim1.json" >/dev/null' "both variants simulated"
     check '[ "$(counts "$T/sim1.json")" = "$(counts "$T/sim2.json")" ]' "two runs give identical simulated counts: $(counts "$T/sim1.json") vs $(counts "$T/sim2.json")"
-    col=$(d1 "$T/sim1.json" colmajor_naive_scalar); row=$(d1 "$T/sim1.json" rowmajor_fused_scalar)
-    echo "D1 misses per pair: colmajor_naive_scalar $col, rowmajor_fused_scalar $row"
+    col=$(d1 "$T/sim1.json" colmajor_naive); row=$(d1 "$T/sim1.json" rowmajor_fused_branchfree)
+    echo "D1 misses per pair: colmajor_naive $col, rowmajor_fused_branchfree $row"
     check 'awk -v c="$col" -v r="$row" "BEGIN { exit !(r > 0 && c / r >= 4) }"' "colmajor naive has >= 4x the D1 misses per pair of rowmajor fused ($col vs $row)"
     check 'jq -e ".results[0].simulated_cache.geometry.D1.size_bytes > 0" "$T/sim1.json" >/dev/null' "geometry recorded"
     check 'grep -q "^simulated caches (callgrind, kernel only): I1" "$T/sim1.json.out"' "console names the geometry"

@@ -27,7 +27,7 @@ expect() { # description, count, op, value
 expect "rowmajor_fused_avx512 zmm instructions" "$(count '%zmm' segment_rowmajor_avx512 pair_avx512 step_avx512)" -gt 0
 expect "rowmajor_fused_avx2 ymm instructions" "$(count '%ymm' segment_rowmajor_avx2 pair_avx2 step_avx2)" -gt 0
 expect "bitmask_scalar popcnt instructions" "$(count 'popcnt' segment_bitmask)" -gt 0
-expect "rowmajor_fused_scalar ymm/zmm instructions" "$(count '%[yz]mm' segment_rowmajor_fused pair_fused_rowmajor pair_fused)" -eq 0
+expect "rowmajor_fused_branchfree ymm/zmm instructions" "$(count '%[yz]mm' segment_rowmajor_branchfree pair_branchfree_rowmajor pair_branchfree)" -eq 0
 checks=4
 for obj in $(tr ';' '\n' <<< "$1" | grep '/kernels/.*\.c\.o$' | grep -v '/cosine/'); do
     objdump -d --no-show-raw-insn "$obj" > "$asm"

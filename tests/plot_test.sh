@@ -125,7 +125,7 @@ jq '.schema_version = 0' "$T/records/stream.json" > "$T/old.json"
 echo 'not json' > "$T/garbage.json"
 mkdir -p "$T/empty"
 expect_error 2 'give at least one record' "$speedlab" plot
-expect_error 2 'bad option' "$speedlab" plot --bogus "$T/records/stream.json"
+expect_error 2 'unknown option' "$speedlab" plot --bogus "$T/records/stream.json"
 expect_error 2 'no such file or folder' "$speedlab" plot "$T/nonexistent.json" --out "$T/o1"
 expect_error 2 'truncated JSON' "$speedlab" plot "$T/truncated.json" --out "$T/o2"
 expect_error 2 'not a speedlab record' "$speedlab" plot "$T/foreign.json" --out "$T/o3"

@@ -41,7 +41,7 @@ refused() {
 }
 
 # ---- records of every kind ---------------------------------------------------
-run 0 counters cosine --size 20x30 --variants rowmajor_fused_scalar,colmajor_naive_scalar \
+run 0 counters cosine --size 20x30 --variants rowmajor_fused_branchfree,colmajor_naive \
     --schedules static --threads 1,2 --oversubscribe --reps 7 --counters cache,ipc \
     --bmf "$T/counters.bmf" --gbench "$T/counters.gb"
 # Invalid on purpose (the test hook spoils the output), a known defect, and a
@@ -49,11 +49,11 @@ run 0 counters cosine --size 20x30 --variants rowmajor_fused_scalar,colmajor_nai
 SPEEDLAB_TEST_CORRUPT_OUTPUT=1 run 3 invalid pairsum --size tiny --variants reduction,race \
     --schedules static,fusedindex --threads 1 --reps 2 --bmf "$T/invalid.bmf"
 # A measurement that cannot run as asked: an error result.
-OMP_THREAD_LIMIT=1 run 1 error cosine --size 12x8 --variants rowmajor_fused_scalar \
+OMP_THREAD_LIMIT=1 run 1 error cosine --size 12x8 --variants rowmajor_fused_branchfree \
     --schedules static --threads 1,2 --oversubscribe --reps 1
 # The sparse output: a variant the problem rules out, output facts, memory.
 run 0 sparse cosine --size 50x40 --threshold 0.3 --memory-budget 64M \
-    --variants colmajor_naive_scalar,invindex_scalar --schedules static,fusedindex --threads 1 \
+    --variants colmajor_naive,invindex_scalar --schedules static,fusedindex --threads 1 \
     --reps 2 --output "$T/sparse.npz"
 run 0 stream stream --size tiny --variants triad --threads 1 --reps 6
 run 0 cdist cdist --size tiny --variants naive --schedules static --threads 1 --reps 1
@@ -61,7 +61,7 @@ run 0 gaussmap gaussmap --size tiny --variants scalar --schedules static --threa
     --output "$T/image.png"
 run 0 ragged ragged --sizes 10,33 --variants contiguous --schedules static --threads 1 --reps 1
 if [ -z "$sanitizers" ] && command -v valgrind >/dev/null; then
-    run 0 sim cosine --size 40x100 --variants rowmajor_fused_scalar --schedules static \
+    run 0 sim cosine --size 40x100 --variants rowmajor_fused_branchfree --schedules static \
         --threads 1 --reps 1 --warmup 0 --counters sim
 fi
 if [ -z "$sanitizers" ] && command -v mpirun >/dev/null &&
@@ -119,7 +119,7 @@ for name in counters invalid; do
         "$name.bmf: benchmarks or figures differ from the record's"
 done
 check "[ \"\$(cat '$T/invalid.bmf')\" = '{}' ]" "invalid.bmf: results that failed validation are left out"
-check "jq -e '(.[\"cosine/rowmajor_fused_scalar/static/size:20x30/threads:2\"] | keys) == [\"Mpair/s\", \"latency\", \"throughput\"]' '$T/counters.bmf' >/dev/null" \
+check "jq -e '(.[\"cosine/rowmajor_fused_branchfree/static/size:20x30/threads:2\"] | keys) == [\"Mpair/s\", \"latency\", \"throughput\"]' '$T/counters.bmf' >/dev/null" \
     "counters.bmf: latency, throughput and the figure of merit"
 # From memory during the run, or from the record afterwards: the same bytes.
 for format in bmf gbench; do
@@ -134,7 +134,7 @@ check "[ ! -e '$T/twice.bmf' ]" "a refused export writes nothing"
 refused 'comes twice' export --format bmf "$T/counters.json" "$T/counters.json"
 check "[ ! -s '$T/refused.out' ]" "a refused export prints nothing on stdout"
 refused "unknown --format 'nope' \(there are gbench, bmf\)" export --format nope "$T/counters.json"
-check "'$speedlab' export --help | grep -q '^  bmf ' && '$speedlab' run --help | grep -q -- '--bmf FILE'" "--help names the formats"
+check "'$speedlab' export --help | grep -q ' bmf: Bencher Metric Format' && '$speedlab' run --help | grep -q -- '--bmf FILE'" "--help names the formats"
 
 # ---- bad numbers are refused, one line naming the field ------------------------------------
 bad() { jq "$2" "$T/stream.json" >"$T/bad-$1.json"; }

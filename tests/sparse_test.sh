@@ -41,7 +41,7 @@ if [ "$sanitized" != 1 ]; then
     check "jq -e '$r.output.kept_pairs > 4 * 2 * .problems[0].parameters.kept_buffer_entries' '$T/b.json' >/dev/null" \
         "budget run: kept pairs fit the buffers, nothing was streamed"
     check "jq -e '$r.output.kept_pairs * 12 > $r.memory.budget_bytes / 2' '$T/b.json' >/dev/null" "budget run: output small next to the budget"
-    check "grep -q 'peak resident memory: .* of --memory-budget 48.0 MiB' '$T/b.out'" "console: peak against the budget"
+    check "grep -q 'peak resident memory: .* of the memory budget 48.0 MiB' '$T/b.out'" "console: peak against the budget"
 fi
 check "jq -e '.config.sparse_output.keep == \"threshold\" and .config.sparse_output.value == 0.1' '$T/b.json' >/dev/null" "config.sparse_output"
 check "[ -s '$T/S.npz' ] && [ -z \"\$(ls '$T' | grep '\.coo$')\" ]" "npz written, shards removed"

@@ -27,8 +27,8 @@ static int parse_claim_text(const char *claim, struct claim_set *set)
     "\"id\": \"X1\", \"source\": \"s\", \"source_figure\": \"2x\", \"explanation\": \"e\", "
 #define PROBE(v, s, t) "{\"variant\": \"" v "\", \"schedule\": \"" s "\", \"threads\": " t "}"
 #define SPEEDUP_CHECK(extra)                                                                      \
-    "{\"kind\": \"speedup\", \"baseline\": " PROBE("colmajor_fused_scalar", "static", "1")        \
-    ", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1") extra "}"
+    "{\"kind\": \"speedup\", \"baseline\": " PROBE("colmajor_fused_branchfree", "static", "1")        \
+    ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1") extra "}"
 #define GOOD_CLAIM                                                                                \
     "{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, \"checks\": [" \
     SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 2.7, \"tolerance\": 0.5") "]}"
@@ -66,19 +66,19 @@ static void test_validation(void)
                  "test.json: claim X1: workload: unknown workload 'cosines'");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [{\"kind\": \"speedup\", \"baseline\": " PROBE("nosuch", "static", "1")
-                 ", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1")
+                 ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1")
                  ", \"expect\": \"at_least\", \"value\": 1}]}",
                  "claim X1: checks[0].baseline.variant: unknown cosine variant 'nosuch'");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [{\"kind\": \"speedup\", \"baseline\": "
-                 PROBE("colmajor_fused_scalar", "sometimes", "1") ", \"candidate\": "
-                 PROBE("rowmajor_fused_scalar", "static", "1")
+                 PROBE("colmajor_fused_branchfree", "sometimes", "1") ", \"candidate\": "
+                 PROBE("rowmajor_fused_branchfree", "static", "1")
                  ", \"expect\": \"at_least\", \"value\": 1}]}",
                  "checks[0].baseline.schedule: unknown schedule 'sometimes'");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [{\"kind\": \"speedup\", \"baseline\": "
                  PROBE("blas3", "fusedindex", "1") ", \"candidate\": "
-                 PROBE("rowmajor_fused_scalar", "static", "1")
+                 PROBE("rowmajor_fused_branchfree", "static", "1")
                  ", \"expect\": \"at_least\", \"value\": 1}]}",
                  "variant blas3 does not run under schedule fusedindex");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"checks\": []}",
@@ -114,7 +114,7 @@ static void test_validation(void)
                  "checks[0].tolerence: unknown field");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 2, "
                  "\"checks\": [{\"kind\": \"invalid\", \"candidate\": "
-                 PROBE("rowmajor_fused_scalar", "static", "\"lots\"") "}]}",
+                 PROBE("rowmajor_fused_branchfree", "static", "\"lots\"") "}]}",
                  "checks[0].candidate.threads: must be an integer, \"p\", \"cpus\"");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"huge\", \"threads_needed\": 1, "
                  "\"checks\": []}",
@@ -127,8 +127,8 @@ static void test_validation(void)
                  "claim X1: threads_minimum: must be an integer from 1 to 1");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [{\"kind\": \"fewer_misses\", \"counter\": \"d1_misses\", "
-                 "\"baseline\": " PROBE("colmajor_fused_scalar", "static", "1") ", \"candidate\": "
-                 PROBE("rowmajor_fused_scalar", "static", "1") "}]}",
+                 "\"baseline\": " PROBE("colmajor_fused_branchfree", "static", "1") ", \"candidate\": "
+                 PROBE("rowmajor_fused_branchfree", "static", "1") "}]}",
                  "both measurements need \"counters\": \"sim\"");
     expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", \"threads_needed\": 1, "
                  "\"checks\": [" SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 1.36, "
@@ -240,10 +240,10 @@ static void test_verdicts(void)
     struct loaded_record recs[3];
     json_t *results = json_array();
     /* colmajor 2.7 s, rowmajor 1.0 s: a 2.7x layout speedup, tight. */
-    json_array_append_new(results, result("cosine", "colmajor_fused_scalar", "static", 1, "64x100", 2.7, 0.01));
-    json_array_append_new(results, result("cosine", "rowmajor_fused_scalar", "static", 1, "64x100", 1.0, 0.01));
+    json_array_append_new(results, result("cosine", "colmajor_fused_branchfree", "static", 1, "64x100", 2.7, 0.01));
+    json_array_append_new(results, result("cosine", "rowmajor_fused_branchfree", "static", 1, "64x100", 1.0, 0.01));
     /* naive 1.1 s vs fused 1.0 s, very noisy: straddles any edge near 1. */
-    json_array_append_new(results, result("cosine", "rowmajor_naive_scalar", "static", 1, "64x100", 1.1, 0.5));
+    json_array_append_new(results, result("cosine", "rowmajor_naive", "static", 1, "64x100", 1.1, 0.5));
     /* static with imbalance 1.5 and slower than fusedindex at 2 threads. */
     json_t *st = result("cosine", "rowmajor_fused_avx2", "static", 2, "64x100", 1.5, 0.01);
     json_object_set_new(st, "imbalance", json_real(1.5));
@@ -252,12 +252,12 @@ static void test_verdicts(void)
     json_array_append_new(results, result("cosine", "rowmajor_fused_avx2", "guided", 2, "64x100", 1.0, 0.01));
     json_array_append_new(results, result("cosine", "rowmajor_fused_avx2", "dynamic", 2, "64x100", 0.5, 0.01));
     /* The layout pair with simulated caches: rowmajor misses less. */
-    json_t *cs = result("cosine", "colmajor_fused_scalar", "static", 1, "64x100", 2.7, 0.01);
-    json_t *rs = result("cosine", "rowmajor_fused_scalar", "static", 1, "64x100", 1.0, 0.01);
+    json_t *cs = result("cosine", "colmajor_fused_branchfree", "static", 1, "64x100", 2.7, 0.01);
+    json_t *rs = result("cosine", "rowmajor_fused_branchfree", "static", 1, "64x100", 1.0, 0.01);
     json_object_set_new(cs, "simulated_cache", json_pack("{s:{s:f}}", "per_unit", "d1_misses", 9.0));
     json_object_set_new(rs, "simulated_cache", json_pack("{s:{s:f}}", "per_unit", "d1_misses", 3.0));
     /* A validated race that lost updates, oversubscribed twice over. */
-    json_t *race = result("cosine", "colmajor_naive_scalar", "static", 4, "64x100", 1.0, 0.01);
+    json_t *race = result("cosine", "colmajor_naive", "static", 4, "64x100", 1.0, 0.01);
     json_object_set_new(race, "valid", json_false());
     json_array_append_new(results, race);
     make_record("cosine", "tiny", "64x100", 2, "speedlab claims", results, &recs[0]);
@@ -277,8 +277,8 @@ static void test_verdicts(void)
           VERDICT_NOT_REPRODUCED, "expected at most 1", "at most, confidently above");
     /* Straddling: naive vs fused, noisy; the verdict word stays 'not reproduced'. */
     judge(CLAIM("1", "",
-                "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_naive_scalar", "static", "1")
-                ", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1")
+                "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_naive", "static", "1")
+                ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1")
                 ", \"expect\": \"at_least\", \"value\": 1}"),
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "inconclusive: CI", "straddling CI");
     /* More threads than allowed: measured at what is allowed, not judged. */
@@ -306,18 +306,18 @@ static void test_verdicts(void)
     /* Missing from the record. */
     judge(CLAIM("1", "",
                 "{\"kind\": \"speedup\", \"baseline\": " PROBE("blas3", "static", "1")
-                ", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1")
+                ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1")
                 ", \"expect\": \"at_least\", \"value\": 1}"),
           recs, 1, 2, VERDICT_NOT_APPLICABLE, "the record lacks cosine/blas3/static/t1 at tiny",
           "absent measurement");
-    judge(CLAIM("1", "", "{\"kind\": \"speedup\", \"baseline\": " PROBE("colmajor_fused_scalar", "static", "1")
-                ", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1")
+    judge(CLAIM("1", "", "{\"kind\": \"speedup\", \"baseline\": " PROBE("colmajor_fused_branchfree", "static", "1")
+                ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1")
                 ", \"expect\": \"at_least\", \"value\": 1}"),
           NULL, 0, 2, VERDICT_NOT_APPLICABLE, "no record of cosine", "no record");
     /* Properties. */
-    judge(CLAIM("2", "", "{\"kind\": \"invalid\", \"candidate\": " PROBE("colmajor_naive_scalar", "static", "\"2xcpus\"") "}"),
+    judge(CLAIM("2", "", "{\"kind\": \"invalid\", \"candidate\": " PROBE("colmajor_naive", "static", "\"2xcpus\"") "}"),
           recs, 1, 2, VERDICT_REPRODUCED, "fails validation", "invalid result");
-    judge(CLAIM("1", "", "{\"kind\": \"invalid\", \"candidate\": " PROBE("rowmajor_fused_scalar", "static", "1") "}"),
+    judge(CLAIM("1", "", "{\"kind\": \"invalid\", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1") "}"),
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "came out right", "valid result");
     judge(CLAIM("2", "", "{\"kind\": \"fastest\", \"candidate\": " PROBE("rowmajor_fused_avx2", "guided", "\"p\"")
                 ", \"others\": [" PROBE("rowmajor_fused_avx2", "static", "\"p\"") "]}"),
@@ -328,17 +328,17 @@ static void test_verdicts(void)
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "dynamic is confidently faster", "guided not fastest");
     /* Simulated misses: decide when present, ignored when absent and not required. */
     const char *misses = "{\"kind\": \"fewer_misses\", \"required\": false, \"counter\": \"d1_misses\", "
-                         "\"baseline\": {\"variant\": \"colmajor_fused_scalar\", \"schedule\": \"static\", "
+                         "\"baseline\": {\"variant\": \"colmajor_fused_branchfree\", \"schedule\": \"static\", "
                          "\"threads\": 1, \"counters\": \"sim\"}, \"candidate\": {\"variant\": "
-                         "\"rowmajor_fused_scalar\", \"schedule\": \"static\", \"threads\": 1, "
+                         "\"rowmajor_fused_branchfree\", \"schedule\": \"static\", \"threads\": 1, "
                          "\"counters\": \"sim\"}}";
     char claim[4096];
     snprintf(claim, sizeof claim, CLAIM("1", "", "%s, %s"), layout, misses);
     judge(claim, recs, 2, 2, VERDICT_REPRODUCED, "fewer d1_misses (3x)", "fewer misses");
     judge(claim, recs, 1, 2, VERDICT_REPRODUCED, "[does not decide]", "misses absent, optional");
     /* A speed measured on a wrong result is no evidence. */
-    judge(CLAIM("4", "", "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_fused_scalar", "static", "1")
-                ", \"candidate\": " PROBE("colmajor_naive_scalar", "static", "4")
+    judge(CLAIM("4", "", "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_fused_branchfree", "static", "1")
+                ", \"candidate\": " PROBE("colmajor_naive", "static", "4")
                 ", \"expect\": \"at_least\", \"value\": 0.1}"),
           recs, 1, 4, VERDICT_NOT_APPLICABLE, "is invalid: its time is no evidence", "invalid speed");
     /* Python-only and not-applicable claims. */

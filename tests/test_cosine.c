@@ -1,6 +1,8 @@
 /* Every cosine variant, under every schedule it supports and 1-3 threads,
  * equals the double-precision reference on small, odd and awkward inputs;
- * and validation itself catches wrong and unwritten pairs. */
+ * validation itself catches wrong and unwritten pairs; a row sample
+ * (NxD@rows=R) computes, counts and validates exactly its pairs; and the
+ * variant pairs that isolate one claim each agree. */
 #include "check.h"
 #include "cosine/cosine.h"
 #include "measure/machine.h"
@@ -10,6 +12,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +170,7 @@ static void test_validation_catches_errors(const struct machine *mach)
     struct sl_team *team;
     CHECK(team_create(&team, mach, &pin, 1) == 0, "team");
     struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
-    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_scalar");
+    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_branchfree");
     struct sl_validation val;
 
     cosine_workload.prepare_validation(p);
@@ -194,6 +197,252 @@ static void test_validation_catches_errors(const struct machine *mach)
           "sampled validation catches a corner: %s", val.detail);
     team_destroy(team);
     cosine_workload.problem_destroy(problem);
+}
+
+/* ---- row samples: NxD@rows=R -------------------------------------------- */
+
+static void *create(const char *size)
+{
+    struct sl_problem_args args = {.size = size, .seed = 5, .validate = "full"};
+    void *problem = NULL;
+    CHECK(cosine_workload.problem_create(&args, &problem) == 0, "create %s: %s", size,
+          sl_error());
+    return problem;
+}
+
+/* A segment that only counts the pairs it is given, n x n counters. */
+struct visits {
+    size_t n;
+    unsigned *count;
+};
+
+static void count_segment(const void *ctx, size_t i, size_t j0, size_t j1, float *out)
+{
+    const struct visits *v = ctx;
+    for (size_t j = j0; j < j1; j++) {
+#pragma omp atomic
+        v->count[i * v->n + j]++;
+        out[j] = 0.0f;
+    }
+}
+
+static bool is_sampled(const struct cosine_problem *p, size_t i)
+{
+    for (size_t r = 0; r < p->rows; r++)
+        if (cosine_row_index(p, r) == i)
+            return true;
+    return false;
+}
+
+/* The rows are where they should be, the pair loop visits exactly the pairs
+ * (i, j >= i) of those rows once each under every schedule and 1-3 threads,
+ * and the work model, the overlap total and the description count them. */
+static void test_row_sample_covers_its_pairs(const struct machine *mach, const char *size,
+                                             const size_t *expected_rows, size_t n_expected)
+{
+    struct cosine_problem *p = create(size);
+    if (!p)
+        return;
+    CHECK(p->rows == n_expected, "%s: %zu rows", size, p->rows);
+    size_t pairs = 0;
+    for (size_t r = 0; r < p->rows && r < n_expected; r++) {
+        CHECK(cosine_row_index(p, r) == expected_rows[r], "%s: row %zu is %zu, expected %zu", size,
+              r, cosine_row_index(p, r), expected_rows[r]);
+        pairs += p->n - expected_rows[r];
+    }
+    CHECK(p->pairs == pairs, "%s: %zu pairs, expected %zu", size, p->pairs, pairs);
+    struct sl_work work = {0};
+    cosine_work_dense(p, &work);
+    CHECK(work.units == (double)pairs, "%s: work model counts %g pairs", size, work.units);
+    double overlaps = 0;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t j = i; j < p->n && is_sampled(p, i); j++)
+            for (size_t k = 0; k < p->d; k++)
+                overlaps += cosine_row(p, i)[k] != 0.0f && cosine_row(p, j)[k] != 0.0f;
+    CHECK(p->pair_overlap_total == overlaps, "%s: overlap total %g, counted %g", size,
+          p->pair_overlap_total, overlaps);
+    struct sl_problem_info info;
+    memset(&info, 0, sizeof info);
+    cosine_workload.describe(p, &info);
+    CHECK(strcmp(info.size, size) == 0, "%s: described as %s", size, info.size);
+
+    struct visits v = {p->n, calloc(p->n * p->n, sizeof(unsigned))};
+    struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
+    for (int threads = 1; threads <= 3; threads++) {
+        struct sl_team *team;
+        if (team_create(&team, mach, &pin, threads) != 0) {
+            CHECK(0, "team: %s", sl_error());
+            continue;
+        }
+        for (int s = 0; s < SL_SCHED_COUNT; s++) {
+            struct sl_exec ex = {.threads = threads, .schedule = (enum sl_schedule)s, .team = team};
+            memset(v.count, 0, p->n * p->n * sizeof *v.count);
+            team_reset(team);
+            CHECK(cosine_run_pairs(p, &ex, count_segment, &v, 1) == 0, "run: %s", sl_error());
+            size_t wrong = 0, visited = 0;
+            for (size_t i = 0; i < p->n; i++)
+                for (size_t j = 0; j < p->n; j++) {
+                    unsigned want = j >= i && is_sampled(p, i);
+                    wrong += v.count[i * p->n + j] != want;
+                    visited += v.count[i * p->n + j];
+                }
+            CHECK(wrong == 0 && visited == pairs, "%s %s t%d: %zu pairs visited, %zu wrong", size,
+                  sl_schedule_name((enum sl_schedule)s), threads, visited, wrong);
+        }
+        /* Tiles need every row: refused, not run on some of them. */
+        struct sl_exec ex = {.threads = threads, .schedule = SL_SCHED_STATIC, .team = team};
+        if (p->rows < p->n)
+            CHECK(cosine_run_pairs(p, &ex, count_segment, &v, 4) != 0, "%s: tiles accepted", size);
+        team_destroy(team);
+    }
+    free(v.count);
+    cosine_workload.problem_destroy(p);
+}
+
+/* Every variant that runs on a row sample gives the reference on exactly the
+ * sampled pairs and writes nothing else; the others say why they do not. */
+static void test_row_sample_variants(const struct machine *mach)
+{
+    struct cosine_problem *p = create("37x70@rows=6");
+    if (!p)
+        return;
+    struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
+    struct sl_team *team;
+    CHECK(team_create(&team, mach, &pin, 2) == 0, "team");
+    for (const struct sl_variant *v = cosine_variants; v->name; v++) {
+        const char *why = cosine_workload.unsupported(p, v);
+        if (sl_isa_missing(v->requires) || why) {
+            CHECK(!why || strstr(why, "row sample"), "%s: %s", v->name, why);
+            continue;
+        }
+        for (int s = 0; s < SL_SCHED_COUNT; s++) {
+            if (!(v->schedules & SL_SCHED_BIT(s)))
+                continue;
+            struct sl_exec ex = {.threads = 2, .schedule = (enum sl_schedule)s, .team = team};
+            cosine_workload.prepare_validation(p);
+            team_reset(team);
+            CHECK(v->run(p, &ex) == 0, "%s: %s", v->name, sl_error());
+            size_t bad = 0, stray = 0;
+            for (size_t r = 0; r < p->rows; r++) {
+                size_t i = cosine_row_index(p, r);
+                for (size_t j = 0; j < p->n; j++) {
+                    double got = cosine_out_row(p, r)[j];
+                    if (j < i)
+                        stray += !isnan(got);
+                    else
+                        bad += !(fabs(got - cosine_reference_pair(p, i, j)) <= 1e-5 + 1e-4 * fabs(got));
+                }
+            }
+            struct sl_validation val;
+            CHECK(cosine_workload.validate(p, &val) == 0 && val.valid &&
+                      val.checked == (double)p->pairs && val.total == (double)p->pairs,
+                  "%s %s: validation says %s", v->name, sl_schedule_name((enum sl_schedule)s),
+                  val.detail);
+            CHECK(bad == 0 && stray == 0, "%s %s: %zu pairs wrong, %zu entries outside written",
+                  v->name, sl_schedule_name((enum sl_schedule)s), bad, stray);
+        }
+    }
+    team_destroy(team);
+    cosine_workload.problem_destroy(p);
+}
+
+/* Validation of a row sample catches a wrong pair, an unwritten one and a
+ * write outside the sampled pairs, in full and in sampled checking. */
+static void test_row_sample_validation(const struct machine *mach)
+{
+    struct cosine_problem *p = create("40x50@rows=4"); /* rows 5, 15, 25, 35 */
+    if (!p)
+        return;
+    struct pin_config pin = {.policy = PIN_NONE};
+    struct sl_team *team;
+    CHECK(team_create(&team, mach, &pin, 1) == 0, "team");
+    struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
+    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused");
+    struct sl_validation val;
+    for (int mode = 0; mode < 2; mode++) {
+        p->validate_mode = mode ? COSINE_VALIDATE_SAMPLE : COSINE_VALIDATE_FULL;
+        cosine_workload.prepare_validation(p);
+        v->run(p, &ex);
+        cosine_out_row(p, 1)[39] += 0.01f;
+        cosine_workload.validate(p, &val);
+        CHECK(!val.valid && strstr(val.detail, "(15, 39)"), "a wrong pair: %s", val.detail);
+
+        cosine_workload.prepare_validation(p);
+        v->run(p, &ex);
+        cosine_out_row(p, 2)[30] = NAN;
+        cosine_workload.validate(p, &val);
+        CHECK(!val.valid && strstr(val.detail, "never written, first (25, 30)"),
+              "an unwritten pair: %s", val.detail);
+
+        cosine_workload.prepare_validation(p);
+        v->run(p, &ex);
+        cosine_out_row(p, 3)[34] = 0.0f;
+        cosine_workload.validate(p, &val);
+        CHECK(!val.valid && strstr(val.detail, "outside the computed pairs, first (35, 34)"),
+              "a write outside: %s", val.detail);
+    }
+    team_destroy(team);
+    cosine_workload.problem_destroy(p);
+}
+
+static void test_row_sample_sizes(void)
+{
+    static const char *const good[] = {"40x30@rows=1", "40x30@rows=40", "forum@rows=64",
+                                       "small@rows=3"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        CHECK(cosine_workload.check_size(good[i]) == 0, "%s refused: %s", good[i], sl_error());
+    static const char *const bad[] = {"40x30@rows=0", "40x30@rows=41", "40x30@", "40x30@rows",
+                                      "40x30@rows=", "@rows=3", "40x30@rows=3@rows=2",
+                                      "40x30@cols=3", "40x30@rows=-1", "40x30@rows=2.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(cosine_workload.check_size(bad[i]) != 0, "%s accepted", bad[i]);
+        CHECK(sl_error()[0] && !strchr(sl_error(), '\n'), "%s: no one-line reason", bad[i]);
+    }
+    /* A sample is a dense output: not with the streamed sparse one. */
+    struct cosine_options sparse = {.keep = COSINE_KEEP_THRESHOLD, .keep_value = 0.5};
+    struct sl_problem_args args = {.size = "40x30@rows=4", .seed = 1, .validate = "auto",
+                                   .options = &sparse};
+    void *problem = NULL;
+    CHECK(cosine_workload.problem_create(&args, &problem) != 0 &&
+              strstr(sl_error(), "does not combine with --threshold"),
+          "a sparse row sample: %s", sl_error());
+}
+
+/* The two pairs that each isolate one of the forum's claims: the skip when
+ * ol == 0 changes no value, and dividing the dot or normalising first agree
+ * to float rounding (both equal the reference in test_shape). */
+static void test_pairs_differ_in_one_respect(const struct machine *mach)
+{
+    struct cosine_problem *p = create("120x300");
+    if (!p)
+        return;
+    struct pin_config pin = {.policy = PIN_NONE};
+    struct sl_team *team;
+    CHECK(team_create(&team, mach, &pin, 1) == 0, "team");
+    struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
+    static const char *const pairs[][2] = {{"rowmajor_fused", "rowmajor_fused_noskip"},
+                                           {"rowmajor_dot_divided", "rowmajor_dot_normalised"}};
+    size_t cells = p->rows * p->n;
+    float *first = malloc(cells * sizeof *first);
+    for (size_t k = 0; k < 2; k++) {
+        const struct sl_variant *a = sl_variant_find(&cosine_workload, pairs[k][0]);
+        const struct sl_variant *b = sl_variant_find(&cosine_workload, pairs[k][1]);
+        cosine_workload.prepare_validation(p);
+        CHECK(a->run(p, &ex) == 0, "%s", sl_error());
+        memcpy(first, p->out, cells * sizeof *first);
+        cosine_workload.prepare_validation(p);
+        CHECK(b->run(p, &ex) == 0, "%s", sl_error());
+        size_t differ = 0;
+        for (size_t i = 0; i < p->n; i++)
+            for (size_t j = i; j < p->n; j++) {
+                float x = first[i * p->n + j], y = p->out[i * p->n + j];
+                differ += k == 0 ? x != y : !(fabsf(x - y) <= 4e-7f * fabsf(x) + 1e-7f);
+            }
+        CHECK(differ == 0, "%s and %s differ in %zu pairs", pairs[k][0], pairs[k][1], differ);
+    }
+    free(first);
+    team_destroy(team);
+    cosine_workload.problem_destroy(p);
 }
 
 /* The generator is deterministic and has the density the spec states. */
@@ -234,6 +483,18 @@ int main(void)
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         test_shape(&mach, shapes[i].n, shapes[i].d, shapes[i].density);
     test_validation_catches_errors(&mach);
+    static const size_t rows_40_4[] = {5, 15, 25, 35}, rows_10_3[] = {1, 5, 8},
+                        rows_9_9[] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, rows_1_1[] = {0},
+                        rows_23_1[] = {11};
+    test_row_sample_covers_its_pairs(&mach, "40x30@rows=4", rows_40_4, 4);
+    test_row_sample_covers_its_pairs(&mach, "10x7@rows=3", rows_10_3, 3);
+    test_row_sample_covers_its_pairs(&mach, "9x5@rows=9", rows_9_9, 9);
+    test_row_sample_covers_its_pairs(&mach, "1x3@rows=1", rows_1_1, 1);
+    test_row_sample_covers_its_pairs(&mach, "23x17@rows=1", rows_23_1, 1);
+    test_row_sample_variants(&mach);
+    test_row_sample_validation(&mach);
+    test_row_sample_sizes();
+    test_pairs_differ_in_one_respect(&mach);
     test_generator();
     machine_free(&mach);
     return check_report("test_cosine");

@@ -38,11 +38,13 @@ static float *dense_result(const struct machine *m, const char *size, const char
     return out;
 }
 
-static void *sparse_problem(const char *size, enum sl_keep keep, double value, int max_threads)
+static void *sparse_problem(const char *size, enum cosine_keep keep, double value,
+                            int max_threads)
 {
-    struct sl_problem_args args = {.size = size, .seed = 3, .validate = "full", .keep = keep,
-                                   .keep_value = value, .max_threads = max_threads,
-                                   .spill_prefix = spill};
+    struct cosine_options options = {.keep = keep, .keep_value = value};
+    snprintf(options.spill_prefix, sizeof options.spill_prefix, "%s", spill);
+    struct sl_problem_args args = {.size = size, .seed = 3, .validate = "full",
+                                   .max_threads = max_threads, .options = &options};
     void *problem;
     if (cosine_workload.problem_create(&args, &problem) != 0) {
         CHECK(0, "sparse %s: %s", size, sl_error());
@@ -108,7 +110,8 @@ static void check_output(void *problem, const float *dense, size_t n, float cut,
 static void test_threshold_equals_dense(const struct machine *m)
 {
     static const char *const sizes[] = {"1x1", "7x33", "40x129", "150x300"};
-    static const char *const variants[] = {"rowmajor_fused_scalar", "rowmajor_fused_avx2",
+    static const char *const variants[] = {"rowmajor_naive", "rowmajor_fused",
+                                           "rowmajor_fused_branchfree", "rowmajor_fused_avx2",
                                            "bitmask_scalar", "invindex_scalar"};
     const double threshold = 0.3;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
@@ -117,7 +120,7 @@ static void test_threshold_equals_dense(const struct machine *m)
             if (sl_isa_missing(v->requires))
                 continue;
             float *dense = dense_result(m, sizes[si], variants[vi]);
-            void *problem = sparse_problem(sizes[si], SL_KEEP_THRESHOLD, threshold, 3);
+            void *problem = sparse_problem(sizes[si], COSINE_KEEP_THRESHOLD, threshold, 3);
             if (!dense || !problem)
                 continue;
             struct cosine_problem *p = problem;
@@ -176,7 +179,7 @@ static void test_quantile_equals_brute_force(const struct machine *m)
         if (!dense)
             continue;
         for (size_t qi = 0; qi < sizeof quantiles / sizeof quantiles[0]; qi++) {
-            void *problem = sparse_problem(sizes[si], SL_KEEP_QUANTILE, quantiles[qi], 2);
+            void *problem = sparse_problem(sizes[si], COSINE_KEEP_QUANTILE, quantiles[qi], 2);
             if (!problem)
                 continue;
             struct cosine_problem *p = problem;
@@ -217,10 +220,10 @@ static void test_quantile_equals_brute_force(const struct machine *m)
 /* A value changed in a shard, or a pair dropped from it, is caught. */
 static void test_validation_catches_spoiled_shards(const struct machine *m)
 {
-    void *problem = sparse_problem("60x200", SL_KEEP_THRESHOLD, 0.2, 1);
+    void *problem = sparse_problem("60x200", COSINE_KEEP_THRESHOLD, 0.2, 1);
     if (!problem)
         return;
-    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_scalar");
+    const struct sl_variant *v = sl_variant_find(&cosine_workload, "rowmajor_fused_branchfree");
     char shard[300];
     snprintf(shard, sizeof shard, "%s.r0.0.coo", spill);
     for (int spoil = 0; spoil < 2; spoil++) {
@@ -256,10 +259,11 @@ static void test_validation_catches_spoiled_shards(const struct machine *m)
  * the pairs; a budget that fits plans buffers inside it. */
 static void test_memory_plan(void)
 {
+    struct cosine_options options = {.keep = COSINE_KEEP_THRESHOLD, .keep_value = 0.5,
+                                     .memory_budget = 4.0 * 1048576};
+    snprintf(options.spill_prefix, sizeof options.spill_prefix, "%s", spill);
     struct sl_problem_args args = {.size = "2000x1000", .seed = 3, .validate = "auto",
-                                   .keep = SL_KEEP_THRESHOLD, .keep_value = 0.5,
-                                   .max_threads = 2, .spill_prefix = spill,
-                                   .memory_budget = 4.0 * 1048576};
+                                   .max_threads = 2, .options = &options};
     void *problem = NULL;
     CHECK(cosine_workload.problem_create(&args, &problem) != 0 &&
               strstr(sl_error(), "smaller than the input"),
@@ -268,10 +272,10 @@ static void test_memory_plan(void)
      * the rows, histograms, scratch and buffers. */
     size_t rss = 0;
     CHECK(mem_rss_now(&rss) == 0, "VmRSS: %s", sl_error());
-    args.memory_budget = (double)rss + 2000.0 * 1008 * 4 + 1048576;
+    options.memory_budget = (double)rss + 2000.0 * 1008 * 4 + 1048576;
     CHECK(cosine_workload.problem_create(&args, &problem) != 0 && strstr(sl_error(), "too small"),
           "a budget without room for buffers: %s", sl_error());
-    args.memory_budget = 256.0 * 1048576;
+    options.memory_budget = 256.0 * 1048576;
     if (cosine_workload.problem_create(&args, &problem) != 0) {
         CHECK(0, "a 256 MiB budget: %s", sl_error());
         return;
@@ -285,7 +289,7 @@ static void test_memory_plan(void)
         if (strcmp(info.params[k].key, "memory_budget_bytes") == 0)
             budget = info.params[k].value;
     }
-    CHECK(planned <= budget && budget == args.memory_budget, "planned %g of budget %g", planned,
+    CHECK(planned <= budget && budget == options.memory_budget, "planned %g of budget %g", planned,
           budget);
     cosine_workload.problem_destroy(problem);
 }

@@ -385,6 +385,11 @@ int main(int argc, char **argv)
     fwrite(bytes, 1, (size_t)full / 2, fp);
     fclose(fp);
     expect_read_error("cut.npz", "cannot read");
+    /* A FIFO as input is refused at once (libzip would block opening it). */
+    mkfifo(path_of("in.fifo"), 0600);
+    alarm(20);
+    expect_read_error("in.fifo", "a FIFO, not a regular file");
+    alarm(0);
     bytes[300] ^= 0x40; /* inside row.npy's data */
     fp = fopen(path_of("flipped.npz"), "wb");
     fwrite(bytes, 1, (size_t)full, fp);

@@ -2,9 +2,10 @@
  * them: its metadata is complete, bad sizes are refused, and every variant
  * that runs on this CPU, under every schedule it declares and 1-3 threads,
  * computes a result its workload validates on the workload's small and odd
- * test sizes.  Every worker reports in (so busy times and placement are
- * real), no variant changes the process's OpenMP defaults, and a spoiled
- * output is caught by validation.
+ * test sizes (unless the workload declares it cannot run on one: skipped,
+ * as the runner skips it).  Every worker reports in (so busy times and
+ * placement are real), no variant changes the process's OpenMP defaults,
+ * and a spoiled output is caught by validation.
  *
  * usage: test_workloads [--exclude WORKLOAD/VARIANT]... [--only WORKLOAD]
  * (the ThreadSanitizer build excludes the deliberately racy variant by name) */
@@ -17,6 +18,9 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The largest team a variant runs in here; problems are told (max_threads). */
+#define MOST_THREADS 3
 
 static const char *excluded[16];
 static int n_excluded;
@@ -108,7 +112,8 @@ static void test_workload(const struct machine *mach, const struct sl_workload *
 {
     struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
     for (const char *const *size = w->test_sizes; size && *size; size++) {
-        struct sl_problem_args args = {.size = *size, .seed = 11, .validate = "full"};
+        struct sl_problem_args args = {
+            .size = *size, .seed = 11, .validate = "full", .max_threads = MOST_THREADS};
         void *problem = NULL;
         if (w->problem_create(&args, &problem) != 0) {
             CHECK(0, "%s: create %s: %s", w->name, *size, sl_error());
@@ -126,7 +131,17 @@ static void test_workload(const struct machine *mach, const struct sl_workload *
                            missing ? "CPU lacks the ISA" : "excluded by name");
                 continue;
             }
-            for (int threads = 1; threads <= 3; threads++) {
+            /* What the workload says a variant cannot run on (a sample of
+             * the problem, say) is skipped, as the runner skips it, with a
+             * one-line reason. */
+            const char *why = w->unsupported ? w->unsupported(problem, v) : NULL;
+            if (why) {
+                CHECK(why[0] && !strchr(why, '\n'), "%s/%s at %s: skipped without a one-line reason",
+                      w->name, v->name, *size);
+                printf("skipped %s/%s at %s: %s\n", w->name, v->name, *size, why);
+                continue;
+            }
+            for (int threads = 1; threads <= MOST_THREADS; threads++) {
                 struct sl_team *team;
                 if (team_create(&team, mach, &pin, threads) != 0) {
                     CHECK(0, "team: %s", sl_error());

@@ -202,8 +202,8 @@ enum cmp_verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alp
 
 void cmp_cp_defaults(struct cmp_cp_options *o)
 {
-    o->min_segment = 3;
-    o->threshold = 0.05;
+    o->min_segment = CMP_CP_MIN_SEGMENT;
+    o->threshold = CMP_CP_THRESHOLD_PERCENT / 100.0;
     o->min_t = 4.0;
 }
 

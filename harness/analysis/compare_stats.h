@@ -52,10 +52,13 @@ enum cmp_verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alp
  * (MAD of successive differences).  Segments are at least `min_segment` long,
  * so a single outlier (or two) can never be a level of its own. */
 struct cmp_cp_options {
-    size_t min_segment; /* default 3 */
-    double threshold;   /* relative, default 0.05 */
+    size_t min_segment; /* default CMP_CP_MIN_SEGMENT */
+    double threshold;   /* relative, default CMP_CP_THRESHOLD_PERCENT / 100 */
     double min_t;       /* default 4 */
 };
+/* The defaults (also those of speedlab history's options). */
+#define CMP_CP_MIN_SEGMENT 3
+#define CMP_CP_THRESHOLD_PERCENT 5
 struct cmp_step {
     size_t index;         /* first point of the new level */
     double before, after; /* medians of the segments either side */

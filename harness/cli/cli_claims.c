@@ -6,14 +6,15 @@
  * holds every verdict. */
 #include "analysis/claims.h"
 #include "cli/cli.h"
+#include "cli/plan.h"
 #include "results/record.h"
 #include "measure/runner.h"
 #include "kit/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,43 +31,85 @@
 
 extern char **environ;
 
-static void claims_usage(FILE *fp)
+/* The values of claims' options. */
+struct claims_args {
+    bool list;
+    const char *records[MAX_RECORDS]; /* --record, repeatable */
+    int n_records;
+    const char *out;
+    const char *claims;
+    double budget;
+    int min_reps;
+    bool quick;
+};
+
+static int add_record(const struct sl_option *row, const char *arg, void *options)
 {
-    fprintf(fp,
-            "usage: speedlab claims [IDS...] [options]\n"
-            "\n"
-            "Checks the published speedup claims of SPEC section 3 (F1-F8, T1-T4, P1-P3,\n"
-            "H1-H2): runs only the measurements the selected claims need, once each, or\n"
-            "reads them from records, then prints for every claim the source figure, the\n"
-            "measured figure with its 95%% interval, and a verdict: reproduced, not\n"
-            "reproduced, or not applicable with the reason.  A claim published with more\n"
-            "threads than this process may use is measured at the CPUs it may use and says\n"
-            "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
-            "\n"
-            "  IDS               claim ids, e.g. F1 T2 (default: all)\n"
-            "  --list            show the claims and what each checks; run nothing\n"
-            "  --record FILE     judge from this record instead of measuring (repeatable:\n"
-            "                    one per workload); claims it lacks are not applicable\n"
-            "  --out DIR         where records and claims.json go (default when measuring:\n"
-            "                    results/claims/<UTC time>/; with --record: nothing written\n"
-            "                    unless given)\n"
-            "  --claims FILE     the claims file (default: %s)\n"
-            "  --budget SECONDS  measured time per configuration (default: 0.5)\n"
-            "  --min-reps N      at least N timed repetitions (default: 7, the fewest that give\n"
-            "                    a 95%% interval of a ratio of medians)\n"
-            "  --quick           every size replaced by the workload's 'tiny' preset, 7\n"
-            "                    repetitions, no budget: for tests, not for verdicts\n"
-            "\n"
-            "A record's `claims` array and claims.json hold, per claim: id, source_figure,\n"
-            "measured, measured_ci95, measured_text, verdict, reason, explanation, workload\n"
-            "(results/SCHEMA.md).  The claims file format is documented in claims/README.md.\n"
-            "\n"
-            "exit status: 0 the table was made (whatever the verdicts), 2 bad command line,\n"
-            "claims file or record, 3 a result failed validation (not a deliberate defect\n"
-            "such as pairsum/race; its claims are not applicable), 1 a measurement or file\n"
-            "failed, 130 interrupted.\n",
-            SPEEDLAB_CLAIMS_FILE);
+    struct claims_args *c = options;
+    if (c->n_records == MAX_RECORDS)
+        return sl_fail("--%s: at most %d records", row->name, MAX_RECORDS);
+    c->records[c->n_records++] = arg;
+    return 0;
 }
+
+#define CLAIMS_OPTION(member) .offset = offsetof(struct claims_args, member)
+
+static const struct sl_option claims_options[] = {
+    {.name = "list", .group = "options", .help = "show the claims and what each checks; run nothing",
+     .kind = SL_OPTION_FLAG, CLAIMS_OPTION(list)},
+    {.name = "record", .arg = "FILE", .group = "options",
+     .help = "judge from this record instead of measuring (repeatable: one per workload); "
+             "claims it lacks are not applicable",
+     .kind = SL_OPTION_CUSTOM, .parse = add_record},
+    {.name = "out", .arg = "DIR", .group = "options",
+     .help = "where records and claims.json go",
+     .def_text = "when measuring results/claims/<UTC time>/; with --record nothing is written "
+                 "unless given",
+     .kind = SL_OPTION_TEXT, CLAIMS_OPTION(out)},
+    {.name = "claims", .arg = "FILE", .group = "options", .help = "the claims file",
+     .def = SPEEDLAB_CLAIMS_FILE, .def_text = "claims/claims.json of the source tree",
+     .kind = SL_OPTION_TEXT, CLAIMS_OPTION(claims)},
+    {.name = "budget", .arg = "SECONDS", .group = "options",
+     .help = "measured time per configuration", .def = "0.5", .kind = SL_OPTION_REAL,
+     CLAIMS_OPTION(budget), .reals = {0, 86400}},
+    {.name = "min-reps", .arg = "N", .group = "options",
+     .help = "at least N timed repetitions (7 are the fewest that give a 95% interval of a "
+             "ratio of medians)",
+     .def = "7", .kind = SL_OPTION_INT, CLAIMS_OPTION(min_reps), .ints = {1, 100000}},
+    {.name = "quick", .group = "options",
+     .help = "every size replaced by the workload's 'tiny' preset, 7 repetitions, no budget: "
+             "for tests, not for verdicts",
+     .kind = SL_OPTION_FLAG, CLAIMS_OPTION(quick)},
+    {0},
+};
+
+static int cli_claims(int argc, char **argv, const struct machine *m);
+
+const struct cli_command cli_claims_command = {
+    .name = "claims",
+    .operands = "[IDS...]",
+    .summary = "check the published speedup claims (SPEC section 3)",
+    .about =
+        "Checks the published speedup claims of SPEC section 3 (F1-F8, T1-T4, P1-P3,\n"
+        "H1-H2): runs only the measurements the selected claims need, once each, or\n"
+        "reads them from records, then prints for every claim the source figure, the\n"
+        "measured figure with its 95% interval, and a verdict: reproduced, not\n"
+        "reproduced, or not applicable with the reason.  A claim published with more\n"
+        "threads than this process may use is measured at the CPUs it may use and says\n"
+        "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
+        "IDS are claim ids, e.g. F1 T2 (default: all).\n",
+    .notes =
+        "A record's `claims` array and claims.json hold, per claim: id, source_figure,\n"
+        "measured, measured_ci95, measured_text, verdict, reason, explanation, workload\n"
+        "(results/SCHEMA.md).  The claims file format is documented in claims/README.md.\n"
+        "\n"
+        "exit status: 0 the table was made (whatever the verdicts), 2 bad command line,\n"
+        "claims file or record, 3 a result failed validation (not a deliberate defect\n"
+        "such as pairsum/race; its claims are not applicable), 1 a measurement or file\n"
+        "failed, 130 interrupted.\n",
+    .options = claims_options,
+    .main = cli_claims,
+};
 
 /* One measurement a claim needs. */
 struct need {
@@ -166,13 +209,6 @@ static bool group_wants(const void *ctx, const struct sl_variant *v, enum sl_sch
     return false;
 }
 
-struct settings {
-    double budget;
-    long min_reps;
-    bool quick;
-    char command[2048];
-};
-
 static char *path_in(const char *dir, const char *name)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
@@ -182,97 +218,104 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-/* Measures one group into DIR/<workload>[-sim].json; returns the runner's
+/* Appends `item` to the comma-separated *list unless it holds it already. */
+static int list_add(char **list, const char *item)
+{
+    size_t len = *list ? strlen(*list) : 0, n = strlen(item);
+    for (const char *at = *list; at && *at;) {
+        size_t k = strcspn(at, ",");
+        if (k == n && strncmp(at, item, n) == 0)
+            return 0;
+        at += k + (at[k] == ',');
+    }
+    char *grown = realloc(*list, len + n + 2);
+    if (!grown)
+        return sl_fail("out of memory");
+    snprintf(grown + len, n + 2, "%s%s", len ? "," : "", item);
+    *list = grown;
+    return 0;
+}
+
+/* One group's selection as run's option values: lists of variants,
+ * schedules, threads and sizes. */
+struct group_lists {
+    char *variants, *schedules, *threads, *sizes;
+    bool oversubscribe;
+};
+
+static int group_lists(const struct group *g, int allowed, struct group_lists *l)
+{
+    for (size_t i = 0; i < g->needs->n; i++) {
+        const struct need *n = &g->needs->items[i];
+        if (n->workload != g->workload || n->sim != g->sim)
+            continue;
+        char threads[16];
+        snprintf(threads, sizeof threads, "%d", n->threads);
+        if (list_add(&l->variants, n->variant->name) != 0 ||
+            list_add(&l->schedules, sl_schedule_name(n->schedule)) != 0 ||
+            list_add(&l->threads, threads) != 0 || list_add(&l->sizes, n->size) != 0)
+            return -1;
+        l->oversubscribe |= n->threads > allowed;
+    }
+    return 0;
+}
+
+static void group_lists_free(struct group_lists *l)
+{
+    free(l->variants);
+    free(l->schedules);
+    free(l->threads);
+    free(l->sizes);
+}
+
+/* Measures one group into DIR/<workload>[-sim].json, planned as `run` with
+ * its defaults and the claims' budget and repetitions; returns the runner's
  * status (0, 3 invalid results, 1, 2, 130) or 1 when it could not start. */
 static int measure_group(const struct machine *m, const struct group *g, const char *dir,
-                         const struct settings *set, char **record_out)
+                         const struct claims_args *c, const char *command, char **record_out)
 {
-    const struct needs *ns = g->needs;
-    const struct sl_workload *w = g->workload;
-    struct run_options *o = calloc(1, sizeof *o);
-    size_t n_variants = 0;
-    while (w->variants[n_variants].name)
-        n_variants++;
-    const struct sl_variant **variants = calloc(n_variants, sizeof *variants);
-    char **sizes = calloc(ns->n, sizeof *sizes);
     char name[160];
-    snprintf(name, sizeof name, "%s%s.json", w->name, g->sim ? "-sim" : "");
+    snprintf(name, sizeof name, "%s%s.json", g->workload->name, g->sim ? "-sim" : "");
     char *record = path_in(dir, name);
-    char *csv = record ? strdup(record) : NULL;
-    int status = 1;
-    if (!o || !variants || !sizes || !record || !csv) {
-        sl_fail("out of memory");
-        goto done;
-    }
-    strcpy(csv + strlen(csv) - 5, ".csv");
-    o->workload = w;
-    o->variants = variants;
-    bool over = false;
-    unsigned schedules = 0;
-    for (size_t i = 0; i < ns->n; i++) {
-        const struct need *n = &ns->items[i];
-        if (n->workload != w || n->sim != g->sim)
-            continue;
-        bool seen = false;
-        for (int k = 0; k < o->n_variants; k++)
-            seen |= o->variants[k] == n->variant;
-        if (!seen)
-            variants[o->n_variants++] = n->variant;
-        schedules |= SL_SCHED_BIT(n->schedule);
-        int at = 0;
-        while (at < o->n_threads && o->threads[at] < n->threads)
-            at++;
-        if ((at == o->n_threads || o->threads[at] != n->threads) &&
-            o->n_threads < (int)(sizeof o->threads / sizeof o->threads[0])) {
-            memmove(o->threads + at + 1, o->threads + at,
-                    (size_t)(o->n_threads - at) * sizeof o->threads[0]);
-            o->threads[at] = n->threads;
-            o->n_threads++;
-        }
-        over |= n->threads > m->desc.pus_allowed;
-        seen = false;
-        for (int k = 0; k < o->n_sizes; k++)
-            seen |= strcmp(sizes[k], n->size) == 0;
-        if (!seen && !(sizes[o->n_sizes++] = strdup(n->size))) {
-            sl_fail("out of memory");
-            goto done;
-        }
-    }
-    o->sizes = sizes;
-    for (int s = 0; s < SL_SCHED_COUNT; s++)
-        if (schedules & SL_SCHED_BIT(s))
-            o->schedules[o->n_schedules++] = (enum sl_schedule)s;
-    o->seed = 42;
-    o->validate = "auto";
-    o->warmup = 1;
-    o->min_reps = (int)set->min_reps;
-    o->max_reps = set->min_reps > 100 ? (int)set->min_reps : 100;
-    o->budget_s = set->budget;
-    if (pin_parse("compact", &o->pin) != 0 || (g->sim && ctr_plan_parse("sim", &o->counters) != 0))
-        goto done;
-    o->pin.oversubscribe = over;
-    ctr_plan_probe(&o->counters);
-    o->wanted = group_wants;
-    o->wanted_ctx = g;
-    snprintf(o->command, sizeof o->command, "%s", set->command);
-    if (util_check_writable(record) != 0 || util_check_writable(csv) != 0)
-        goto done;
-
+    struct group_lists l = {0};
+    struct run_args a;
+    struct run_plan plan;
     struct sl_run run;
     sl_run_init(&run);
-    cli_run_id(&run, w->name);
-    status = cli_measure(o, m, &run, record, csv, NULL);
-    sl_run_free(&run);
-    *record_out = record;
-    record = NULL;
-done:
-    if (status == 1 && !*record_out)
+    int status = 1;
+    if (!record)
+        sl_fail("out of memory");
+    if (!record || group_lists(g, m->desc.pus_allowed, &l) != 0 || plan_run_defaults(&a) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    util_free_list(sizes, o ? o->n_sizes : 0);
-    free(variants);
+        group_lists_free(&l);
+        free(record);
+        sl_run_free(&run);
+        return 1;
+    }
+    a.variants = l.variants;
+    a.schedules = l.schedules;
+    a.threads = l.threads;
+    a.sizes = l.sizes;
+    a.oversubscribe = l.oversubscribe;
+    a.counters = g->sim ? "sim" : NULL;
+    a.budget = c->budget;
+    a.min_reps = c->min_reps;
+    a.max_reps = c->min_reps > a.max_reps ? c->min_reps : a.max_reps;
+    a.record = record;
+    if (plan_build(&a, g->workload, NULL, command, m, &plan, run.run_id, sizeof run.run_id) !=
+        0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+    } else {
+        plan.options->wanted = group_wants;
+        plan.options->wanted_ctx = g;
+        status = cli_measure(&plan, m, &run);
+        plan_free(&plan);
+        *record_out = record;
+        record = NULL;
+    }
+    group_lists_free(&l);
     free(record);
-    free(csv);
-    free(o);
+    sl_run_free(&run);
     return status;
 }
 
@@ -288,7 +331,7 @@ static void first_cpus(const struct machine *m, int k, char *buf, size_t len)
 /* H1: this program again, under `taskset -c <k CPUs>`, with default threads.
  * Returns the record path, or NULL with why. */
 static char *run_masked(const struct machine *m, const struct claim *c, int k, const char *dir,
-                        const struct settings *set, char *why, size_t len)
+                        bool quick, char *why, size_t len)
 {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -309,7 +352,7 @@ static char *run_masked(const struct machine *m, const struct claim *c, int k, c
         return NULL;
     }
     char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
-                    (char *)(set->quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
+                    (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
                     "--record", record, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -403,254 +446,265 @@ static int make_dir(const char *dir)
     return rc;
 }
 
-int cli_claims(int argc, char **argv, const struct machine *m)
-{
-    enum { OPT_LIST = 256, OPT_RECORD, OPT_OUT, OPT_CLAIMS, OPT_BUDGET, OPT_MIN_REPS, OPT_QUICK };
-    static const struct option options[] = {
-        {"list", no_argument, NULL, OPT_LIST},
-        {"record", required_argument, NULL, OPT_RECORD},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"claims", required_argument, NULL, OPT_CLAIMS},
-        {"budget", required_argument, NULL, OPT_BUDGET},
-        {"min-reps", required_argument, NULL, OPT_MIN_REPS},
-        {"quick", no_argument, NULL, OPT_QUICK},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct settings set = {.budget = 0.5, .min_reps = 7};
-    const char *claims_path = SPEEDLAB_CLAIMS_FILE, *out_dir = NULL;
-    const char *record_paths[MAX_RECORDS];
-    int n_record_paths = 0;
-    bool list = false;
-    size_t used = (size_t)snprintf(set.command, sizeof set.command, "speedlab");
-    for (int i = 0; i < argc && used < sizeof set.command; i++)
-        used += (size_t)snprintf(set.command + used, sizeof set.command - used, " %s", argv[i]);
-    util_make_utf8(set.command);
-
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case OPT_LIST: list = true; break;
-        case OPT_RECORD:
-            if (n_record_paths == MAX_RECORDS)
-                rc = sl_fail("--record: at most %d records", MAX_RECORDS);
-            else
-                record_paths[n_record_paths++] = optarg;
-            break;
-        case OPT_OUT: out_dir = optarg; break;
-        case OPT_CLAIMS: claims_path = optarg; break;
-        case OPT_BUDGET: rc = util_parse_double(optarg, 0, 86400, "--budget", &set.budget); break;
-        case OPT_MIN_REPS: rc = util_parse_long(optarg, 1, 100000, "--min-reps", &set.min_reps); break;
-        case OPT_QUICK: set.quick = true; break;
-        case 'h': claims_usage(stdout); return 0;
-        default:
-            rc = sl_fail("claims: unknown or incomplete option '%s' (see 'speedlab claims --help')",
-                         argv[optind - 1]);
-        }
-        if (rc != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            return EXIT_USAGE;
-        }
-    }
-    if (set.quick) {
-        set.budget = 0;
-        set.min_reps = 7;
-    }
+/* One `speedlab claims`: what was asked, and what it found. */
+struct claims_run {
+    struct claims_args args;
+    char command[2048];
     struct claim_set claims;
-    if (claims_load(claims_path, &claims) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        return EXIT_USAGE;
-    }
-    int status = EXIT_USAGE;
-    size_t n_sel = 0, n_records = 0;
-    const struct claim **sel = calloc(claims.n, sizeof *sel);
-    struct claim_verdict *verdicts = calloc(claims.n, sizeof *verdicts);
-    struct loaded_record *records = calloc(MAX_RECORDS, sizeof *records);
+    const struct claim **sel; /* the selected claims, in order */
+    size_t n_sel;
+    struct claim_verdict *verdicts;
+    struct loaded_record *records; /* MAX_RECORDS: given, or measured */
+    size_t n_records;
     char *written[MAX_RECORDS]; /* records this run measured (claims attached) */
-    size_t n_written = 0;
-    char *dir = NULL;
-    if (!sel || !verdicts || !records) {
-        fprintf(stderr, "speedlab: error: out of memory\n");
-        status = 1;
-        goto done;
-    }
-    for (int i = optind; i < argc; i++) {
-        const struct claim *cl = claims_find(&claims, argv[i]);
-        if (!cl) {
-            fprintf(stderr, "speedlab: error: unknown claim '%s' (see 'speedlab claims --list')\n",
-                    argv[i]);
-            goto done;
-        }
+    size_t n_written;
+    char *dir; /* where records and claims.json go; NULL: nowhere */
+    char affinity_why[400]; /* why the affinity check could not run, if it could not */
+    bool affinity_tried;
+};
+
+static void claims_run_free(struct claims_run *r)
+{
+    for (size_t i = 0; i < r->n_written; i++)
+        free(r->written[i]);
+    for (size_t i = 0; i < r->n_records; i++)
+        record_unload(&r->records[i]);
+    free(r->records);
+    free(r->verdicts);
+    free(r->sel);
+    free(r->dir);
+    claims_free(&r->claims);
+}
+
+static int claims_run_alloc(struct claims_run *r)
+{
+    r->sel = calloc(r->claims.n, sizeof *r->sel);
+    r->verdicts = calloc(r->claims.n, sizeof *r->verdicts);
+    r->records = calloc(MAX_RECORDS, sizeof *r->records);
+    return r->sel && r->verdicts && r->records ? 0 : sl_fail("out of memory");
+}
+
+/* The claims named (each once, in order), or every claim. */
+static int select_claims(struct claims_run *r, char **ids, int n_ids)
+{
+    for (int i = 0; i < n_ids; i++) {
+        const struct claim *cl = claims_find(&r->claims, ids[i]);
+        if (!cl)
+            return sl_fail("unknown claim '%s' (see 'speedlab claims --list')", ids[i]);
         bool seen = false;
-        for (size_t k = 0; k < n_sel; k++)
-            seen |= sel[k] == cl;
+        for (size_t k = 0; k < r->n_sel; k++)
+            seen |= r->sel[k] == cl;
         if (!seen)
-            sel[n_sel++] = cl;
+            r->sel[r->n_sel++] = cl;
     }
-    if (optind == argc)
-        for (size_t i = 0; i < claims.n; i++)
-            sel[n_sel++] = &claims.claims[i];
+    if (n_ids == 0)
+        for (size_t i = 0; i < r->claims.n; i++)
+            r->sel[r->n_sel++] = &r->claims.claims[i];
+    return 0;
+}
 
-    if (list) {
-        printf("%-5s %-10s %-7s %s\n", "claim", "workload", "threads", "source figure");
-        for (size_t i = 0; i < n_sel; i++) {
-            printf("%-5s %-10s %-7d %s\n", sel[i]->id, sel[i]->workload->name,
-                   sel[i]->threads_needed, sel[i]->source_figure);
-            printf("      checks:");
-            for (int k = 0; k < sel[i]->n_checks; k++)
-                printf("%s %s%s", k ? "," : "", claim_check_kind_name(sel[i]->checks[k].kind),
-                       sel[i]->checks[k].required ? "" : " (does not decide)");
-            printf("%s\n      %s\n", sel[i]->n_checks ? "" : " none",
-                   sel[i]->not_applicable ? sel[i]->not_applicable : sel[i]->explanation);
-        }
-        status = 0;
-        goto done;
+static void print_list(const struct claims_run *r)
+{
+    printf("%-5s %-10s %-7s %s\n", "claim", "workload", "threads", "source figure");
+    for (size_t i = 0; i < r->n_sel; i++) {
+        const struct claim *c = r->sel[i];
+        printf("%-5s %-10s %-7d %s\n", c->id, c->workload->name, c->threads_needed,
+               c->source_figure);
+        printf("      checks:");
+        for (int k = 0; k < c->n_checks; k++)
+            printf("%s %s%s", k ? "," : "", claim_check_kind_name(c->checks[k].kind),
+                   c->checks[k].required ? "" : " (does not decide)");
+        printf("%s\n      %s\n", c->n_checks ? "" : " none",
+               c->not_applicable ? c->not_applicable : c->explanation);
     }
+}
 
-    for (int i = 0; i < n_record_paths; i++) {
-        if (record_load(record_paths[i], &records[n_records]) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            goto done;
-        }
-        n_records++;
+/* The --record files, and the output folder (made now) when there is one. */
+static int prepare_inputs(struct claims_run *r, bool measuring)
+{
+    for (int i = 0; i < r->args.n_records; i++) {
+        if (record_load(r->args.records[i], &r->records[r->n_records]) != 0)
+            return -1;
+        r->n_records++;
     }
-    bool measuring = n_record_paths == 0;
-    if (out_dir || measuring) {
-        if (out_dir)
-            dir = strdup(out_dir);
-        else {
-            char stamp[32];
-            time_t now = time(NULL);
-            struct tm tm;
-            gmtime_r(&now, &tm);
-            strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-            dir = malloc(64);
-            if (dir)
-                snprintf(dir, 64, "results/claims/%s", stamp);
-        }
-        if (!dir || make_dir(dir) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", dir ? sl_error() : "out of memory");
-            goto done;
-        }
+    if (!r->args.out && !measuring)
+        return 0;
+    if (r->args.out) {
+        r->dir = strdup(r->args.out);
+    } else {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        if ((r->dir = malloc(64)))
+            snprintf(r->dir, 64, "results/claims/%s", stamp);
     }
-    status = 0;
-    char affinity_why[400] = "";
-    bool affinity_tried = false;
-    if (measuring) {
-        struct needs ns = {0};
-        if (collect_needs(sel, n_sel, m->desc.pus_allowed, set.quick, &ns) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = 1;
-            goto done;
-        }
-        printf("claims: %zu measurements for %zu claims; records in %s/\n", ns.n, n_sel, dir);
-        /* Groups in the order of first need: one record each. */
-        for (size_t i = 0; i < ns.n && !runner_interrupted; i++) {
-            bool first = true;
-            for (size_t j = 0; j < i; j++)
-                first &= !(ns.items[j].workload == ns.items[i].workload &&
-                           ns.items[j].sim == ns.items[i].sim);
-            if (!first)
-                continue;
-            struct group g = {&ns, ns.items[i].workload, ns.items[i].sim};
-            char *record = NULL;
-            int rc = measure_group(m, &g, dir, &set, &record);
-            if (rc == 130)
-                status = 130;
-            else if (rc != 0 && status == 0)
-                status = rc == EXIT_INVALID ? EXIT_INVALID : 1;
-            if (record && n_records < MAX_RECORDS) {
-                if (record_load(record, &records[n_records]) == 0) {
-                    n_records++;
-                    written[n_written++] = record;
-                    record = NULL;
-                } else {
-                    fprintf(stderr, "speedlab: error: %s\n", sl_error());
-                    status = 1;
-                }
+    if (!r->dir)
+        return sl_fail("out of memory");
+    return make_dir(r->dir);
+}
+
+/* Measures every group of needs (one record each, in the order of first
+ * need) and loads the records.  Returns the worst status (0, 1, 3, 130). */
+static int measure_needs(struct claims_run *r, const struct machine *m)
+{
+    struct needs ns = {0};
+    if (collect_needs(r->sel, r->n_sel, m->desc.pus_allowed, r->args.quick, &ns) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        return 1;
+    }
+    printf("claims: %zu measurements for %zu claims; records in %s/\n", ns.n, r->n_sel, r->dir);
+    int status = 0;
+    for (size_t i = 0; i < ns.n && !runner_interrupted; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i; j++)
+            first &= !(ns.items[j].workload == ns.items[i].workload &&
+                       ns.items[j].sim == ns.items[i].sim);
+        if (!first)
+            continue;
+        struct group g = {&ns, ns.items[i].workload, ns.items[i].sim};
+        char *record = NULL;
+        int rc = measure_group(m, &g, r->dir, &r->args, r->command, &record);
+        if (rc == 130)
+            status = 130;
+        else if (rc != 0 && status == 0)
+            status = rc == EXIT_INVALID ? EXIT_INVALID : 1;
+        if (record && r->n_records < MAX_RECORDS) {
+            if (record_load(record, &r->records[r->n_records]) == 0) {
+                r->n_records++;
+                r->written[r->n_written++] = record;
+                record = NULL;
+            } else {
+                fprintf(stderr, "speedlab: error: %s\n", sl_error());
+                status = 1;
             }
+        }
+        free(record);
+    }
+    free(ns.items);
+    return status;
+}
+
+/* The affinity checks (H1): this program under taskset, once each. */
+static void measure_affinity(struct claims_run *r, const struct machine *m)
+{
+    for (size_t i = 0; i < r->n_sel && !runner_interrupted; i++)
+        for (int k = 0; k < r->sel[i]->n_checks; k++) {
+            const struct claim_check *ck = &r->sel[i]->checks[k];
+            if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->desc.pus_allowed ||
+                r->n_records == MAX_RECORDS)
+                continue;
+            r->affinity_tried = true;
+            printf("\n%s: speedlab run %s under taskset, a %d-CPU affinity mask\n", r->sel[i]->id,
+                   r->sel[i]->workload->name, ck->affinity_cpus);
+            char *record = run_masked(m, r->sel[i], ck->affinity_cpus, r->dir, r->args.quick,
+                                      r->affinity_why, sizeof r->affinity_why);
+            if (record && record_load(record, &r->records[r->n_records]) == 0)
+                r->n_records++;
+            else if (record)
+                snprintf(r->affinity_why, sizeof r->affinity_why, "%s", sl_error());
             free(record);
         }
-        free(ns.items);
-        for (size_t i = 0; i < n_sel && !runner_interrupted; i++)
-            for (int k = 0; k < sel[i]->n_checks; k++) {
-                const struct claim_check *ck = &sel[i]->checks[k];
-                if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->desc.pus_allowed ||
-                    n_records == MAX_RECORDS)
-                    continue;
-                affinity_tried = true;
-                printf("\n%s: speedlab run %s under taskset, a %d-CPU affinity mask\n", sel[i]->id,
-                       sel[i]->workload->name, ck->affinity_cpus);
-                char *record = run_masked(m, sel[i], ck->affinity_cpus, dir, &set, affinity_why,
-                                          sizeof affinity_why);
-                if (record && record_load(record, &records[n_records]) == 0)
-                    n_records++;
-                else if (record)
-                    snprintf(affinity_why, sizeof affinity_why, "%s", sl_error());
-                free(record);
-            }
-    }
-    if (runner_interrupted) {
-        status = 130;
-        goto done;
-    }
+}
 
-    for (size_t i = 0; i < n_sel; i++) {
-        struct claims_context ctx = {records, n_records, m->desc.pus_allowed, NULL, set.quick};
+static void judge(struct claims_run *r, const struct machine *m, bool measuring)
+{
+    for (size_t i = 0; i < r->n_sel; i++) {
+        struct claims_context ctx = {r->records, r->n_records, m->desc.pus_allowed, NULL,
+                                     r->args.quick};
         if (!measuring) /* judged with the CPUs the record's machine allowed */
-            for (size_t r = 0; r < n_records; r++)
-                if (strcmp(records[r].kernel, sel[i]->workload->name) == 0 &&
-                    records[r].allowed_cpus > 0) {
-                    ctx.allowed_cpus = records[r].allowed_cpus;
+            for (size_t k = 0; k < r->n_records; k++)
+                if (strcmp(r->records[k].kernel, r->sel[i]->workload->name) == 0 &&
+                    r->records[k].allowed_cpus > 0) {
+                    ctx.allowed_cpus = r->records[k].allowed_cpus;
                     break;
                 }
-        if (affinity_tried && affinity_why[0])
-            ctx.affinity_unavailable = affinity_why;
-        claims_judge(sel[i], &ctx, &verdicts[i]);
+        if (r->affinity_tried && r->affinity_why[0])
+            ctx.affinity_unavailable = r->affinity_why;
+        claims_judge(r->sel[i], &ctx, &r->verdicts[i]);
     }
-    print_table(sel, verdicts, n_sel);
+}
 
-    for (size_t i = 0; i < n_written; i++)
-        if (attach_to_record(written[i], records[i].kernel, sel, verdicts, n_sel) != 0) {
+/* The verdicts into the records this run wrote and into DIR/claims.json;
+ * 0 or 1 (a file could not be written). */
+static int write_verdicts(const struct claims_run *r, const struct machine *m)
+{
+    int status = 0;
+    for (size_t i = 0; i < r->n_written; i++)
+        if (attach_to_record(r->written[i], r->records[i].kernel, r->sel, r->verdicts,
+                             r->n_sel) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
             status = 1;
         }
-    if (dir) {
-        json_t *arr = json_array(), *paths = json_array();
-        for (size_t i = 0; i < n_sel; i++) {
-            struct sl_claim_entry entry;
-            claims_verdict_entry(sel[i], &verdicts[i], &entry);
-            json_array_append_new(arr, record_claim_json(&entry));
-        }
-        for (size_t i = 0; i < n_records; i++)
-            json_array_append_new(paths, json_string(records[i].path));
-        json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
-                                "speedlab-claims-summary", "schema_version", 1, "command",
-                                set.command, "claims_file", claims_path, "quick", set.quick,
-                                "machine", record_machine_json(&m->desc), "records", paths, "claims", arr);
-        char *summary = path_in(dir, "claims.json");
-        if (!doc || !summary || write_json_file(doc, summary) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");
-            status = 1;
-        } else {
-            printf("claims: %s\nfigures and report with the claims table: speedlab plot %s\n",
-                   summary, dir);
-        }
-        free(summary);
-        json_decref(doc);
+    if (!r->dir)
+        return status;
+    json_t *arr = json_array(), *paths = json_array();
+    for (size_t i = 0; i < r->n_sel; i++) {
+        struct sl_claim_entry entry;
+        claims_verdict_entry(r->sel[i], &r->verdicts[i], &entry);
+        json_array_append_new(arr, record_claim_json(&entry));
     }
-done:
-    for (size_t i = 0; i < n_written; i++)
-        free(written[i]);
-    for (size_t i = 0; i < n_records; i++)
-        record_unload(&records[i]);
-    free(records);
-    free(verdicts);
-    free(sel);
-    free(dir);
-    claims_free(&claims);
+    for (size_t i = 0; i < r->n_records; i++)
+        json_array_append_new(paths, json_string(r->records[i].path));
+    json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
+                            "speedlab-claims-summary", "schema_version", 1, "command", r->command,
+                            "claims_file", r->args.claims, "quick", r->args.quick, "machine",
+                            record_machine_json(&m->desc), "records", paths, "claims", arr);
+    char *summary = path_in(r->dir, "claims.json");
+    if (!doc || !summary || write_json_file(doc, summary) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");
+        status = 1;
+    } else {
+        printf("claims: %s\nfigures and report with the claims table: speedlab plot %s\n",
+               summary, r->dir);
+    }
+    free(summary);
+    json_decref(doc);
+    return status;
+}
+
+static int cli_claims(int argc, char **argv, const struct machine *m)
+{
+    struct claims_run r = {0};
+    plan_command_line(argc, argv, r.command, sizeof r.command);
+    struct cli_parsed p;
+    int parsed = cli_parse(&cli_claims_command, argc, argv, &r.args, &p);
+    if (parsed != CLI_PARSED)
+        return cli_parse_status(&cli_claims_command, parsed);
+    if (r.args.quick) {
+        r.args.budget = 0;
+        r.args.min_reps = 7;
+    }
+    if (claims_load(r.args.claims, &r.claims) != 0)
+        return cli_usage_error();
+    bool measuring = r.args.n_records == 0;
+    int status = EXIT_USAGE;
+    if (claims_run_alloc(&r) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        status = 1;
+    } else if (select_claims(&r, p.operands, p.n_operands) != 0) {
+        status = cli_usage_error();
+    } else if (r.args.list) {
+        print_list(&r);
+        status = 0;
+    } else if (prepare_inputs(&r, measuring) != 0) {
+        status = cli_usage_error();
+    } else {
+        status = 0;
+        if (measuring) {
+            status = measure_needs(&r, m);
+            measure_affinity(&r, m);
+        }
+        if (runner_interrupted) {
+            status = 130;
+        } else {
+            judge(&r, m, measuring);
+            print_table(r.sel, r.verdicts, r.n_sel);
+            if (write_verdicts(&r, m) != 0)
+                status = 1;
+        }
+    }
+    claims_run_free(&r);
     return status;
 }

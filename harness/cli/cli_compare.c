@@ -7,48 +7,11 @@
 #include "reporters/text_table.h"
 #include "kit/util.h"
 
-#include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void compare_usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: speedlab compare BASE NEW [options]\n"
-            "\n"
-            "BASE and NEW are records, folders of records (scripts/bench writes one per\n"
-            "kernel) or comma-separated lists of either.  Results are matched by (kernel,\n"
-            "variant, schedule, threads, size).\n"
-            "\n"
-            "Same hardware (CPU model, ISA, topology, allowed CPUs; the hostname may differ):\n"
-            "a regression check.  Per match: both medians, NEW/BASE with its 95%% interval\n"
-            "(from both medians' distribution-free 97.5%% intervals; 7+ repetitions each),\n"
-            "a two-sided Mann-Whitney U test on the repetitions (exact without ties), and a\n"
-            "verdict: slower or faster needs p < alpha AND a change beyond --threshold;\n"
-            "unknown when the repetitions are too few for the test ever to reach alpha.\n"
-            "A result valid in BASE and invalid in NEW is a regression too.\n"
-            "\n"
-            "Different hardware: a hardware comparison instead (no verdicts): the machines\n"
-            "side by side, then per result the medians, NEW/BASE, speedup and efficiency at\n"
-            "every thread count on each, the figure of merit (GB/s, GFLOP/s, ...), variants\n"
-            "skipped on one machine only (missing ISA) and counter availability.\n"
-            "\n"
-            "options:\n"
-            "  --threshold PCT     smallest change that counts, percent (default: 5)\n"
-            "  --alpha A           significance level (default: 0.05)\n"
-            "  --correction C      holm (default): p-values adjusted over all matches, so\n"
-            "                      the chance of any false verdict in the whole comparison\n"
-            "                      stays below alpha; none: each match on its own\n"
-            "  --mode M            auto (default), regression (force the check across\n"
-            "                      hardware), hardware (side by side even on one machine)\n"
-            "  --format F          table (default) or md (GitHub markdown, for CI comments)\n"
-            "\n"
-            "exit status: 0 no regression (and always in hardware mode), 1 a regression\n"
-            "(slower, or newly invalid), 2 unusable input (unreadable, foreign, truncated or\n"
-            "old-schema record, a side mixing machines, or no matching results).\n");
-}
 
 struct compare_options {
     double threshold, alpha;
@@ -486,73 +449,86 @@ static int hardware_report(const struct record_set *base, const struct record_se
     return 0;
 }
 
-int cli_compare(int argc, char **argv, const struct machine *machine)
+/* The values of compare's options. */
+struct compare_args {
+    double threshold, alpha;
+    int correction, mode, format; /* indices into their choices */
+};
+static const char *const corrections[] = {"holm", "none", NULL};
+static const char *const modes[] = {"auto", "regression", "hardware", NULL}; /* MODE_* order */
+static const char *const formats[] = {"table", "md", NULL};
+
+#define COMPARE_OPTION(member) .offset = offsetof(struct compare_args, member)
+
+static const struct sl_option compare_options_rows[] = {
+    {.name = "threshold", .arg = "PCT", .group = "options",
+     .help = "smallest change that counts, percent", .def = "5", .kind = SL_OPTION_PERCENT,
+     COMPARE_OPTION(threshold), .reals = {0, 1000}},
+    {.name = "alpha", .arg = "A", .group = "options", .help = "significance level",
+     .def = "0.05", .kind = SL_OPTION_REAL, COMPARE_OPTION(alpha), .reals = {1e-12, 0.5}},
+    {.name = "correction", .arg = "C", .group = "options",
+     .help = "holm: p-values adjusted over all matches, so the chance of any false verdict in "
+             "the whole comparison stays below alpha; none: each match on its own",
+     .def = "holm", .kind = SL_OPTION_CHOICE, COMPARE_OPTION(correction),
+     .choices = corrections},
+    {.name = "mode", .arg = "M", .group = "options",
+     .help = "auto, regression (force the check across hardware), hardware (side by side even "
+             "on one machine)",
+     .def = "auto", .kind = SL_OPTION_CHOICE, COMPARE_OPTION(mode), .choices = modes},
+    {.name = "format", .arg = "F", .group = "options",
+     .help = "table, or md (GitHub markdown, for CI comments)", .def = "table",
+     .kind = SL_OPTION_CHOICE, COMPARE_OPTION(format), .choices = formats},
+    {0},
+};
+
+static int cli_compare(int argc, char **argv, const struct machine *machine);
+
+const struct cli_command cli_compare_command = {
+    .name = "compare",
+    .operands = "BASE NEW",
+    .summary = "regression check of two runs (or hardware comparison)",
+    .about =
+        "BASE and NEW are records, folders of records (scripts/bench writes one per\n"
+        "kernel) or comma-separated lists of either.  Results are matched by (kernel,\n"
+        "variant, schedule, threads, size).\n"
+        "\n"
+        "Same hardware (CPU model, ISA, topology, allowed CPUs; the hostname may differ):\n"
+        "a regression check.  Per match: both medians, NEW/BASE with its 95% interval\n"
+        "(from both medians' distribution-free 97.5% intervals; 7+ repetitions each),\n"
+        "a two-sided Mann-Whitney U test on the repetitions (exact without ties), and a\n"
+        "verdict: slower or faster needs p < alpha AND a change beyond --threshold;\n"
+        "unknown when the repetitions are too few for the test ever to reach alpha.\n"
+        "A result valid in BASE and invalid in NEW is a regression too.\n"
+        "\n"
+        "Different hardware: a hardware comparison instead (no verdicts): the machines\n"
+        "side by side, then per result the medians, NEW/BASE, speedup and efficiency at\n"
+        "every thread count on each, the figure of merit (GB/s, GFLOP/s, ...), variants\n"
+        "skipped on one machine only (missing ISA) and counter availability.\n",
+    .notes =
+        "exit status: 0 no regression (and always in hardware mode), 1 a regression\n"
+        "(slower, or newly invalid), 2 unusable input (unreadable, foreign, truncated or\n"
+        "old-schema record, a side mixing machines, or no matching results).\n",
+    .options = compare_options_rows,
+    .main = cli_compare,
+};
+
+static int cli_compare(int argc, char **argv, const struct machine *machine)
 {
     (void)machine;
-    enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_CORRECTION, OPT_MODE, OPT_FORMAT };
-    static const struct option options[] = {
-        {"threshold", required_argument, NULL, OPT_THRESHOLD},
-        {"alpha", required_argument, NULL, OPT_ALPHA},
-        {"correction", required_argument, NULL, OPT_CORRECTION},
-        {"mode", required_argument, NULL, OPT_MODE},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct compare_options o = {.threshold = 0.05, .alpha = 0.05, .holm = true};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case OPT_THRESHOLD: {
-            char text[64];
-            snprintf(text, sizeof text, "%s", optarg);
-            size_t len = strlen(text);
-            if (len && text[len - 1] == '%')
-                text[len - 1] = '\0';
-            rc = util_parse_double(text, 0, 1000, "--threshold (percent)", &o.threshold);
-            o.threshold /= 100;
-            break;
-        }
-        case OPT_ALPHA: rc = util_parse_double(optarg, 1e-12, 0.5, "--alpha", &o.alpha); break;
-        case OPT_CORRECTION:
-            if (strcmp(optarg, "holm") == 0 || strcmp(optarg, "none") == 0)
-                o.holm = strcmp(optarg, "holm") == 0;
-            else
-                rc = sl_fail("--correction must be holm or none, not '%s'", optarg);
-            break;
-        case OPT_MODE:
-            if (strcmp(optarg, "auto") == 0)
-                o.mode = MODE_AUTO;
-            else if (strcmp(optarg, "regression") == 0)
-                o.mode = MODE_REGRESSION;
-            else if (strcmp(optarg, "hardware") == 0)
-                o.mode = MODE_HARDWARE;
-            else
-                rc = sl_fail("--mode must be auto, regression or hardware, not '%s'", optarg);
-            break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "table") == 0 || strcmp(optarg, "md") == 0)
-                o.markdown = strcmp(optarg, "md") == 0;
-            else
-                rc = sl_fail("--format must be table or md, not '%s'", optarg);
-            break;
-        case 'h': compare_usage(stdout); return 0;
-        default:
-            rc = sl_fail("compare: unknown or incomplete option '%s' (see 'speedlab compare --help')",
-                         argv[optind - 1]);
-        }
-        if (rc != 0)
-            return cli_usage_error();
-    }
-    if (argc - optind != 2) {
+    struct compare_args a = {0};
+    struct cli_parsed p;
+    int parsed = cli_parse(&cli_compare_command, argc, argv, &a, &p);
+    if (parsed != CLI_PARSED)
+        return cli_parse_status(&cli_compare_command, parsed);
+    struct compare_options o = {.threshold = a.threshold, .alpha = a.alpha,
+                                .holm = a.correction == 0, .markdown = a.format == 1,
+                                .mode = a.mode};
+    if (p.n_operands != 2) {
         sl_fail("compare: expected BASE and NEW (records or folders), got %d argument%s",
-                argc - optind, argc - optind == 1 ? "" : "s");
+                p.n_operands, p.n_operands == 1 ? "" : "s");
         return cli_usage_error();
     }
-    const char *base_spec = argv[optind], *new_spec = argv[optind + 1];
+    const char *base_spec = p.operands[0], *new_spec = p.operands[1];
     struct record_set base = {0}, fresh = {0};
     int status = EXIT_USAGE;
     if (record_set_add(&base, base_spec) != 0 || record_set_add(&fresh, new_spec) != 0 ||

@@ -8,42 +8,73 @@
 #include "reporters/text_table.h"
 #include "kit/util.h"
 
-#include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void history_usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: speedlab history DIR... [options]\n"
-            "\n"
-            "Reads every record (*.json) of the folders or files given, all from one\n"
-            "machine, each one point in time, and follows every measurement (kernel,\n"
-            "variant, schedule, threads, size) through them: its series of medians and its\n"
-            "change points.  A change point is a step in the level of the series: binary\n"
-            "segmentation by least absolute deviation, accepted when the medians either side\n"
-            "differ by more than --threshold AND by more than 4 standard errors, the noise\n"
-            "estimated from the series itself (MAD of successive differences).  Segments are\n"
-            "at least --min-segment points long, so one or two wild points never make a step.\n"
-            "\n"
-            "options:\n"
-            "  --order KEY         date (default): by each record's 'started' time;\n"
-            "                      commit: by the position of build.commit in this\n"
-            "                      repository's history (git rev-list HEAD; date breaks ties)\n"
-            "  --threshold PCT     smallest step that counts, percent (default: 5)\n"
-            "  --min-segment N     fewest points of a level (default: 3)\n"
-            "  --series TEXT       only measurements whose name contains TEXT; their full\n"
-            "                      series is printed\n"
-            "  --plot BASE         draw the series (time relative to each one's first point,\n"
-            "                      steps marked) to BASE.png and BASE.svg, data in BASE.dat\n"
-            "  --format F          table (default) or md\n"
-            "\n"
-            "exit status: 0 no step, 1 some series has a step (a slowdown or a speedup),\n"
-            "2 unusable input (unreadable or foreign record, machines mixed, fewer than two\n"
-            "records, a commit not in this repository with --order commit).\n");
-}
+/* The values of history's options. */
+struct history_args {
+    int order; /* enum history_order */
+    struct cmp_cp_options cp;
+    const char *series, *plot;
+    int format; /* enum history_format */
+};
+enum history_order { ORDER_DATE, ORDER_COMMIT };
+enum history_format { FORMAT_TABLE, FORMAT_MD };
+static const char *const orders[] = {"date", "commit", NULL};
+static const char *const formats[] = {"table", "md", NULL};
+
+#define HISTORY_OPTION(member) .offset = offsetof(struct history_args, member)
+#define NUMBER_TEXT_(number) #number
+#define NUMBER_TEXT(number) NUMBER_TEXT_(number)
+
+static const struct sl_option history_options[] = {
+    {.name = "order", .arg = "KEY", .group = "options",
+     .help = "date: by each record's 'started' time; commit: by the position of build.commit in "
+             "this repository's history (git rev-list HEAD; date breaks ties)",
+     .def = "date", .kind = SL_OPTION_CHOICE, HISTORY_OPTION(order), .choices = orders},
+    {.name = "threshold", .arg = "PCT", .group = "options",
+     .help = "smallest step that counts, percent", .def = NUMBER_TEXT(CMP_CP_THRESHOLD_PERCENT),
+     .kind = SL_OPTION_PERCENT, HISTORY_OPTION(cp.threshold), .reals = {0, 1000}},
+    {.name = "min-segment", .arg = "N", .group = "options", .help = "fewest points of a level",
+     .def = NUMBER_TEXT(CMP_CP_MIN_SEGMENT), .kind = SL_OPTION_SIZE, HISTORY_OPTION(cp.min_segment),
+     .ints = {2, 1000}},
+    {.name = "series", .arg = "TEXT", .group = "options",
+     .help = "only measurements whose name contains TEXT; their full series is printed",
+     .kind = SL_OPTION_TEXT, HISTORY_OPTION(series)},
+    {.name = "plot", .arg = "BASE", .group = "options",
+     .help = "draw the series (time relative to each one's first point, steps marked) to "
+             "BASE.png and BASE.svg, data in BASE.dat",
+     .kind = SL_OPTION_TEXT, HISTORY_OPTION(plot)},
+    {.name = "format", .arg = "F", .group = "options", .help = "table or md", .def = "table",
+     .kind = SL_OPTION_CHOICE, HISTORY_OPTION(format), .choices = formats},
+    {0},
+};
+
+static int cli_history(int argc, char **argv, const struct machine *machine);
+
+const struct cli_command cli_history_command = {
+    .name = "history",
+    .operands = "DIR...",
+    .summary = "a series of runs: each measurement over time, change points",
+    .about =
+        "Reads every record (*.json) of the folders or files given, all from one\n"
+        "machine, each one point in time, and follows every measurement (kernel,\n"
+        "variant, schedule, threads, size) through them: its series of medians and its\n"
+        "change points.  A change point is a step in the level of the series: binary\n"
+        "segmentation by least absolute deviation, accepted when the medians either side\n"
+        "differ by more than --threshold AND by more than 4 standard errors, the noise\n"
+        "estimated from the series itself (MAD of successive differences).  Segments are\n"
+        "at least --min-segment points long, so one or two wild points never make a step.\n",
+    .notes =
+        "exit status: 0 no step, 1 some series has a step (a slowdown or a speedup),\n"
+        "2 unusable input (unreadable or foreign record, machines mixed, fewer than two\n"
+        "records, a commit not in this repository with --order commit).\n",
+    .options = history_options,
+    .main = cli_history,
+};
 
 /* Position of each record in time. */
 struct point {
@@ -247,132 +278,34 @@ static int write_plot(const char *base, const struct series *s, size_t n, const 
     return rc;
 }
 
-int cli_history(int argc, char **argv, const struct machine *machine)
+/* The records of `paths`, checked (one machine, two or more) and put in
+ * order; 0 or -1 with sl_error(). */
+static int load_points(char **paths, int n_paths, bool by_commit_order, struct record_set *set,
+                       struct point **out)
 {
-    (void)machine;
-    enum { OPT_ORDER = 256, OPT_THRESHOLD, OPT_MIN_SEGMENT, OPT_SERIES, OPT_PLOT, OPT_FORMAT };
-    static const struct option options[] = {
-        {"order", required_argument, NULL, OPT_ORDER},
-        {"threshold", required_argument, NULL, OPT_THRESHOLD},
-        {"min-segment", required_argument, NULL, OPT_MIN_SEGMENT},
-        {"series", required_argument, NULL, OPT_SERIES},
-        {"plot", required_argument, NULL, OPT_PLOT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct cmp_cp_options cp;
-    cmp_cp_defaults(&cp);
-    bool by_commit_order = false, markdown = false;
-    const char *filter = NULL, *plot = NULL;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        int rc = 0;
-        long segment;
-        switch (c) {
-        case OPT_ORDER:
-            if (strcmp(optarg, "date") == 0 || strcmp(optarg, "commit") == 0)
-                by_commit_order = strcmp(optarg, "commit") == 0;
-            else
-                rc = sl_fail("--order must be date or commit, not '%s'", optarg);
-            break;
-        case OPT_THRESHOLD: {
-            char text[64];
-            snprintf(text, sizeof text, "%s", optarg);
-            size_t len = strlen(text);
-            if (len && text[len - 1] == '%')
-                text[len - 1] = '\0';
-            rc = util_parse_double(text, 0, 1000, "--threshold (percent)", &cp.threshold);
-            cp.threshold /= 100;
-            break;
-        }
-        case OPT_MIN_SEGMENT:
-            rc = util_parse_long(optarg, 2, 1000, "--min-segment", &segment);
-            cp.min_segment = (size_t)segment;
-            break;
-        case OPT_SERIES: filter = optarg; break;
-        case OPT_PLOT: plot = optarg; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "table") == 0 || strcmp(optarg, "md") == 0)
-                markdown = strcmp(optarg, "md") == 0;
-            else
-                rc = sl_fail("--format must be table or md, not '%s'", optarg);
-            break;
-        case 'h': history_usage(stdout); return 0;
-        default:
-            rc = sl_fail("history: unknown or incomplete option '%s' (see 'speedlab history --help')",
-                         argv[optind - 1]);
-        }
-        if (rc != 0)
-            return cli_usage_error();
-    }
-    if (optind >= argc) {
-        sl_fail("history: which records? (a folder or record files)");
-        return cli_usage_error();
-    }
-    char why[128];
-    if (plot && !gnuplot_available(why, sizeof why)) {
-        sl_fail("--plot: %s", why);
-        return cli_usage_error();
-    }
-    struct record_set set = {0};
-    struct point *pts = NULL;
-    struct series *series = NULL;
-    size_t n_series = 0;
-    int status = EXIT_USAGE;
-    for (int i = optind; i < argc; i++)
-        if (record_set_add(&set, argv[i]) != 0) {
-            status = cli_usage_error();
-            goto done;
-        }
-    if (record_set_check_one_machine(&set, "the history") != 0) {
-        status = cli_usage_error();
-        goto done;
-    }
-    if (set.n < 2) {
-        sl_fail("history needs at least two records, got %zu", set.n);
-        status = cli_usage_error();
-        goto done;
-    }
-    pts = calloc(set.n, sizeof *pts);
-    if (!pts) {
-        sl_fail("out of memory");
-        status = cli_usage_error();
-        goto done;
-    }
-    for (size_t i = 0; i < set.n; i++)
-        pts[i].rec = &set.recs[i];
-    if (by_commit_order && rank_commits(pts, set.n) != 0) {
-        status = cli_usage_error();
-        goto done;
-    }
-    qsort(pts, set.n, sizeof *pts, by_commit_order ? by_commit : by_date);
-    if (build_series(pts, set.n, filter, &series, &n_series) != 0) {
-        status = cli_usage_error();
-        goto done;
-    }
-    if (n_series == 0) {
-        sl_fail(filter ? "no measurement named like '%s' with an ok result" : "no ok results%s",
-                filter ? filter : "");
-        status = cli_usage_error();
-        goto done;
-    }
-    size_t with_steps = 0;
-    for (size_t i = 0; i < n_series; i++) {
-        int found = cmp_change_points(series[i].median, series[i].n, &cp, series[i].steps, 16);
-        series[i].n_steps = found < 0 ? 0 : found;
-        with_steps += found > 0;
-    }
+    for (int i = 0; i < n_paths; i++)
+        if (record_set_add(set, paths[i]) != 0)
+            return -1;
+    if (record_set_check_one_machine(set, "the history") != 0)
+        return -1;
+    if (set->n < 2)
+        return sl_fail("history needs at least two records, got %zu", set->n);
+    struct point *pts = calloc(set->n, sizeof *pts);
+    if (!pts)
+        return sl_fail("out of memory");
+    *out = pts;
+    for (size_t i = 0; i < set->n; i++)
+        pts[i].rec = &set->recs[i];
+    if (by_commit_order && rank_commits(pts, set->n) != 0)
+        return -1;
+    qsort(pts, set->n, sizeof *pts, by_commit_order ? by_commit : by_date);
+    return 0;
+}
 
-    printf("%s%zu records of %s (%d allowed CPUs), ordered by %s, from %s to %s\n",
-           markdown ? "### speedlab history\n\n" : "", set.n, pts[0].rec->cpu_model,
-           pts[0].rec->allowed_cpus,
-           by_commit_order ? "commit (git rev-list HEAD), then date" : "start time ('started')",
-           pts[0].rec->started, pts[set.n - 1].rec->started);
-    printf("steps: level change > %g%% and > %g standard errors, segments >= %zu points\n\n",
-           100 * cp.threshold, cp.min_t, cp.min_segment);
+/* One row per series: first and last median, their ratio, the steps. */
+static void print_steps_table(const struct series *series, size_t n_series,
+                              const struct point *pts, bool markdown)
+{
     static const char *const header[] = {"<result", "<size", "points", "first",
                                          "last",    "last/first", "<steps (point: before -> after)"};
     struct text_table t;
@@ -401,44 +334,101 @@ int cli_history(int argc, char **argv, const struct machine *machine)
     }
     text_table_print(&t, stdout, markdown);
     text_table_free(&t);
+}
 
-    if (filter) {
-        for (size_t i = 0; i < n_series; i++) {
-            const struct series *s = &series[i];
-            printf("\n%s [%s]:\n\n", s->key->name, s->key->size);
-            static const char *const sh[] = {"<point", "median", "<95% CI of median", "<step"};
-            text_table_init(&t, 4, sh);
-            for (size_t k = 0; k < s->n; k++) {
-                char label[96], med[32], lo[32], hi[32], ci[80] = "n/a", step[64] = "";
-                point_label(&pts[s->at[k]], s->at[k], label, sizeof label);
-                text_seconds(s->median[k], med, sizeof med);
-                if (isfinite(s->lo[k])) {
-                    text_seconds(s->lo[k], lo, sizeof lo);
-                    text_seconds(s->hi[k], hi, sizeof hi);
-                    snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-                }
-                for (int c2 = 0; c2 < s->n_steps && c2 < 16; c2++)
-                    if (s->steps[c2].index == k)
-                        snprintf(step, sizeof step, "<- step %+.1f%%",
-                                 100 * (s->steps[c2].after / s->steps[c2].before - 1));
-                const char *cells[] = {label, med, ci, step};
-                text_table_add(&t, cells);
-            }
-            text_table_print(&t, stdout, markdown);
-            text_table_free(&t);
+/* --series: every point of each series, its interval and its steps. */
+static void print_series(const struct series *s, const struct point *pts, bool markdown)
+{
+    printf("\n%s [%s]:\n\n", s->key->name, s->key->size);
+    static const char *const header[] = {"<point", "median", "<95% CI of median", "<step"};
+    struct text_table t;
+    text_table_init(&t, 4, header);
+    for (size_t k = 0; k < s->n; k++) {
+        char label[96], med[32], lo[32], hi[32], ci[80] = "n/a", step[64] = "";
+        point_label(&pts[s->at[k]], s->at[k], label, sizeof label);
+        text_seconds(s->median[k], med, sizeof med);
+        if (isfinite(s->lo[k])) {
+            text_seconds(s->lo[k], lo, sizeof lo);
+            text_seconds(s->hi[k], hi, sizeof hi);
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         }
+        for (int c = 0; c < s->n_steps && c < 16; c++)
+            if (s->steps[c].index == k)
+                snprintf(step, sizeof step, "<- step %+.1f%%",
+                         100 * (s->steps[c].after / s->steps[c].before - 1));
+        const char *cells[] = {label, med, ci, step};
+        text_table_add(&t, cells);
     }
+    text_table_print(&t, stdout, markdown);
+    text_table_free(&t);
+}
+
+/* Finds the steps, prints everything; returns the exit status (0, 1). */
+static int report(struct series *series, size_t n_series, const struct point *pts, size_t n_pts,
+                  const struct history_args *a)
+{
+    bool markdown = a->format == FORMAT_MD;
+    size_t with_steps = 0;
+    for (size_t i = 0; i < n_series; i++) {
+        int found = cmp_change_points(series[i].median, series[i].n, &a->cp, series[i].steps, 16);
+        series[i].n_steps = found < 0 ? 0 : found;
+        with_steps += found > 0;
+    }
+    printf("%s%zu records of %s (%d allowed CPUs), ordered by %s, from %s to %s\n",
+           markdown ? "### speedlab history\n\n" : "", n_pts, pts[0].rec->cpu_model,
+           pts[0].rec->allowed_cpus,
+           a->order == ORDER_COMMIT ? "commit (git rev-list HEAD), then date"
+                                    : "start time ('started')",
+           pts[0].rec->started, pts[n_pts - 1].rec->started);
+    printf("steps: level change > %g%% and > %g standard errors, segments >= %zu points\n\n",
+           100 * a->cp.threshold, a->cp.min_t, a->cp.min_segment);
+    print_steps_table(series, n_series, pts, markdown);
+    for (size_t i = 0; a->series && i < n_series; i++)
+        print_series(&series[i], pts, markdown);
     printf("\n%zu of %zu series %s a step\n", with_steps, n_series,
            with_steps == 1 ? "has" : "have");
-    status = with_steps ? 1 : 0;
-    if (plot) {
-        if (write_plot(plot, series, n_series, pts, set.n) != 0) {
+    return with_steps ? 1 : 0;
+}
+
+static int cli_history(int argc, char **argv, const struct machine *machine)
+{
+    (void)machine;
+    struct history_args a = {0};
+    cmp_cp_defaults(&a.cp);
+    struct cli_parsed p;
+    int parsed = cli_parse(&cli_history_command, argc, argv, &a, &p);
+    if (parsed != CLI_PARSED)
+        return cli_parse_status(&cli_history_command, parsed);
+    if (p.n_operands == 0) {
+        sl_fail("history: which records? (a folder or record files)");
+        return cli_usage_error();
+    }
+    char why[128];
+    if (a.plot && !gnuplot_available(why, sizeof why)) {
+        sl_fail("--plot: %s", why);
+        return cli_usage_error();
+    }
+    struct record_set set = {0};
+    struct point *pts = NULL;
+    struct series *series = NULL;
+    size_t n_series = 0;
+    int status = EXIT_USAGE;
+    if (load_points(p.operands, p.n_operands, a.order == ORDER_COMMIT, &set, &pts) != 0 ||
+        build_series(pts, set.n, a.series, &series, &n_series) != 0) {
+        status = cli_usage_error();
+    } else if (n_series == 0) {
+        sl_fail(a.series ? "no measurement named like '%s' with an ok result" : "no ok results%s",
+                a.series ? a.series : "");
+        status = cli_usage_error();
+    } else {
+        status = report(series, n_series, pts, set.n, &a);
+        if (a.plot && write_plot(a.plot, series, n_series, pts, set.n) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
             status = EXIT_USAGE;
-        } else
-            printf("plot: %s.png, %s.svg (data %s.dat)\n", plot, plot, plot);
+        } else if (a.plot) {
+            printf("plot: %s.png, %s.svg (data %s.dat)\n", a.plot, a.plot, a.plot);
+        }
     }
-done:
     free_series(series, n_series);
     free(pts);
     record_set_free(&set);

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "kit/blas.h"
 #include "kit/ranks.h"
 #include "measure/build.h"
 #include "measure/counters.h"
@@ -7,6 +8,7 @@
 #include "kit/util.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,33 +29,55 @@ static int widest(int width, const char *text)
     return len > width ? len : width;
 }
 
-int cli_list(int argc, char **argv, const struct machine *m)
+struct list_args {
+    bool names;
+};
+
+static const struct sl_option list_options[] = {
+    {.name = "names", .group = "options",
+     .help = "only the kernel names, one per line (for scripts)", .kind = SL_OPTION_FLAG,
+     .offset = offsetof(struct list_args, names)},
+    {0},
+};
+
+static int cli_list(int argc, char **argv, const struct machine *m);
+
+const struct cli_command cli_list_command = {
+    .name = "list",
+    .operands = "[KERNEL]",
+    .summary = "kernels and variants, and which run on this CPU",
+    .about = "Lists kernels and their variants: axes (layout, loops, isa, algorithm),\n"
+             "the schedules each can run under, and whether it runs on this CPU (and why not).\n",
+    .options = list_options,
+    .main = cli_list,
+};
+
+static int cli_list(int argc, char **argv, const struct machine *m)
 {
     (void)m;
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: speedlab list [KERNEL] | speedlab list --names\n\n"
-               "Lists kernels and their variants: axes (layout, loops, isa, algorithm),\n"
-               "the schedules each can run under, and whether it runs on this CPU (and why not).\n"
-               "--names prints only the kernel names, one per line (for scripts).\n");
-        return 0;
+    struct list_args a = {0};
+    struct cli_parsed p;
+    int parsed = cli_parse(&cli_list_command, argc, argv, &a, &p);
+    if (parsed != CLI_PARSED)
+        return cli_parse_status(&cli_list_command, parsed);
+    if (p.n_operands > 1 || (a.names && p.n_operands)) {
+        sl_fail(a.names ? "list: --names lists every kernel; give no kernel name"
+                        : "list takes at most one kernel name");
+        return cli_usage_error();
     }
-    if (argc == 2 && strcmp(argv[1], "--names") == 0) {
+    if (a.names) {
         size_t n;
         const struct sl_workload *const *names = sl_workloads(&n);
         for (size_t i = 0; i < n; i++)
             printf("%s\n", names[i]->name);
         return 0;
     }
-    if (argc > 2) {
-        fprintf(stderr, "speedlab: error: list takes at most one kernel name\n");
-        return EXIT_USAGE;
-    }
     size_t count;
     const struct sl_workload *const *all = sl_workloads(&count);
     const struct sl_workload *only = NULL;
-    if (argc == 2 && !(only = sl_workload_find(argv[1]))) {
-        fprintf(stderr, "speedlab: error: unknown kernel '%s' (see 'speedlab list')\n", argv[1]);
-        return EXIT_USAGE;
+    if (p.n_operands == 1 && !(only = sl_workload_find(p.operands[0]))) {
+        sl_fail("unknown kernel '%s' (see 'speedlab list')", p.operands[0]);
+        return cli_usage_error();
     }
     for (size_t i = 0; i < count; i++) {
         const struct sl_workload *w = all[i];
@@ -63,8 +87,8 @@ int cli_list(int argc, char **argv, const struct machine *m)
         printf("%s — %s\n  unit: %s; figure of merit: %s; size: %s; default %s; presets:",
                w->name, w->summary, w->unit, sl_merit_label(w->merit, w->unit, merit, sizeof merit),
                w->size_syntax, w->default_size);
-        for (const struct sl_preset *p = w->presets; p && p->name; p++)
-            printf(" %s=%s", p->name, p->size);
+        for (const struct sl_preset *preset = w->presets; preset && preset->name; preset++)
+            printf(" %s=%s", preset->name, preset->size);
         /* Columns as wide as this workload's longest entry. */
         int wn = 7, wl = 6, wo = 5, wi = 3, wa = 9, ws = 9;
         for (const struct sl_variant *v = w->variants; v->name; v++) {
@@ -105,26 +129,46 @@ static void print_size(unsigned long long bytes)
         printf("%llu KiB", bytes / 1024);
 }
 
-int cli_info(int argc, char **argv, const struct machine *m)
+struct info_args {
+    bool json;
+};
+
+static const struct sl_option info_options[] = {
+    {.name = "json", .group = "options", .help = "the record's machine and build blocks",
+     .kind = SL_OPTION_FLAG, .offset = offsetof(struct info_args, json)},
+    {0},
+};
+
+static int cli_info(int argc, char **argv, const struct machine *m);
+
+const struct cli_command cli_info_command = {
+    .name = "info",
+    .operands = "",
+    .summary = "this machine: CPU, ISA, topology, caches, allowed CPUs",
+    .about = "Describes this machine as the records will: CPU, ISA extensions, hwloc\n"
+             "topology, caches, the CPUs this process may use (affinity mask and cgroup),\n"
+             "and the build.\n",
+    .options = info_options,
+    .main = cli_info,
+};
+
+static int cli_info(int argc, char **argv, const struct machine *m)
 {
-    int as_json = 0;
+    struct info_args a = {0};
+    struct cli_parsed p;
+    int parsed = cli_parse(&cli_info_command, argc, argv, &a, &p);
+    if (parsed != CLI_PARSED)
+        return cli_parse_status(&cli_info_command, parsed);
+    if (p.n_operands > 0) {
+        sl_fail("info: unexpected argument '%s' (see 'speedlab info --help')", p.operands[0]);
+        return cli_usage_error();
+    }
+    /* OpenBLAS as it is now: not loaded, since info runs no BLAS variant. */
+    char blas[512];
     struct sl_build_desc build;
     build_describe(&build);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            as_json = 1;
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: speedlab info [--json]\n\n"
-                   "Describes this machine as the records will: CPU, ISA extensions, hwloc\n"
-                   "topology, caches, the CPUs this process may use (affinity mask and cgroup),\n"
-                   "and the build.  --json prints the record's machine and build blocks.\n");
-            return 0;
-        } else {
-            fprintf(stderr, "speedlab: error: info: unknown option '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (as_json) {
+    build.blas = blas_config(blas, sizeof blas);
+    if (a.json) {
         json_t *doc = json_pack("{s:o, s:o}", "machine", record_machine_json(&m->desc), "build",
                                 record_build_json(&build));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

@@ -2,24 +2,13 @@
  * claims`: the console, the record files and the export formats asked for;
  * the exit status from the result model. */
 #include "cli/cli.h"
+#include "cli/plan.h"
 #include "kit/ranks.h"
 #include "measure/runner.h"
 #include "reporters/reporters.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
-
-void cli_run_id(struct sl_run *run, const char *kernel)
-{
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    snprintf(run->run_id, sizeof run->run_id, "%s-%s-%ld", stamp, kernel, (long)getpid());
-}
 
 int cli_run_status(const struct sl_run *run)
 {
@@ -45,30 +34,28 @@ int cli_run_status(const struct sl_run *run)
 
 /* The reporters of a run, on rank 0: the record files, the export formats
  * asked for and the console, last so that it names a record written. */
-static int add_reporters(struct sl_reporters *reps, const struct run_options *o,
-                         const char *record_path, const char *csv_path,
-                         const char *const *format_paths)
+static int add_reporters(struct sl_reporters *reps, const struct run_plan *p)
 {
     if (ranks_rank() != 0)
         return 0;
-    if (sl_reporters_add(reps, record_reporter_create(record_path, csv_path)) != 0)
+    if (sl_reporters_add(reps, record_reporter_create(p->record_path, p->csv_path)) != 0)
         return -1;
     for (int f = 0; f < SL_N_EXPORT_FORMATS; f++)
-        if (format_paths && format_paths[f] &&
-            sl_reporters_add(reps, sl_export_formats[f].create(format_paths[f])) != 0)
+        if (p->format_paths[f] &&
+            sl_reporters_add(reps, sl_export_formats[f].create(p->format_paths[f])) != 0)
             return -1;
-    return sl_reporters_add(reps, console_reporter_create(o->quiet, record_path, csv_path));
+    return sl_reporters_add(reps,
+                            console_reporter_create(p->options->quiet, p->record_path, p->csv_path));
 }
 
-int cli_measure(const struct run_options *o, const struct machine *m, struct sl_run *run,
-                const char *record_path, const char *csv_path, const char *const *format_paths)
+int cli_measure(const struct run_plan *p, const struct machine *m, struct sl_run *run)
 {
     struct sl_reporters reps = {0};
-    int rc = add_reporters(&reps, o, record_path, csv_path, format_paths);
+    int rc = add_reporters(&reps, p);
     /* Every rank measures, or none. */
     ranks_broadcast(&rc, sizeof rc, 0);
     int status;
-    if (rc != 0 || runner_execute(o, m, run, &reps) != 0) {
+    if (rc != 0 || runner_execute(p->options, m, run, &reps) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", rc != 0 && ranks_rank() != 0
                                                       ? "rank 0 could not set up its reports"
                                                       : sl_error());

@@ -5,7 +5,6 @@
 #include "measure/runner.h"
 #include "kit/sl.h"
 
-#include <cblas.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,41 +12,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-static void usage(FILE *fp)
-{
-    fprintf(fp, "usage: speedlab COMMAND [options]\n"
-                "\n"
-                "commands:\n"
-                "  list [KERNEL]   kernels and variants, and which run on this CPU\n"
-                "  info            this machine: CPU, ISA, topology, caches, allowed CPUs\n"
-                "  run KERNEL      measure variants; writes a JSON record and a CSV table\n"
-                "  plot RECORD...  figures (PNG, SVG) and an offline HTML report of records\n"
-                "  compare BASE NEW  regression check of two runs (or hardware comparison)\n"
-                "  history DIR     a series of runs: each measurement over time, change points\n"
-                "  export RECORD   records as Google Benchmark JSON (--format gbench)\n"
-                "  claims [IDS]    check the published speedup claims (SPEC section 3)\n"
-                "\n"
-                "'speedlab COMMAND --help' describes each command.\n");
-}
-
-/* OpenBLAS chooses its kernels when it is loaded; one older than the CPU
- * falls back to Prescott (SSE3) kernels, which would make the BLAS variant a
- * straw man.  Restart once with the newest kernel family the CPU has; the
- * record's environment and build blocks show it. */
-static void choose_openblas_kernels(char **argv)
-{
-    if (getenv("OPENBLAS_CORETYPE") || strcmp(openblas_get_corename(), "Prescott") != 0 ||
-        sl_isa_missing(SL_ISA_AVX2 | SL_ISA_FMA))
-        return;
-    const char *core = sl_isa_missing(SL_ISA_AVX512F | SL_ISA_AVX512BW | SL_ISA_AVX512VL)
-                           ? "Haswell"
-                           : "SkylakeX";
-    setenv("OPENBLAS_CORETYPE", core, 1);
-    setenv("SPEEDLAB_SET_OPENBLAS_CORETYPE", core, 1);
-    execv("/proc/self/exe", argv);
-    unsetenv("OPENBLAS_CORETYPE"); /* exec failed: carry on with Prescott */
-}
 
 static void on_interrupt(int sig)
 {
@@ -59,36 +23,14 @@ int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
-        usage(argc < 2 ? stderr : stdout);
+        cli_print_commands(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    int (*command)(int, char **, const struct machine *) = NULL;
-    if (strcmp(argv[1], "run") == 0)
-        command = cli_run;
-    else if (strcmp(argv[1], "list") == 0)
-        command = cli_list;
-    else if (strcmp(argv[1], "info") == 0)
-        command = cli_info;
-    else if (strcmp(argv[1], "plot") == 0)
-        command = cli_plot;
-    else if (strcmp(argv[1], "compare") == 0)
-        command = cli_compare;
-    else if (strcmp(argv[1], "history") == 0)
-        command = cli_history;
-    else if (strcmp(argv[1], "export") == 0)
-        command = cli_export;
-    else if (strcmp(argv[1], "claims") == 0)
-        command = cli_claims;
-    else if (strcmp(argv[1], "__simulate") == 0)
-        command = cli_simulate;
+    const struct cli_command *command = cli_command_find(argv[1]);
     if (!command) {
         fprintf(stderr, "speedlab: error: unknown command '%s' (see 'speedlab --help')\n", argv[1]);
         return EXIT_USAGE;
     }
-
-    /* Not under valgrind's __simulate: an exec would leave valgrind behind. */
-    if (strcmp(argv[1], "__simulate") != 0)
-        choose_openblas_kernels(argv);
 
     /* An interrupted run stops after the current repetition and keeps a
      * complete record of what finished. */
@@ -122,7 +64,7 @@ int main(int argc, char **argv)
     }
     /* Only a run joins MPI (when a launcher started it); the other ranks
      * stay silent on stdout, rank 0 speaks and writes for all. */
-    bool in_ranks = command == cli_run;
+    bool in_ranks = command == &cli_run_command;
     if (in_ranks && ranks_init(&argc, &argv) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
         machine_free(&m);
@@ -130,7 +72,7 @@ int main(int argc, char **argv)
     }
     if (in_ranks && ranks_rank() != 0 && !freopen("/dev/null", "w", stdout))
         ranks_abort(1);
-    int status = command(argc - 1, argv + 1, &m);
+    int status = command->main(argc - 1, argv + 1, &m);
     machine_free(&m);
     if (in_ranks)
         ranks_finalize();

@@ -4,7 +4,6 @@
  * the reason, on the console and in the report. */
 #include "figures/plot.h"
 
-#include "cli/cli.h"
 #include "figures/gnuplot.h"
 #include "results/record_set.h"
 #include "kit/sl.h"
@@ -12,7 +11,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1163,32 +1161,6 @@ static void label_record(struct plot_set *set, size_t k)
         snprintf(set->labels[k], sizeof set->labels[k], "%s", stem);
 }
 
-static void plot_usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage: speedlab plot RECORD|FOLDER... [--out DIR] [--name NAME]\n"
-            "\n"
-            "Draws the figures the records support, as PNG and SVG, with gnuplot scripts from\n"
-            "plots/ (or $SPEEDLAB_PLOTS_DIR), and writes report.html beside them:\n"
-            "  speedup-K, efficiency-K  vs threads, per variant, one panel per schedule\n"
-            "  sizes-K                  throughput vs working set, L1/L2/L3 marked (--sizes)\n"
-            "  family-K                 speedup and efficiency over sizes x threads\n"
-            "  misses-K                 cache misses per unit (--counters cache or sim)\n"
-            "  roofline                 GFLOP/s vs intensity under the FMA and stream roofs\n"
-            "  busy-K                   per-worker busy time (load imbalance)\n"
-            "  image-gaussmap           the bifurcation diagram (gaussmap --output X.png)\n"
-            "A figure the records cannot support is skipped with the reason.\n"
-            "\n"
-            "  RECORD|FOLDER  speedlab records (JSON); a folder means every record in it\n"
-            "                 (other files, such as a claims summary, are passed over)\n"
-            "  --out DIR      output folder (default plots/NAME)\n"
-            "  --name NAME    run name (default: the folder's name when a folder or several\n"
-            "                 records from one folder are given, else the record's run_id)\n"
-            "\n"
-            "Each figure's data is kept as TSV under DIR/data/.\n"
-            "exit status: 0 done, 1 gnuplot or writing failed, 2 bad arguments or records\n");
-}
-
 static void default_name(const struct plot_set *set, const char *const *args, int n_args,
                          char *out, size_t len)
 {
@@ -1213,57 +1185,29 @@ static void default_name(const struct plot_set *set, const char *const *args, in
     }
 }
 
-int cli_plot(int argc, char **argv, const struct machine *m)
+enum plot_status plot_records(char *const *inputs, int n_inputs, const char *out,
+                              const char *name)
 {
-    (void)m;
-    const char *out = NULL, *name = NULL;
-    static const struct option options[] = {{"out", required_argument, NULL, 'o'},
-                                            {"name", required_argument, NULL, 'n'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:n:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'n': name = optarg; break;
-        case 'h': plot_usage(stdout); return 0;
-        default:
-            fprintf(stderr, "speedlab: error: plot: bad option '%s' (see 'speedlab plot --help')\n",
-                    argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fprintf(stderr, "speedlab: error: plot: give at least one record or folder\n");
-        return EXIT_USAGE;
-    }
-    if (name && (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 ||
-                 strcmp(name, "..") == 0)) {
-        fprintf(stderr, "speedlab: error: plot: --name must be a plain file name\n");
-        return EXIT_USAGE;
-    }
     char why[200];
     struct plot_set set = {0};
     struct record_set records = {0};
-    int status = 0;
-    for (int i = optind; i < argc && status == 0; i++)
-        if (record_set_add(&records, argv[i]) != 0) {
+    enum plot_status status = PLOT_DONE;
+    for (int i = 0; i < n_inputs && status == 0; i++)
+        if (record_set_add(&records, inputs[i]) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = EXIT_USAGE;
+            status = PLOT_BAD_INPUT;
         }
     set.records = records.recs;
     set.n_records = records.n;
     if (status == 0 && !gnuplot_available(why, sizeof why)) {
         fprintf(stderr, "speedlab: error: %s\n", why);
-        status = 1;
+        status = PLOT_FAILED;
     }
     if (status == 0) {
         if (name)
             snprintf(set.run_name, sizeof set.run_name, "%s", name);
         else
-            default_name(&set, (const char *const *)argv + optind, argc - optind, set.run_name,
+            default_name(&set, (const char *const *)inputs, n_inputs, set.run_name,
                          sizeof set.run_name);
         if (out)
             snprintf(set.out_dir, sizeof set.out_dir, "%s", out);
@@ -1272,12 +1216,12 @@ int cli_plot(int argc, char **argv, const struct machine *m)
         set.figures = calloc(PLOT_MAX_FIGURES, sizeof *set.figures);
         if (!set.figures || make_dirs(set.out_dir) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", set.figures ? sl_error() : "out of memory");
-            status = 1;
+            status = PLOT_FAILED;
         }
     }
     if (status == 0 && !(set.labels = calloc(set.n_records, sizeof *set.labels))) {
         fprintf(stderr, "speedlab: error: out of memory\n");
-        status = 1;
+        status = PLOT_FAILED;
     }
     for (size_t k = 0; status == 0 && k < set.n_records; k++)
         label_record(&set, k);
@@ -1308,12 +1252,12 @@ int cli_plot(int argc, char **argv, const struct machine *m)
             rc = plot_gaussmap(&set, rec);
         if (rc != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = 1;
+            status = PLOT_FAILED;
         }
     }
     if (status == 0 && plot_roofline(&set) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        status = 1;
+        status = PLOT_FAILED;
     }
     if (status == 0) {
         size_t made = 0;
@@ -1330,7 +1274,7 @@ int cli_plot(int argc, char **argv, const struct machine *m)
         snprintf(report, sizeof report, "%s/report.html", set.out_dir);
         if (report_write(&set, report) != 0) {
             fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = 1;
+            status = PLOT_FAILED;
         } else {
             printf("%zu figures, %zu skipped\nreport: %s\n", made, set.n_figures - made, report);
         }

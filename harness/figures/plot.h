@@ -29,6 +29,15 @@ struct plot_set {
     size_t n_figures;
 };
 
+/* How plot_records ended; the exit status of `speedlab plot`. */
+enum plot_status { PLOT_DONE = 0, PLOT_FAILED = 1, PLOT_BAD_INPUT = 2 };
+/* Every figure the records in `inputs` (record files, or folders of them)
+ * support, and the report, into `out` (NULL: plots/<name>); `name` (NULL:
+ * from the inputs) names the run.  Prints what it made and skipped, and
+ * its errors. */
+enum plot_status plot_records(char *const *inputs, int n_inputs, const char *out,
+                              const char *name);
+
 /* Writes <out_dir>/report.html: machine, build, environment, a summary per
  * workload, claims when a record holds them, and every figure inline (PNG as
  * data URIs, so the file stands alone and works offline). 0 or -1. */

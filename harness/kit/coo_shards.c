@@ -37,9 +37,16 @@ int coo_shards_create(struct coo_shards *s, const char *prefix, int count, size_
             return sl_fail("out of memory for shard buffers (%zu entries each)", buffer_entries);
         }
         snprintf(s->paths[k], len, "%s.%d.coo", prefix, k);
-        s->shard[k].fd = open(s->paths[k], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        /* A new private file, never one that is there already: a file or
+         * link planted at this predictable name is refused, not followed
+         * or truncated. */
+        s->shard[k].fd =
+            open(s->paths[k], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (s->shard[k].fd < 0) {
             sl_fail("cannot create shard '%s': %s", s->paths[k], strerror(errno));
+            /* What is at that name is not ours to remove. */
+            free(s->paths[k]);
+            s->paths[k] = NULL;
             coo_shards_destroy(s, true);
             return -1;
         }

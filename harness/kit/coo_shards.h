@@ -30,8 +30,10 @@ struct coo_shards {
     char **paths;
 };
 
-/* Creates (truncating) `<prefix>.<k>.coo` for k < count, each written through
- * a buffer of buffer_entries entries.  -1 with sl_fail(). */
+/* Creates `<prefix>.<k>.coo` for k < count, each written through a buffer of
+ * buffer_entries entries.  Each is a new file, mode 0600, created
+ * O_CREAT|O_EXCL|O_NOFOLLOW: a file or link already at one of these names is
+ * an error, never followed or truncated.  -1 with sl_fail(). */
 int coo_shards_create(struct coo_shards *s, const char *prefix, int count, size_t buffer_entries);
 /* Empties every shard for a new execution. */
 int coo_shards_restart(struct coo_shards *s);

@@ -28,6 +28,8 @@ int mem_parse_bytes(const char *text, const char *what, double *bytes)
     for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
         if (strcasecmp(end, units[u].suffix) == 0) {
             *bytes = floor(value * units[u].scale);
+            if (!isfinite(*bytes))
+                return sl_fail("%s: '%s' is too large to be a size", what, text);
             if (*bytes < 1)
                 break;
             return 0;

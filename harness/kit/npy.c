@@ -160,9 +160,9 @@ int npy_read_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out, fl
     size_t rows = 0, cols = 0;
     void *raw = NULL;
     float *data = NULL;
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = util_fopen_input(path);
     if (!fp)
-        return sl_fail("cannot open '%s': %s", path, strerror(errno));
+        return -1;
 
     unsigned char prefix[10];
     if (fread(prefix, 1, 8, fp) != 8 || memcmp(prefix, magic, 6) != 0) {

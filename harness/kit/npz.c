@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 /* The arrays go out as raw bytes of int32/float, which numpy calls <i4/<f4. */
@@ -410,7 +410,7 @@ int npz_write_coo(const char *path, uint64_t rows, uint64_t cols, uint64_t nnz,
 done:
     if (za)
         zip_discard(za);
-    if (rc != 0 && f.tmp_path)
+    if (rc != 0)
         util_atomic_abort(&f);
     zip_error_fini(&sink.error);
     if (arrays)
@@ -513,12 +513,13 @@ int npz_read_coo(const char *path, uint64_t *rows_out, uint64_t *cols_out, uint6
 {
     *row_out = *col_out = NULL;
     *value_out = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return sl_fail("cannot read '%s': %s", path, strerror(errno));
+    int fd = util_open_input(path);
+    if (fd < 0)
+        return -1;
     int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    zip_t *za = zip_fdopen(fd, ZIP_CHECKCONS, &code); /* owns fd from here on */
     if (!za) {
+        close(fd);
         zip_error_t error;
         zip_error_init_with_code(&error, code);
         sl_fail("cannot read '%s': %s", path, zip_error_strerror(&error));

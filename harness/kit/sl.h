@@ -65,6 +65,7 @@ struct sl_work {
 };
 
 struct sl_team;     /* harness/team.h: threads, their placement and busy times */
+struct sl_option;   /* kit/options.h: one command-line option, a row of a table */
 struct sl_progress; /* harness/progress.h: live progress on stderr */
 
 /* What a variant's parallel region is told. */
@@ -136,22 +137,33 @@ struct sl_option_facts {
     } facts[SL_MAX_OPTION_FACTS];
     int n;
 };
+/* The fact of a workload that bounds the process's memory: the bound in
+ * bytes.  The harness shows each result's peak resident set against it. */
+#define SL_FACT_MEMORY_BUDGET "memory_budget_bytes"
+/* The number under `key`, or NAN when there is none (or it is null). */
+double sl_option_facts_number(const struct sl_option_facts *f, const char *key);
 
-enum sl_keep { SL_KEEP_DENSE, SL_KEEP_THRESHOLD, SL_KEEP_QUANTILE };
+/* What a workload's own options may depend on, known when the run is planned. */
+struct sl_run_context {
+    const char *output_path; /* --output, or NULL */
+    const char *run_id;      /* unique per run; names the run's files */
+    int ranks;               /* MPI ranks sharing the run (1: one process) */
+};
+
+/* The variants and schedules measured where the command line names none
+ * (a list in --variants/--schedules syntax): "all" unless the workload's
+ * options ask for others. */
+struct sl_selection {
+    const char *variants, *schedules;
+};
 
 struct sl_problem_args {
     const char *size;       /* preset name or workload-specific dims */
     uint64_t seed;
     const char *input_path; /* optional real data */
     const char *validate;   /* "auto", "full" or "sample" */
-    /* Output (workloads with sparse_variants): dense, or sparse keeping the
-     * entries with |s| >= keep_value, or those at or above the keep_value-
-     * quantile of the non-zero |s|. */
-    enum sl_keep keep;
-    double keep_value;
-    double memory_budget;     /* bytes the process may hold; 0: no budget */
-    int max_threads;          /* the largest team the problem will run under */
-    const char *spill_prefix; /* where streamed output goes: <prefix>.r<rank>.<worker>.coo */
+    int max_threads;        /* the largest team the problem will run under */
+    const void *options;    /* the workload's own options object (NULL: its defaults) */
 };
 
 struct sl_preset {
@@ -190,19 +202,35 @@ struct sl_workload {
     /* Optional: writes the last computed output (--output). */
     int (*save_output)(void *problem, const char *path);
     /* Optional: refuses an --output path this workload cannot write (wrong
-     * extension, or one that does not suit the output mode of `args`) before
-     * any work is done; 0 or -1 with sl_error(). */
-    int (*check_output_path)(const char *path, const struct sl_problem_args *args);
+     * extension, or one that does not suit its `options`) before any work
+     * is done; 0 or -1 with sl_error(). */
+    int (*check_output_path)(const char *path, const void *options);
     /* Optional: why variant v cannot run on this problem (its output mode,
      * its memory budget), or NULL when it can; such a result is skipped. */
     const char *(*unsupported)(const void *problem, const struct sl_variant *v);
     /* Optional: what the last execution produced besides its time (kept
      * pairs, the threshold it used), recorded with each result. */
     void (*facts)(const void *problem, struct sl_problem_info *facts);
-    /* Non-NULL when the workload streams a thresholded sparse output
-     * (--threshold, --top-quantile): the variants and schedules used for it
-     * unless the command line names others. */
-    const char *sparse_variants, *sparse_schedules;
+    /* Optional: the workload's own command-line options ('speedlab run
+     * <name> --OPTION'), rows as in kit/options.h ending with a row without a
+     * name, parsed into an options object of options_size bytes that the
+     * harness allocates, zeroes, fills with the rows' defaults, and hands to
+     * problem_create as args->options; options_about is a paragraph shown
+     * with them in --help. */
+    const struct sl_option *options;
+    size_t options_size;
+    const char *options_about;
+    /* Optional: checks the options together (exclusive options, one that
+     * needs another) before any work and without side effects, and may
+     * replace the default selection when the options ask for other variants
+     * or schedules.  0 or -1 with sl_error(). */
+    int (*options_check)(const void *options, const struct sl_run_context *ctx,
+                         struct sl_selection *defaults);
+    /* Optional: once every check has passed, prepares what the options need
+     * for this run (a folder for its files).  0 or -1 with sl_error(). */
+    int (*options_prepare)(void *options, const struct sl_run_context *ctx);
+    /* Optional: the options as the record keeps them (config.<section>). */
+    void (*option_facts)(const void *options, struct sl_option_facts *facts);
     /* Splits one problem across MPI ranks (each computes its share). */
     bool splits_across_ranks;
     /* Optional test hook: spoils the last computed output the way a lost
@@ -219,7 +247,8 @@ const struct sl_workload *const *sl_workloads(size_t *count);
 const struct sl_workload *sl_workload_find(const char *name);
 const struct sl_variant *sl_variant_find(const struct sl_workload *w, const char *name);
 
-/* Error reporting: functions return -1 and leave one line here for main(). */
+/* Error reporting: functions return -1 and leave one line here for main();
+ * control characters in it (a newline quoted from a file) become '?'. */
 int sl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *sl_error(void);
 

@@ -3,15 +3,11 @@
 #include "kit/sl.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 static char error_message[512];
 
@@ -21,6 +17,12 @@ int sl_fail(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(error_message, sizeof error_message, fmt, ap);
     va_end(ap);
+    /* One line by construction: a message may quote a file's own bytes (a
+     * dtype, a JSON token), and a newline or terminal escape in them must not
+     * reach the user's terminal or break the one-line contract. */
+    for (unsigned char *c = (unsigned char *)error_message; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return -1;
 }
 
@@ -210,108 +212,5 @@ int util_parse_double(const char *text, double min, double max, const char *what
     if (errno || end == text || *end != '\0' || !(v >= min && v <= max))
         return sl_fail("%s must be a number in [%g, %g], got '%s'", what, min, max, text);
     *out = v;
-    return 0;
-}
-
-int util_make_parent_dirs(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return sl_fail("out of memory");
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-            int e = errno;
-            free(copy);
-            return sl_fail("cannot create directory '%s': %s", path, strerror(e));
-        }
-        *p = '/';
-    }
-    free(copy);
-    return 0;
-}
-
-static char *temporary_name(const char *path)
-{
-    /* Hidden temporary in the target's own directory: rename() is atomic only
-     * within one filesystem. */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len);
-    if (tmp)
-        snprintf(tmp, len, "%.*s.%s.tmp.%ld", (int)dir_len, path, path + dir_len, (long)getpid());
-    return tmp;
-}
-
-int util_atomic_open(struct util_atomic_file *f, const char *path)
-{
-    memset(f, 0, sizeof *f);
-    f->path = strdup(path);
-    f->tmp_path = temporary_name(path);
-    if (!f->path || !f->tmp_path) {
-        util_atomic_abort(f);
-        return sl_fail("out of memory");
-    }
-    f->fp = fopen(f->tmp_path, "wb");
-    if (!f->fp) {
-        int e = errno;
-        util_atomic_abort(f);
-        return sl_fail("cannot write '%s': %s", path, strerror(e));
-    }
-    return 0;
-}
-
-int util_atomic_commit(struct util_atomic_file *f)
-{
-    int rc = 0;
-    if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
-        rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
-    if (fclose(f->fp) != 0 && rc == 0)
-        rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
-    f->fp = NULL;
-    if (rc == 0 && rename(f->tmp_path, f->path) != 0)
-        rc = sl_fail("cannot replace '%s': %s", f->path, strerror(errno));
-    if (rc == 0) {
-        /* The rename itself survives a crash only once the directory is synced. */
-        const char *slash = strrchr(f->path, '/');
-        char *dir = slash ? strndup(f->path, (size_t)(slash - f->path + 1)) : strdup(".");
-        int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
-        if (fd >= 0) {
-            fsync(fd);
-            close(fd);
-        }
-        free(dir);
-    }
-    if (rc != 0)
-        unlink(f->tmp_path);
-    free(f->path);
-    free(f->tmp_path);
-    f->path = f->tmp_path = NULL;
-    return rc;
-}
-
-void util_atomic_abort(struct util_atomic_file *f)
-{
-    if (f->fp)
-        fclose(f->fp);
-    if (f->tmp_path)
-        unlink(f->tmp_path);
-    free(f->path);
-    free(f->tmp_path);
-    memset(f, 0, sizeof *f);
-}
-
-int util_check_writable(const char *path)
-{
-    struct util_atomic_file f;
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return sl_fail("cannot write '%s': is a directory", path);
-    if (util_atomic_open(&f, path) != 0)
-        return -1;
-    util_atomic_abort(&f);
     return 0;
 }

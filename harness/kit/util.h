@@ -1,4 +1,4 @@
-/* Small shared helpers: clock, checked allocation, list parsing, atomic files. */
+/* Small shared helpers: clock, checked allocation, list parsing. */
 #ifndef SL_UTIL_H
 #define SL_UTIL_H
 
@@ -27,19 +27,9 @@ int util_parse_double(const char *text, double min, double max, const char *what
 /* Replaces every byte of a string that is not valid UTF-8 with '?'. */
 void util_make_utf8(char *text);
 
-/* Atomic file replacement: write to a temporary beside the target, fsync,
- * rename.  A crash leaves either the old file or the new one, never half. */
-struct util_atomic_file {
-    FILE *fp;
-    char *path;
-    char *tmp_path;
-};
-int util_atomic_open(struct util_atomic_file *f, const char *path);
-int util_atomic_commit(struct util_atomic_file *f); /* closes; -1 on error */
-void util_atomic_abort(struct util_atomic_file *f); /* removes the temporary */
-/* Fails early (before any work) if `path` could not be created later. */
-int util_check_writable(const char *path);
-/* mkdir -p of the directory part of path. */
-int util_make_parent_dirs(const char *path);
+/* The file helpers (atomic replacement, safe inputs, locks, one file in two
+ * roles) are declared in kit/files.h, included here for the callers that
+ * still reach them through this header. */
+#include "kit/files.h"
 
 #endif

@@ -7,7 +7,6 @@
 #include "measure/envcheck.h"
 #include "measure/simcache.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,28 +20,15 @@ void run_describe_time(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void add_fact(struct sl_option_facts *f, const char *key, const char *text, double number)
-{
-    f->facts[f->n].key = key;
-    f->facts[f->n].text = text;
-    f->facts[f->n].number = number;
-    f->n++;
-}
-
-/* config.sparse_output: cosine's streamed output options, as given. */
-static int sparse_output_facts(const struct run_options *o, struct sl_run *run)
+/* config.<section>: the workload's own options as it states them, its
+ * strings copied into the run (the options object may go first). */
+static int option_facts(const struct run_options *o, struct sl_run *run)
 {
     struct sl_option_facts *f = &run->config.options;
-    if (o->keep == SL_KEEP_DENSE)
-        return 0;
-    const char *spill_prefix = sl_run_strdup(run, o->spill_prefix ? o->spill_prefix : "");
-    if (!spill_prefix)
-        return -1;
-    f->section = "sparse_output";
-    add_fact(f, "keep", o->keep == SL_KEEP_THRESHOLD ? "threshold" : "top_quantile", NAN);
-    add_fact(f, "value", NULL, o->keep_value);
-    add_fact(f, "memory_budget_bytes", NULL, o->memory_budget > 0 ? o->memory_budget : NAN);
-    add_fact(f, "spill_prefix", spill_prefix, NAN);
+    *f = o->option_facts;
+    for (int i = 0; i < f->n; i++)
+        if (f->facts[i].text && !(f->facts[i].text = sl_run_strdup(run, f->facts[i].text)))
+            return -1;
     return 0;
 }
 
@@ -87,7 +73,7 @@ static int describe_config(const struct run_options *o, struct sl_run *run)
     c->budget_s = o->budget_s;
     c->pin = pin_policy_name(o->pin.policy);
     c->oversubscribe = o->pin.oversubscribe;
-    if (sparse_output_facts(o, run) != 0)
+    if (option_facts(o, run) != 0)
         return -1;
     char host[256];
     ranks_host(host, sizeof host);
@@ -116,8 +102,14 @@ int run_describe(const struct run_options *o, const struct machine *m, struct sl
     run->sim = plan->sim;
     if (plan->sim)
         sim_geometry(m, &run->sim_i1, &run->sim_d1, &run->sim_ll);
-    if (!run->command || envcheck_describe(run) != 0 || describe_config(o, run) != 0)
+    if (!run->command || envcheck_describe(run) != 0 || build_describe_blas(run) != 0 ||
+        describe_config(o, run) != 0)
         return -1;
     return 0;
+}
+
+int run_describe_update(struct sl_run *run)
+{
+    return build_describe_blas(run) != 0 || envcheck_describe_variables(run) != 0 ? -1 : 0;
 }
 

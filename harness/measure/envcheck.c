@@ -239,15 +239,26 @@ int envcheck_describe(struct sl_run *run)
     _Static_assert(sizeof vars / sizeof vars[0] <= SL_MAX_ENV_VARIABLES, "room for the variables");
     env->n_variables = 0;
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *value = getenv(vars[i]);
         env->variables[i].name = vars[i];
-        env->variables[i].value = sl_run_strdup(run, value);
-        if (value && !env->variables[i].value)
-            return -1;
+        env->variables[i].value = NULL;
         env->n_variables++;
     }
     env->timer = "clock_gettime(CLOCK_MONOTONIC)";
     env->timer_resolution_s = util_clock_resolution();
+    return envcheck_describe_variables(run);
+}
+
+int envcheck_describe_variables(struct sl_run *run)
+{
+    struct sl_environment *env = &run->environment;
+    for (int i = 0; i < env->n_variables; i++) {
+        const char *now = getenv(env->variables[i].name), *was = env->variables[i].value;
+        if (now == was || (now && was && strcmp(now, was) == 0))
+            continue;
+        env->variables[i].value = sl_run_strdup(run, now);
+        if (now && !env->variables[i].value)
+            return -1;
+    }
     return 0;
 }
 

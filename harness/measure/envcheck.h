@@ -16,7 +16,6 @@
 enum { ENV_GOVERNOR, ENV_TURBO, ENV_SMT, ENV_THP, ENV_ASLR, ENV_LOAD, ENV_NOISE, ENV_COUNT };
 
 #define ENV_PROBE_LOOPS 20
-#define ENV_DEFAULT_NOISE_LIMIT 0.05
 
 /* Reads everything and runs the probe (~0.1 s) into env's checks.
  * online_cpus scales the load-average warning. */
@@ -26,6 +25,9 @@ bool envcheck_noisy(const struct sl_environment *env);
 /* The run's OpenMP and OpenBLAS variables (as set now) and its timer; 0, or
  * -1 with sl_error(). */
 int envcheck_describe(struct sl_run *run);
+/* The same variables as they are now, a value copied into the run only
+ * when it changed (starting OpenBLAS sets OPENBLAS_CORETYPE); 0 or -1. */
+int envcheck_describe_variables(struct sl_run *run);
 /* One "warning: ..." line per warning; one line for what could not be read. */
 void envcheck_print(const struct sl_environment *env, FILE *fp);
 

@@ -375,7 +375,8 @@ static int measure(const struct job *j, void *problem)
         return r->reason ? 0 : -1;
     }
     r->oversubscribed = team->oversubscribed;
-    r->memory_budget_bytes = o->memory_budget;
+    double budget = sl_option_facts_number(&o->option_facts, SL_FACT_MEMORY_BUDGET);
+    r->memory_budget_bytes = isfinite(budget) ? budget : 0;
     size_t cap = (size_t)o->max_reps;
     struct repetitions reps = {
         .busy = util_alloc(cap * (size_t)r->threads, sizeof(double), "busy times"),
@@ -505,7 +506,11 @@ static int run_variant(const struct run_options *o, const struct machine *m, str
                 *last = run->n_results - 1;
             }
             sl_run_derive_result(run, r);
-            if (agreed(ranks_rank() == 0 ? sl_reporters_result(reporters, run, r) : 0) != 0)
+            /* A BLAS variant may have started OpenBLAS since the last report. */
+            int rc = run_describe_update(run);
+            if (rc == 0 && ranks_rank() == 0)
+                rc = sl_reporters_result(reporters, run, r);
+            if (agreed(rc) != 0)
                 return -1;
         }
     }
@@ -551,11 +556,8 @@ static int run_size(const struct run_options *o, const struct machine *m, struct
                                    .seed = o->seed,
                                    .input_path = o->input_path,
                                    .validate = o->validate,
-                                   .keep = o->keep,
-                                   .keep_value = o->keep_value,
-                                   .memory_budget = o->memory_budget,
                                    .max_threads = o->threads[o->n_threads - 1],
-                                   .spill_prefix = o->spill_prefix};
+                                   .options = o->workload_options};
     void *problem = NULL;
     int created = w->problem_create(&args, &problem) == 0, everywhere = created;
     ranks_min_int(&everywhere, 1);

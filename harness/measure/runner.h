@@ -37,11 +37,10 @@ struct run_options {
     struct ctr_plan counters; /* --counters: events (probed) and/or sim */
     bool quiet;
     int progress; /* enum sl_progress_mode: live progress of long executions */
-    /* Sparse output (--threshold, --top-quantile) in bounded memory. */
-    enum sl_keep keep;
-    double keep_value;
-    double memory_budget; /* bytes, 0: none */
-    char *spill_prefix;   /* shards of the streamed output */
+    /* The workload's own options object (NULL: it has none) and what the
+     * record keeps of them. */
+    void *workload_options;
+    struct sl_option_facts option_facts;
     char command[2048]; /* the command line, for the record */
     /* Optional (speedlab claims): measure only the combinations this accepts;
      * the others are left out of the record, not reported skipped. */

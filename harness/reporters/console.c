@@ -113,7 +113,7 @@ static void print_output_and_memory(const struct sl_result *r)
     } else if (limit > 0) {
         mem_format_bytes(peak_rss, peak, sizeof peak);
         mem_format_bytes(limit, budget, sizeof budget);
-        printf("    peak resident memory: %s%s of --memory-budget %s%s\n", peak, largest, budget,
+        printf("    peak resident memory: %s%s of the memory budget %s%s\n", peak, largest, budget,
                peak_rss > limit ? " (OVER BUDGET)" : "");
     } else if (r->output.n_params) {
         mem_format_bytes(peak_rss, peak, sizeof peak);

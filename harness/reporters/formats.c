@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-#define SL_EXPORT_FORMAT_ROW(name, description) {#name, description, name##_reporter_create},
+#define SL_EXPORT_FORMAT_ROW(name, description)                                                   \
+    [SL_EXPORT_FORMAT_##name] = {#name, description, name##_reporter_create},
 const struct sl_export_format sl_export_formats[SL_N_EXPORT_FORMATS] = {
     SL_EXPORT_FORMATS(SL_EXPORT_FORMAT_ROW)};
 

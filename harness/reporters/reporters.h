@@ -1,6 +1,7 @@
 /* The reporters (results/reporter.h): the console and the record files of a
  * run, and the export formats, which `speedlab run --FORMAT FILE` and
- * `speedlab export --format FORMAT` both take from the table below. */
+ * `speedlab export --format FORMAT` both take from the table below (run's
+ * option table has a row per format, generated from it). */
 #ifndef SL_REPORTERS_H
 #define SL_REPORTERS_H
 
@@ -28,8 +29,9 @@ struct sl_reporter *record_reporter_create(const char *record_path, const char *
 #define SL_DECLARE_EXPORT_FORMAT(name, description)                                               \
     struct sl_reporter *name##_reporter_create(const char *path);
 SL_EXPORT_FORMATS(SL_DECLARE_EXPORT_FORMAT)
-#define SL_COUNT_EXPORT_FORMAT(name, description) +1
-enum { SL_N_EXPORT_FORMATS = 0 SL_EXPORT_FORMATS(SL_COUNT_EXPORT_FORMAT) };
+/* SL_EXPORT_FORMAT_<name>: the format's index in sl_export_formats. */
+#define SL_EXPORT_FORMAT_INDEX(name, description) SL_EXPORT_FORMAT_##name,
+enum { SL_EXPORT_FORMATS(SL_EXPORT_FORMAT_INDEX) SL_N_EXPORT_FORMATS };
 
 struct sl_export_format {
     const char *name, *description;

@@ -3,6 +3,7 @@
 #include "cdist.h"
 #include "kit/workload_kit.h"
 
+#include "kit/blas.h"
 #include "kit/util.h"
 
 #include <float.h>
@@ -380,6 +381,14 @@ static const char *const cdist_test_sizes[] = {"1x1x1",   "3x2x5",  "2x13x3", "7
                                                "13x5x7",  "33x17x9", "5x40x1", "17x70x33",
                                                "tiny",    NULL};
 
+/* The GEMM variant needs OpenBLAS, which may not start (an address-space
+ * limit): then it is skipped with the reason. */
+static const char *cdist_unsupported(const void *problem, const struct sl_variant *v)
+{
+    (void)problem;
+    return blas_variant_unavailable(v);
+}
+
 const struct sl_workload cdist_workload = {
     .name = "cdist",
     .summary = "pairwise Euclidean distances between the rows of X and Y, float64 "
@@ -398,4 +407,5 @@ const struct sl_workload cdist_workload = {
     .validate = cdist_validate,
     .describe = cdist_describe,
     .corrupt_output = cdist_corrupt_output,
+    .unsupported = cdist_unsupported,
 };

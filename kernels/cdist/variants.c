@@ -3,9 +3,9 @@
  * Every variant is parallel over rows of X (or tiles of them). */
 #include "cdist.h"
 
+#include "kit/blas.h"
 #include "kit/util.h"
 
-#include <cblas.h>
 #include <immintrin.h>
 #include <math.h>
 #include <omp.h>
@@ -320,6 +320,9 @@ static int run_gemm_identity(void *problem, const struct sl_exec *ex)
 {
     struct cdist_problem *cp = problem;
     const size_t m = cp->m, n = cp->n, p = cp->p;
+    const char *no_blas = blas_unavailable();
+    if (no_blas)
+        return sl_fail("gemm_identity: %s", no_blas);
     double *y_norm2 = util_alloc(n, sizeof *y_norm2, "cdist norms of Y");
     if (!y_norm2)
         return -1;
@@ -344,7 +347,7 @@ static int run_gemm_identity(void *problem, const struct sl_exec *ex)
             size_t i0 = b * GEMM_ROW_BLOCK;
             size_t rows = m - i0 < GEMM_ROW_BLOCK ? m - i0 : GEMM_ROW_BLOCK;
             double *d = cp->out + i0 * n;
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)n, (int)p, -2.0,
+            blas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)n, (int)p, -2.0,
                         cp->x + i0 * p, (int)p, cp->y, (int)p, 0.0, d, (int)n);
             for (size_t r = 0; r < rows; r++) {
                 double xn = norm2(cp->x + (i0 + r) * p, p);

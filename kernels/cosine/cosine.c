@@ -3,6 +3,7 @@
 #include "cosine.h"
 #include "kit/workload_kit.h"
 
+#include "kit/blas.h"
 #include "kit/memory.h"
 #include "kit/npy.h"
 #include "kit/npz.h"
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -46,14 +48,37 @@ static void generate_row(float *row, size_t d, uint64_t seed, size_t i)
     }
 }
 
-static int parse_dims(const char *text, size_t *n, size_t *d)
+/* "NxD" or a preset, optionally followed by "@rows=R" (1 <= R <= N): then
+ *rows = R, else 0. */
+static int parse_size(const char *text, size_t *n, size_t *d, size_t *rows)
 {
+    const char *at = strchr(text, '@');
+    char dims_text[64];
+    *n = *d = *rows = 0;
+    size_t len = at ? (size_t)(at - text) : strlen(text);
+    if (len >= sizeof dims_text)
+        return sl_fail("cosine: '%.40s...' is not a size (NxD, a preset, or NxD@rows=R)", text);
+    memcpy(dims_text, text, len);
+    dims_text[len] = '\0';
     size_t dims[2];
-    if (sl_parse_dims("cosine", text, cosine_presets, "NxD (samples x variables, both >= 1)",
-                      dims, 2, SIZE_MAX / 2) != 0)
+    if (sl_parse_dims("cosine", dims_text, cosine_presets,
+                      "NxD (samples x variables, both >= 1), optionally @rows=R", dims, 2,
+                      SIZE_MAX / 2) != 0)
         return -1;
     *n = dims[0];
     *d = dims[1];
+    if (!at)
+        return 0;
+    if (strncmp(at, "@rows=", 6) != 0)
+        return sl_fail("cosine: in '%s' the part after '@' must be rows=R (R sampled rows of the "
+                       "triangle)",
+                       text);
+    long sampled;
+    char what[96];
+    snprintf(what, sizeof what, "cosine: R in %.63s@rows=R", dims_text);
+    if (util_parse_long(at + 6, 1, *n < LONG_MAX ? (long)*n : LONG_MAX, what, &sampled) != 0)
+        return -1;
+    *rows = (size_t)sampled;
     return 0;
 }
 
@@ -69,22 +94,23 @@ static int check_limits(size_t n, size_t d)
     return 0;
 }
 
-static int check_memory(size_t n, size_t d, bool sparse)
+static int check_memory(size_t n, size_t d, size_t rows, bool sparse)
 {
     if (sparse)
         return 0; /* planned against --memory-budget by cosine_sparse_create() */
-    /* Dense output, both layouts of the input, and the largest per-variant
-     * scratch (blas3: mask and squares, another two copies). */
-    double need = 4.0 * (double)n * (double)n + 16.0 * (double)n * (double)(d + 16);
+    /* Dense output rows, both layouts of the input, and the largest
+     * per-variant scratch (blas3: mask and squares, another two copies). */
+    double need = 4.0 * (double)rows * (double)n + 16.0 * (double)n * (double)(d + 16);
     char size[64];
     snprintf(size, sizeof size, "%zux%zu", n, d);
-    return sl_check_memory("cosine", size, need, "dense n x n output");
+    return sl_check_memory("cosine", size, need,
+                           rows < n ? "dense output of the sampled rows" : "dense n x n output");
 }
 
 static int cosine_check_size(const char *size)
 {
-    size_t n, d;
-    return parse_dims(size, &n, &d) != 0 ? -1 : check_limits(n, d);
+    size_t n, d, rows;
+    return parse_size(size, &n, &d, &rows) != 0 ? -1 : check_limits(n, d);
 }
 
 static void problem_free(struct cosine_problem *p)
@@ -92,6 +118,8 @@ static void problem_free(struct cosine_problem *p)
     if (!p)
         return;
     cosine_sparse_destroy(p);
+    free(p->row_index);
+    free(p->row_pairs_before);
     free(p->x);
     free(p->xc);
     free(p->out);
@@ -103,26 +131,79 @@ static void cosine_destroy(void *problem)
     problem_free(problem);
 }
 
-/* Sum over pairs i <= j of the overlap count, from per-variable counts:
- * variable k contributes c_k (c_k + 1) / 2.  Exact and O(nnz). */
+/* Sum over the computed pairs (i, j >= i) of the overlap count.  Going up
+ * from the last row, count[k] holds the non-zeros of variable k in rows
+ * i..n-1, so row i overlaps its pairs in count[k] places for each of its
+ * own non-zeros k.  Exact, O(n d). */
 static double overlap_total(const struct cosine_problem *p)
 {
     double *count = calloc(p->d, sizeof *count), total = 0.0;
     if (!count)
         return NAN;
-    for (size_t i = 0; i < p->n; i++)
+    size_t r = p->rows;
+    for (size_t i = p->n; i-- > 0;) {
+        const float *x = cosine_row(p, i);
         for (size_t k = 0; k < p->d; k++)
-            count[k] += cosine_row(p, i)[k] != 0.0f;
-    for (size_t k = 0; k < p->d; k++)
-        total += count[k] * (count[k] + 1) / 2;
+            count[k] += x[k] != 0.0f;
+        if (r > 0 && cosine_row_index(p, r - 1) == i) {
+            r--;
+            for (size_t k = 0; k < p->d; k++)
+                total += x[k] != 0.0f ? count[k] : 0.0;
+        }
+    }
     free(count);
     return total;
+}
+
+/* The computed rows: all n, or `sampled` rows spread evenly over 0..n-1
+ * (the middles of `sampled` equal strips), which keeps the mix of long and
+ * short rows of the triangle. */
+static int choose_rows(struct cosine_problem *p, size_t sampled)
+{
+    if (!sampled) {
+        p->rows = p->n;
+        p->pairs = tri_count(p->n);
+        return 0;
+    }
+    p->rows = sampled;
+    p->row_index = util_alloc(sampled, sizeof *p->row_index, "sampled rows");
+    p->row_pairs_before = util_alloc(sampled + 1, sizeof *p->row_pairs_before, "sampled rows");
+    if (!p->row_index || !p->row_pairs_before)
+        return -1;
+    p->row_pairs_before[0] = 0;
+    for (size_t r = 0; r < sampled; r++) {
+        /* n < 2^31, so (2r + 1) n cannot overflow. */
+        p->row_index[r] = (2 * r + 1) * p->n / (2 * sampled);
+        p->row_pairs_before[r + 1] = p->row_pairs_before[r] + (p->n - p->row_index[r]);
+    }
+    p->pairs = p->row_pairs_before[sampled];
+    return 0;
+}
+
+void cosine_pair_at(const struct cosine_problem *p, size_t k, size_t *r, size_t *j)
+{
+    if (!p->row_index) {
+        tri_index_to_pair(p->n, k, r, j);
+        return;
+    }
+    /* The last row whose first pair is at or before k. */
+    size_t lo = 0, hi = p->rows;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->row_pairs_before[mid] <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *r = lo;
+    *j = p->row_index[lo] + (k - p->row_pairs_before[lo]);
 }
 
 static int cosine_create(const struct sl_problem_args *args, void **out)
 {
     struct cosine_problem *p = calloc(1, sizeof *p);
     float *loaded = NULL;
+    size_t sampled = 0; /* rows of a NxD@rows=R size; 0: all */
     if (!p)
         return sl_fail("out of memory");
     /* What the process holds before the input exists: the part of a
@@ -130,7 +211,8 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     size_t baseline_rss = 0;
     if (mem_rss_now(&baseline_rss) != 0)
         baseline_rss = 0;
-    bool sparse = args->keep != SL_KEEP_DENSE;
+    const struct cosine_options *opt = args->options;
+    bool sparse = cosine_sparse_asked(opt);
     if (!sparse && ranks_count() > 1) {
         problem_free(p);
         return sl_fail("cosine: under MPI (%d ranks) the output must be sparse: add --threshold "
@@ -154,24 +236,35 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
         snprintf(p->source, sizeof p->source, "%s", args->input_path);
         util_make_utf8(p->source);
     } else {
-        if (parse_dims(args->size, &p->n, &p->d) != 0)
+        if (parse_size(args->size, &p->n, &p->d, &sampled) != 0)
             goto fail;
         snprintf(p->source, sizeof p->source, "generated: N(0,1), |x| < %.0f set to 0, seed %" PRIu64,
                  COSINE_ZERO_BELOW, args->seed);
     }
-    if (check_limits(p->n, p->d) != 0 || check_memory(p->n, p->d, sparse) != 0)
+    if (sampled && sparse) {
+        sl_fail("cosine: a row sample (@rows=%zu) has a dense output; it does not combine with "
+                "--threshold or --top-quantile",
+                sampled);
         goto fail;
-    snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
+    }
+    if (check_limits(p->n, p->d) != 0 ||
+        check_memory(p->n, p->d, sampled ? sampled : p->n, sparse) != 0 ||
+        choose_rows(p, sampled) != 0)
+        goto fail;
+    if (sampled)
+        snprintf(p->size_name, sizeof p->size_name, "%zux%zu@rows=%zu", p->n, p->d, sampled);
+    else
+        snprintf(p->size_name, sizeof p->size_name, "%zux%zu", p->n, p->d);
     p->ld = (p->d + 15) / 16 * 16;
-    tri_partition(tri_count(p->n), ranks_count(), ranks_rank(), &p->pair_begin, &p->pair_end);
-    if (sparse && cosine_sparse_check_input(p, args->memory_budget, baseline_rss) != 0)
+    tri_partition(p->pairs, ranks_count(), ranks_rank(), &p->pair_begin, &p->pair_end);
+    if (sparse && cosine_sparse_check_input(p, opt->memory_budget, baseline_rss) != 0)
         goto fail;
     p->x = util_alloc_aligned(p->n, p->ld * sizeof(float), "cosine input");
     if (!p->x)
         goto fail;
     if (!sparse) {
         p->xc = util_alloc_aligned(p->d, p->n * sizeof(float), "cosine input (colmajor)");
-        p->out = util_alloc_aligned(p->n, p->n * sizeof(float), "cosine output");
+        p->out = util_alloc_aligned(p->rows, p->n * sizeof(float), "cosine output");
         if (!p->xc || !p->out)
             goto fail;
     }
@@ -198,11 +291,11 @@ static int cosine_create(const struct sl_problem_args *args, void **out)
     p->nnz = nnz;
     p->pair_overlap_total = overlap_total(p);
     if (sparse) {
-        if (cosine_sparse_create(p, args, baseline_rss) != 0)
+        if (cosine_sparse_create(p, opt, args->max_threads, baseline_rss) != 0)
             goto fail;
     } else {
         /* First touch of the output here, so no variant pays its page faults. */
-        memset(p->out, 0, p->n * p->n * sizeof *p->out);
+        memset(p->out, 0, p->rows * p->n * sizeof *p->out);
     }
     *out = p;
     return 0;
@@ -243,10 +336,11 @@ static void cosine_prepare_validation(void *problem)
     struct cosine_problem *p = problem;
     if (p->sparse)
         return; /* every execution starts from empty shards */
-    /* Poison the triangle so a pair a variant forgets to write is caught. */
-    for (size_t i = 0; i < p->n; i++)
-        for (size_t j = i; j < p->n; j++)
-            p->out[i * p->n + j] = NAN;
+    /* Poison every output row, so a pair a variant forgets to write is
+     * caught, and so is a write outside the computed pairs. */
+    for (size_t r = 0; r < p->rows; r++)
+        for (size_t j = 0; j < p->n; j++)
+            cosine_out_row(p, r)[j] = NAN;
 }
 
 struct check {
@@ -255,11 +349,13 @@ struct check {
     double worst_got, worst_ref;
 };
 
-static void check_pair(const struct cosine_problem *p, size_t i, size_t j, struct check *c)
+/* The pair of output row r and column j. */
+static void check_pair(const struct cosine_problem *p, size_t r, size_t j, struct check *c)
 {
-    double got = p->out[i * p->n + j];
+    double got = cosine_out_row(p, r)[j];
     if (isnan(got))
         return; /* counted once, as unwritten, by the caller's scan */
+    size_t i = cosine_row_index(p, r);
     double ref = cosine_reference_pair(p, i, j);
     double err = fabs(got - ref);
     c->checked += 1;
@@ -291,70 +387,96 @@ static void merge_check(struct check *into, const struct check *c)
     into->failures += c->failures;
 }
 
+/* The edges of the computed rows (where index mappings go wrong): each
+ * row's diagonal and last column and the whole first row, then seeded
+ * random pairs. */
+static void check_sample(const struct cosine_problem *p, struct check *total)
+{
+    const size_t n = p->n;
+    for (size_t r = 0; r < p->rows; r++)
+        check_pair(p, r, cosine_row_index(p, r), total);
+    for (size_t j = cosine_row_index(p, 0) + 1; j < n; j++)
+        check_pair(p, 0, j, total);
+    for (size_t r = 1; r < p->rows; r++)
+        if (cosine_row_index(p, r) + 1 < n)
+            check_pair(p, r, n - 1, total);
+    uint64_t state = 12345;
+    for (int s = 0; s < COSINE_SAMPLE_PAIRS; s++) {
+        size_t r, j;
+        cosine_pair_at(p, (size_t)(sl_rng_uniform01(&state) * (double)p->pairs) % p->pairs, &r, &j);
+        check_pair(p, r, j, total);
+    }
+}
+
 static int cosine_validate(void *problem, struct sl_validation *v)
 {
     struct cosine_problem *p = problem;
     if (p->sparse)
         return cosine_sparse_validate(p, v);
-    size_t n = p->n;
-    double pairs = (double)tri_count(n);
+    const size_t n = p->n;
+    const double pairs = (double)p->pairs;
     bool full = p->validate_mode == COSINE_VALIDATE_FULL ||
                 (p->validate_mode == COSINE_VALIDATE_AUTO &&
                  pairs * (double)p->d <= COSINE_FULL_CHECK_LIMIT);
     struct check total = {0};
 
-    /* Every pair must have been written, whatever the reference check covers. */
-    double unwritten = 0;
-    size_t first_i = 0, first_j = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i; j < n; j++)
-            if (isnan(p->out[i * n + j]) && unwritten++ == 0) {
+    /* Every computed pair must have been written, whatever the reference
+     * check covers, and nothing else in the output rows. */
+    double unwritten = 0, stray = 0;
+    size_t first_i = 0, first_j = 0, stray_i = 0, stray_j = 0;
+    for (size_t r = 0; r < p->rows; r++) {
+        const size_t i = cosine_row_index(p, r);
+        const float *row = cosine_out_row(p, r);
+        for (size_t j = 0; j < n; j++) {
+            if (j >= i && isnan(row[j]) && unwritten++ == 0) {
                 first_i = i;
                 first_j = j;
             }
+            if (j < i && !isnan(row[j]) && stray++ == 0) {
+                stray_i = i;
+                stray_j = j;
+            }
+        }
+    }
 
     if (full) {
 #pragma omp parallel
         {
             struct check mine = {0};
 #pragma omp for schedule(dynamic, 16) nowait
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = i; j < n; j++)
-                    check_pair(p, i, j, &mine);
+            for (size_t r = 0; r < p->rows; r++)
+                for (size_t j = cosine_row_index(p, r); j < n; j++)
+                    check_pair(p, r, j, &mine);
 #pragma omp critical
             merge_check(&total, &mine);
         }
     } else {
-        /* The diagonal, the first row and the last column (the edges of the
-         * triangle, where index mappings go wrong), then seeded random pairs. */
-        for (size_t i = 0; i < n; i++)
-            check_pair(p, i, i, &total);
-        for (size_t j = 1; j < n; j++)
-            check_pair(p, 0, j, &total);
-        for (size_t i = 1; i + 1 < n; i++)
-            check_pair(p, i, n - 1, &total);
-        uint64_t state = 12345;
-        for (int s = 0; s < COSINE_SAMPLE_PAIRS; s++) {
-            size_t i, j;
-            tri_index_to_pair(n, (size_t)(sl_rng_uniform01(&state) * pairs) % tri_count(n), &i, &j);
-            check_pair(p, i, j, &total);
-        }
+        check_sample(p, &total);
     }
 
     memset(v, 0, sizeof *v);
-    v->method = full ? "all pairs against the double-precision reference"
-                     : "diagonal, first row, last column and 100000 seeded random pairs";
+    if (p->row_index)
+        v->method = full ? "every pair of the sampled rows against the double-precision reference"
+                         : "the sampled rows' diagonal, first row, last column and 100000 seeded "
+                           "random pairs of theirs";
+    else
+        v->method = full ? "all pairs against the double-precision reference"
+                         : "diagonal, first row, last column and 100000 seeded random pairs";
     v->checked = total.checked;
     v->total = pairs;
-    v->failures = total.failures + unwritten;
-    v->max_abs_error = unwritten ? INFINITY : total.max_abs;
-    v->max_rel_error = unwritten ? INFINITY : total.max_rel;
+    v->failures = total.failures + unwritten + stray;
+    v->max_abs_error = unwritten || stray ? INFINITY : total.max_abs;
+    v->max_rel_error = unwritten || stray ? INFINITY : total.max_rel;
     v->tolerance_abs = COSINE_TOL_ABS;
     v->tolerance_rel = COSINE_TOL_REL;
     v->valid = v->failures == 0;
     if (unwritten)
         snprintf(v->detail, sizeof v->detail, "%.0f pairs never written, first (%zu, %zu)",
                  unwritten, first_i, first_j);
+    else if (stray)
+        snprintf(v->detail, sizeof v->detail,
+                 "%.0f entries written outside the computed pairs, first (%zu, %zu)", stray,
+                 stray_i, stray_j);
     else if (total.failures)
         snprintf(v->detail, sizeof v->detail,
                  "%.0f pairs outside tolerance; worst (%zu, %zu): got %.9g, reference %.9g",
@@ -370,7 +492,7 @@ static int cosine_validate(void *problem, struct sl_validation *v)
 static void cosine_describe(const void *problem, struct sl_problem_info *info)
 {
     const struct cosine_problem *p = problem;
-    double pairs = (double)tri_count(p->n);
+    double pairs = (double)p->pairs;
     snprintf(info->size, sizeof info->size, "%s", p->size_name);
     snprintf(info->source, sizeof info->source, "%s", p->source);
     int n = 0;
@@ -378,13 +500,17 @@ static void cosine_describe(const void *problem, struct sl_problem_info *info)
     PARAM("samples", (double)p->n);
     PARAM("variables", (double)p->d);
     PARAM("pairs", pairs);
+    if (p->row_index) {
+        PARAM("sampled_rows", (double)p->rows);
+        PARAM("triangle_pairs", (double)tri_count(p->n));
+    }
     PARAM("nonzeros", (double)p->nnz);
     PARAM("density", (double)p->nnz / ((double)p->n * (double)p->d));
     PARAM("mean_overlap_per_pair", p->pair_overlap_total / pairs);
     PARAM("dense_output_bytes", 4.0 * (double)p->n * (double)p->n);
     if (!p->sparse)
         PARAM("working_set_bytes",
-              4.0 * (double)p->n * (double)p->ld + 4.0 * (double)p->n * (double)p->n);
+              4.0 * (double)p->n * (double)p->ld + 4.0 * (double)p->rows * (double)p->n);
 #undef PARAM
     info->n_params = n;
     if (p->sparse)
@@ -395,7 +521,7 @@ static const float *output_row(const void *ctx, size_t i, float *buffer)
 {
     const struct cosine_problem *p = ctx;
     memset(buffer, 0, i * sizeof *buffer);
-    memcpy(buffer + i, p->out + i * p->n + i, (p->n - i) * sizeof *buffer);
+    memcpy(buffer + i, cosine_out_row(p, i) + i, (p->n - i) * sizeof *buffer);
     return buffer;
 }
 
@@ -404,6 +530,10 @@ static int cosine_save_output(void *problem, const char *path)
     struct cosine_problem *p = problem;
     if (p->sparse)
         return cosine_sparse_save(p, path);
+    if (p->row_index)
+        return sl_fail("cosine: --output writes the whole triangle; %s computes only %zu of its "
+                       "rows",
+                       p->size_name, p->rows);
     return npy_write_matrix_f32(path, p->n, p->n, output_row, p);
 }
 
@@ -413,9 +543,9 @@ static bool ends_with(const char *text, const char *suffix)
     return len > suffix_len && strcmp(text + len - suffix_len, suffix) == 0;
 }
 
-static int cosine_check_output_path(const char *path, const struct sl_problem_args *args)
+static int cosine_check_output_path(const char *path, const void *options)
 {
-    bool sparse = args->keep != SL_KEEP_DENSE;
+    bool sparse = cosine_sparse_asked(options);
     if (sparse && !ends_with(path, ".npz"))
         return sl_fail("cosine: with --threshold or --top-quantile, --output must end in .npz "
                        "(scipy.sparse COO); got '%s'",
@@ -430,7 +560,19 @@ static int cosine_check_output_path(const char *path, const struct sl_problem_ar
 static const char *cosine_unsupported(const void *problem, const struct sl_variant *v)
 {
     const struct cosine_problem *p = problem;
-    return p->sparse ? cosine_sparse_unsupported(p, v) : NULL;
+    if (p->sparse) {
+        const char *why = cosine_sparse_unsupported(p, v);
+        if (why)
+            return why;
+    }
+    const char *algorithm = v->axes.algorithm ? v->axes.algorithm : "";
+    if (p->row_index && strcmp(algorithm, "blocked") == 0)
+        return "its tiles are blocks of consecutive rows, which a row sample (@rows=R) does not "
+               "have";
+    if (p->row_index && strcmp(algorithm, "blas3") == 0)
+        return "its 64-row panels compute every pair of consecutive rows; on a row sample "
+               "(@rows=R) most of them would not be reported";
+    return blas_variant_unavailable(v);
 }
 
 static void cosine_facts(const void *problem, struct sl_problem_info *facts)
@@ -446,7 +588,7 @@ static void cosine_facts(const void *problem, struct sl_problem_info *facts)
 void cosine_work_dense(const void *problem, struct sl_work *w)
 {
     const struct cosine_problem *p = problem;
-    double pairs = (double)tri_count(p->n);
+    double pairs = (double)p->pairs;
     w->units = pairs;
     /* Per element: dot, a^2 and b^2 as three FMAs. */
     w->flops = pairs * 6.0 * (double)p->d;
@@ -457,7 +599,7 @@ void cosine_work_dense(const void *problem, struct sl_work *w)
 void cosine_work_sparse(const void *problem, struct sl_work *w)
 {
     const struct cosine_problem *p = problem;
-    double pairs = (double)tri_count(p->n);
+    double pairs = (double)p->pairs;
     w->units = pairs;
     /* Only overlapping entries are touched. */
     w->flops = 6.0 * p->pair_overlap_total;
@@ -481,21 +623,22 @@ static void run_tile_pair(const struct cosine_problem *p, const struct tiling *t
     for (size_t i = ti * t->tile; i < i_end; i++) {
         size_t j0 = i > j_begin ? i : j_begin;
         if (j0 < j_end)
-            segment(ctx, i, j0, j_end, p->out + i * p->n);
+            segment(ctx, i, j0, j_end, cosine_out_row(p, i));
     }
 }
 
-/* Row i, columns j0..j1: into the dense output, or through a worker's row
- * buffer to the sparse output. */
+/* Output row r, columns j0..j1: into the dense output, or through a
+ * worker's row buffer to the sparse output. */
 static inline void run_segment(const struct cosine_problem *p, const struct sl_exec *ex,
-                               cosine_segment_fn segment, const void *ctx, size_t i, size_t j0,
+                               cosine_segment_fn segment, const void *ctx, size_t r, size_t j0,
                                size_t j1, float *row_buffer, double progress_scale)
 {
+    size_t i = cosine_row_index(p, r);
     if (row_buffer) {
         segment(ctx, i, j0, j1, row_buffer);
         cosine_sparse_take(p, omp_get_thread_num(), i, j0, j1, row_buffer);
     } else {
-        segment(ctx, i, j0, j1, p->out + i * p->n);
+        segment(ctx, i, j0, j1, cosine_out_row(p, r));
     }
     sl_progress_add(ex->progress, (double)(j1 - j0) * progress_scale);
 }
@@ -513,6 +656,8 @@ int cosine_run_pairs(const struct cosine_problem *p, const struct sl_exec *ex,
 {
     if (p->sparse)
         return cosine_sparse_execute(p, ex, segment, ctx);
+    if (tile > 1 && p->row_index)
+        return sl_fail("cosine: tiles of rows need every row; this problem samples %zu", p->rows);
     cosine_run_pass(p, ex, segment, ctx, tile);
     return 0;
 }
@@ -522,13 +667,13 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
 {
     struct tiling t = {p->n, tile ? tile : 1, 0};
     t.tiles = (p->n + t.tile - 1) / t.tile;
-    /* This rank's pairs [pair_begin, pair_end): rows first_i..last_i, the
-     * first from column first_j, the last up to last_j. */
+    /* This rank's pairs [pair_begin, pair_end): output rows first_r..last_r,
+     * the first from column first_j, the last up to last_j. */
     const size_t begin = p->pair_begin, end = p->pair_end;
-    size_t first_i = 0, first_j = 0, last_i = 0, last_j = 0;
+    size_t first_r = 0, first_j = 0, last_r = 0, last_j = 0;
     if (begin < end) {
-        tri_index_to_pair(p->n, begin, &first_i, &first_j);
-        tri_index_to_pair(p->n, end - 1, &last_i, &last_j);
+        cosine_pair_at(p, begin, &first_r, &first_j);
+        cosine_pair_at(p, end - 1, &last_r, &last_j);
     }
     const double progress_scale = p->sparse ? cosine_sparse_progress_scale(p) : 1.0;
     if (ex->schedule != SL_SCHED_FUSEDINDEX)
@@ -550,16 +695,16 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
             size_t chunk = fused_chunk(end - begin, parts);
             for (size_t k = begin + (size_t)omp_get_thread_num() * chunk; k < end;
                  k += parts * chunk) {
-                size_t k_end = k + chunk < end ? k + chunk : end, i, j;
-                tri_index_to_pair(p->n, k, &i, &j);
+                size_t k_end = k + chunk < end ? k + chunk : end, r, j;
+                cosine_pair_at(p, k, &r, &j);
                 for (size_t at = k; at < k_end;) {
                     size_t run = p->n - j < k_end - at ? p->n - j : k_end - at;
-                    run_segment(p, ex, segment, ctx, i, j, j + run, row_buffer, progress_scale);
+                    run_segment(p, ex, segment, ctx, r, j, j + run, row_buffer, progress_scale);
                     at += run;
                     j += run;
-                    if (j == p->n) {
-                        i++;
-                        j = i;
+                    if (j == p->n && at < k_end) {
+                        r++;
+                        j = cosine_row_index(p, r);
                     }
                 }
             }
@@ -582,9 +727,9 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
             }
         } else if (t.tile == 1) {
 #pragma omp for schedule(runtime) nowait
-            for (size_t i = first_i; i <= last_i; i++)
-                run_segment(p, ex, segment, ctx, i, i == first_i ? first_j : i,
-                            i == last_i ? last_j + 1 : p->n, row_buffer, progress_scale);
+            for (size_t r = first_r; r <= last_r; r++)
+                run_segment(p, ex, segment, ctx, r, r == first_r ? first_j : cosine_row_index(p, r),
+                            r == last_r ? last_j + 1 : p->n, row_buffer, progress_scale);
         } else {
 #pragma omp for schedule(runtime) nowait
             for (size_t ti = 0; ti < t.tiles; ti++)
@@ -595,13 +740,15 @@ void cosine_run_pass(const struct cosine_problem *p, const struct sl_exec *ex,
     }
 }
 
-static const char *const cosine_test_sizes[] = {"1x1", "7x33", "40x129", "tiny", NULL};
+static const char *const cosine_test_sizes[] = {"1x1",           "7x33",    "40x129", "tiny",
+                                                "40x129@rows=7", "9x5@rows=9", NULL};
 
 const struct sl_workload cosine_workload = {
     .name = "cosine",
     .summary = "overlap-scaled cosine similarity of all sample pairs (numba forum thread)",
     .unit = "pair",
-    .size_syntax = "NxD (samples x variables) or a preset",
+    .size_syntax = "NxD (samples x variables) or a preset; NxD@rows=R: only the pairs (i, j >= i) "
+                   "of R rows i spread evenly over the triangle",
     .presets = cosine_presets,
     .default_size = "forum",
     .test_sizes = cosine_test_sizes,
@@ -616,7 +763,20 @@ const struct sl_workload cosine_workload = {
     .check_output_path = cosine_check_output_path,
     .unsupported = cosine_unsupported,
     .facts = cosine_facts,
-    .sparse_variants = "invindex_scalar",
-    .sparse_schedules = "fusedindex",
+    .options = cosine_option_rows,
+    .options_size = sizeof(struct cosine_options),
+    .options_about =
+        "Sparse output, for n where the dense n x n result does not fit: kept pairs stream "
+        "from each thread through a fixed buffer to shard files (--spill-dir), and --output "
+        "FILE.npz merges them into one scipy.sparse COO matrix (upper triangle; "
+        "scipy.sparse.load_npz reads it).  With --threshold or --top-quantile the default "
+        "variant is " COSINE_SPARSE_VARIANTS " and the default schedule " COSINE_SPARSE_SCHEDULES
+        ".  MPI (when built with Open MPI): mpirun -np R speedlab run cosine --threshold ... "
+        "splits the triangle into R shares of equal pair count, OpenMP inside each rank; the "
+        "record (rank 0's) has per-rank times and the rank imbalance; --output is the one "
+        "merged result.",
+    .options_check = cosine_options_check,
+    .options_prepare = cosine_options_prepare,
+    .option_facts = cosine_option_facts,
     .splits_across_ranks = true,
 };

@@ -177,22 +177,22 @@ static int plan_memory(struct cosine_problem *p, struct cosine_sparse *sp, doubl
     return 0;
 }
 
-int cosine_sparse_create(struct cosine_problem *p, const struct sl_problem_args *args,
-                         size_t baseline_rss)
+int cosine_sparse_create(struct cosine_problem *p, const struct cosine_options *opt,
+                         int max_threads, size_t baseline_rss)
 {
     struct cosine_sparse *sp = calloc(1, sizeof *sp);
     if (!sp)
         return sl_fail("out of memory");
     p->sparse = sp;
-    sp->threshold = args->keep == SL_KEEP_THRESHOLD ? args->keep_value : NAN;
-    sp->quantile = args->keep == SL_KEEP_QUANTILE ? args->keep_value : NAN;
+    sp->threshold = opt->keep == COSINE_KEEP_THRESHOLD ? opt->keep_value : NAN;
+    sp->quantile = opt->keep == COSINE_KEEP_QUANTILE ? opt->keep_value : NAN;
     sp->quantile_value = NAN;
-    sp->workers = args->max_threads > 0 ? args->max_threads : omp_get_max_threads();
-    if (!args->spill_prefix)
+    sp->workers = max_threads > 0 ? max_threads : omp_get_max_threads();
+    if (!opt->spill_prefix[0])
         return sl_fail("cosine: no place for the sparse output's shards");
-    if (plan_memory(p, sp, args->memory_budget, baseline_rss) != 0)
+    if (plan_memory(p, sp, opt->memory_budget, baseline_rss) != 0)
         return -1;
-    snprintf(sp->prefix, sizeof sp->prefix, "%s", args->spill_prefix);
+    snprintf(sp->prefix, sizeof sp->prefix, "%s", opt->spill_prefix);
     sp->rows = util_alloc_aligned((size_t)sp->workers, p->n * sizeof(float), "row buffers");
     sp->hist = util_alloc_aligned((size_t)sp->workers, sizeof *sp->hist, "histograms");
     if (!isnan(sp->quantile))

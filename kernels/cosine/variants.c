@@ -1,10 +1,11 @@
 /* cosine variants and the table that registers them.  Adding a variant means
- * writing its function here and adding one row to cosine_variants[] below. */
+ * writing its function here (the forum's own loops: forum.c) and adding one
+ * row to cosine_variants[] below. */
 #include "cosine.h"
 
+#include "kit/blas.h"
 #include "kit/util.h"
 
-#include <cblas.h>
 #include <immintrin.h>
 #include <math.h>
 #include <omp.h>
@@ -23,87 +24,14 @@
             out[j] = pair(a, cosine_row(p, j), p->d);                                        \
     }
 
-/* ---- scalar: separate passes with temporaries (the numpy-style code) ---- */
+/* ---- scalar: one fused pass without branches, skip when ol <= 1 --------- */
 
-struct naive_ctx {
-    const struct cosine_problem *p;
-    unsigned char *scratch; /* two d-byte masks per thread */
-};
-
-/* Each statement is one numpy expression: two mask temporaries, then one
- * pass each for ol, the two masked sums of squares and the dot.  No early
- * exit: the formula is evaluated for every pair. */
-static inline float pair_naive(const float *a, const float *b, size_t d, size_t stride,
-                               unsigned char *nz_a, unsigned char *nz_b)
-{
-    for (size_t k = 0; k < d; k++)
-        nz_a[k] = a[k * stride] != 0.0f;
-    for (size_t k = 0; k < d; k++)
-        nz_b[k] = b[k * stride] != 0.0f;
-    int ol = 0;
-    for (size_t k = 0; k < d; k++)
-        ol += nz_a[k] & nz_b[k];
-    float qd2 = 0.0f;
-    for (size_t k = 0; k < d; k++)
-        if (nz_b[k])
-            qd2 += a[k * stride] * a[k * stride];
-    float rd2 = 0.0f;
-    for (size_t k = 0; k < d; k++)
-        if (nz_a[k])
-            rd2 += b[k * stride] * b[k * stride];
-    float dot = 0.0f;
-    for (size_t k = 0; k < d; k++)
-        dot += a[k * stride] * b[k * stride];
-    if (ol == 0)
-        ol = 1;
-    float qd = sqrtf(qd2) == 0.0f ? 1.0f : sqrtf(qd2);
-    float rd = sqrtf(rd2) == 0.0f ? 1.0f : sqrtf(rd2);
-    float scale = 1.0f - 1.0f / (float)ol;
-    return dot / qd / rd * scale * scale;
-}
-
-static void segment_colmajor_naive(const void *vctx, size_t i, size_t j0, size_t j1, float *out)
-{
-    const struct naive_ctx *c = vctx;
-    const struct cosine_problem *p = c->p;
-    unsigned char *nz = c->scratch + (size_t)omp_get_thread_num() * 2 * p->d;
-    for (size_t j = j0; j < j1; j++)
-        out[j] = pair_naive(p->xc + i, p->xc + j, p->d, p->n, nz, nz + p->d);
-}
-
-static void segment_rowmajor_naive(const void *vctx, size_t i, size_t j0, size_t j1, float *out)
-{
-    const struct naive_ctx *c = vctx;
-    const struct cosine_problem *p = c->p;
-    unsigned char *nz = c->scratch + (size_t)omp_get_thread_num() * 2 * p->d;
-    for (size_t j = j0; j < j1; j++)
-        out[j] = pair_naive(cosine_row(p, i), cosine_row(p, j), p->d, 1, nz, nz + p->d);
-}
-
-static int run_naive(void *problem, const struct sl_exec *ex, cosine_segment_fn segment)
-{
-    struct cosine_problem *p = problem;
-    struct naive_ctx c = {p, util_alloc((size_t)ex->threads * 2, p->d, "naive temporaries")};
-    if (!c.scratch)
-        return -1;
-    int rc = cosine_run_pairs(p, ex, segment, &c, 1);
-    free(c.scratch);
-    return rc;
-}
-
-static int run_colmajor_naive_scalar(void *problem, const struct sl_exec *ex)
-{
-    return run_naive(problem, ex, segment_colmajor_naive);
-}
-
-static int run_rowmajor_naive_scalar(void *problem, const struct sl_exec *ex)
-{
-    return run_naive(problem, ex, segment_rowmajor_naive);
-}
-
-/* ---- scalar: one fused pass, skip when ol <= 1 -------------------------- */
-
-static inline float pair_fused(const float *a, const float *b, size_t d, size_t stride)
+/* Every element goes through the three sums: the masked squares are
+ * selected (x*x or 0) rather than branched past, so the loop has no
+ * data-dependent branch but three floating-point dependency chains of d
+ * additions each.  The forum's loop, which branches past the zeros, is
+ * rowmajor_fused (forum.c). */
+static inline float pair_branchfree(const float *a, const float *b, size_t d, size_t stride)
 {
     int ol = 0;
     float qd2 = 0.0f, rd2 = 0.0f, dot = 0.0f;
@@ -118,27 +46,28 @@ static inline float pair_fused(const float *a, const float *b, size_t d, size_t 
     return cosine_finish(ol, qd2, rd2, dot);
 }
 
-static void segment_colmajor_fused(const void *ctx, size_t i, size_t j0, size_t j1, float *out)
+static void segment_colmajor_branchfree(const void *ctx, size_t i, size_t j0, size_t j1,
+                                        float *out)
 {
     const struct cosine_problem *p = ctx;
     for (size_t j = j0; j < j1; j++)
-        out[j] = pair_fused(p->xc + i, p->xc + j, p->d, p->n);
+        out[j] = pair_branchfree(p->xc + i, p->xc + j, p->d, p->n);
 }
 
-static inline float pair_fused_rowmajor(const float *a, const float *b, size_t d)
+static inline float pair_branchfree_rowmajor(const float *a, const float *b, size_t d)
 {
-    return pair_fused(a, b, d, 1);
+    return pair_branchfree(a, b, d, 1);
 }
-ROWMAJOR_SEGMENT(segment_rowmajor_fused, pair_fused_rowmajor, )
+ROWMAJOR_SEGMENT(segment_rowmajor_branchfree, pair_branchfree_rowmajor, )
 
-static int run_colmajor_fused_scalar(void *problem, const struct sl_exec *ex)
+static int run_colmajor_fused_branchfree(void *problem, const struct sl_exec *ex)
 {
-    return cosine_run_pairs(problem, ex, segment_colmajor_fused, problem, 1);
+    return cosine_run_pairs(problem, ex, segment_colmajor_branchfree, problem, 1);
 }
 
-static int run_rowmajor_fused_scalar(void *problem, const struct sl_exec *ex)
+static int run_rowmajor_fused_branchfree(void *problem, const struct sl_exec *ex)
 {
-    return cosine_run_pairs(problem, ex, segment_rowmajor_fused, problem, 1);
+    return cosine_run_pairs(problem, ex, segment_rowmajor_branchfree, problem, 1);
 }
 
 /* ---- AVX2 + FMA: 8 lanes, two independent accumulator sets --------------- */
@@ -469,7 +398,7 @@ done:
 static void panel_gemm(int rows, int cols, int d, const float *a, const float *b, int ld,
                        float *c)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, d, 1.0f, a, ld, b, ld, 0.0f,
+    blas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, d, 1.0f, a, ld, b, ld, 0.0f,
                 c, cols);
 }
 
@@ -477,6 +406,9 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
 {
     struct cosine_problem *p = problem;
     const size_t n = p->n, ld = p->ld;
+    const char *no_blas = blas_unavailable();
+    if (no_blas)
+        return sl_fail("blas3: %s", no_blas);
     float *mask = util_alloc_aligned(n, ld * sizeof(float), "blas3 mask");
     float *squares = util_alloc_aligned(n, ld * sizeof(float), "blas3 squares");
     if (!mask || !squares) {
@@ -528,7 +460,7 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
                 size_t i = i0 + (size_t)r;
                 for (size_t j = i; j < n; j++) {
                     size_t c = (size_t)r * (size_t)cols + (j - i0);
-                    p->out[i * n + j] = cosine_finish((int)lrintf(ol[c]), qd2[c], rd2[c], dot[c]);
+                    cosine_out_row(p, i)[j] = cosine_finish((int)lrintf(ol[c]), qd2[c], rd2[c], dot[c]);
                 }
             }
         }
@@ -543,18 +475,48 @@ static int run_blas3(void *problem, const struct sl_exec *ex)
 /* ---- the table -------------------------------------------------------- */
 
 const struct sl_variant cosine_variants[] = {
-    {"colmajor_naive_scalar", {"colmajor", "naive", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
-     "forum original: strided columns, numpy-style passes with temporaries",
-     run_colmajor_naive_scalar, cosine_work_dense, NULL},
-    {"colmajor_fused_scalar", {"colmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
-     "strided columns, one fused pass, skip when ol <= 1", run_colmajor_fused_scalar,
+    /* The forum's loops (forum.c), named as its numba functions are. */
+    {"colmajor_naive", {"colmajor", "naive", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "forum original: strided columns, one pass per numpy expression with temporaries, "
+     "np.dot as BLAS sdot",
+     cosine_run_colmajor_naive, cosine_work_dense, NULL},
+    {"rowmajor_naive", {"rowmajor", "naive", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "the forum's original passes on contiguous rows", cosine_run_rowmajor_naive,
      cosine_work_dense, NULL},
-    {"rowmajor_naive_scalar", {"rowmajor", "naive", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
-     "contiguous rows, numpy-style passes with temporaries", run_rowmajor_naive_scalar,
-     cosine_work_dense, NULL},
-    {"rowmajor_fused_scalar", {"rowmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
-     "contiguous rows, one fused pass (the forum's best loop)", run_rowmajor_fused_scalar,
-     cosine_work_dense, NULL},
+    {"colmajor_split", {"colmajor", "split", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "strided columns, the forum's three helper loops (overlap count, two masked sums of "
+     "squares), then BLAS sdot",
+     cosine_run_colmajor_split, cosine_work_dense, NULL},
+    {"rowmajor_split", {"rowmajor", "split", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "contiguous rows, the forum's three helper loops (overlap count, two masked sums of "
+     "squares), then BLAS sdot",
+     cosine_run_rowmajor_split, cosine_work_dense, NULL},
+    {"colmajor_fused", {"colmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
+     "strided columns, the forum's fused loop (ol, norms, dot) branching past zeros, 0 at "
+     "once when ol == 0",
+     cosine_run_colmajor_fused, cosine_work_dense, NULL},
+    {"rowmajor_fused", {"rowmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
+     "contiguous rows, the forum's fused loop (ol, norms, dot) branching past zeros, 0 at "
+     "once when ol == 0",
+     cosine_run_rowmajor_fused, cosine_work_dense, NULL},
+    {"rowmajor_fused_noskip", {"rowmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
+     "rowmajor_fused without the skip: norms and divisions also when ol == 0",
+     cosine_run_rowmajor_fused_noskip, cosine_work_dense, NULL},
+    {"rowmajor_dot_divided", {"rowmajor", "fused", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "ol and norms in one pass, then BLAS dot(a, b) / qd / rd",
+     cosine_run_rowmajor_dot_divided, cosine_work_dense, NULL},
+    {"rowmajor_dot_normalised", {"rowmajor", "fused", "blas", "dense"}, SL_SCHEDS_ALL, 0,
+     "rowmajor_dot_divided normalising both vectors first: BLAS dot(a / qd, b / rd)",
+     cosine_run_rowmajor_dot_normalised, cosine_work_dense, NULL},
+    /* Beyond the forum. */
+    {"colmajor_fused_branchfree", {"colmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
+     "strided columns, one fused pass without branches (masked squares selected), skip when "
+     "ol <= 1",
+     run_colmajor_fused_branchfree, cosine_work_dense, NULL},
+    {"rowmajor_fused_branchfree", {"rowmajor", "fused", "scalar", "dense"}, SL_SCHEDS_ALL, 0,
+     "contiguous rows, one fused pass without branches (masked squares selected), skip when "
+     "ol <= 1",
+     run_rowmajor_fused_branchfree, cosine_work_dense, NULL},
     {"rowmajor_fused_avx2", {"rowmajor", "fused", "avx2", "dense"}, SL_SCHEDS_ALL,
      SL_ISA_AVX2 | SL_ISA_FMA, "fused pass in AVX2+FMA intrinsics, 2x8 lanes",
      run_rowmajor_fused_avx2, cosine_work_dense, NULL},

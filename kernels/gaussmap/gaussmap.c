@@ -264,9 +264,9 @@ int gaussmap_check_image_path(const char *path)
 }
 
 /* The image path alone decides what gaussmap writes. */
-static int gaussmap_check_output_path(const char *path, const struct sl_problem_args *args)
+static int gaussmap_check_output_path(const char *path, const void *options)
 {
-    (void)args;
+    (void)options;
     return gaussmap_check_image_path(path);
 }
 
