@@ -84,6 +84,13 @@ st=$?
 check "[ $st = 130 ] && jq -e '.complete == false and .results[0].status == \"interrupted\"' '$T/interrupted.json' >/dev/null" \
     "interrupted run: exit $st and an interrupted result"
 
+# build.blas as the process had it at the last write: OpenBLAS starts only
+# for a BLAS variant (colmajor_naive's sdot), then says what it is or why not.
+not_loaded='OpenBLAS not loaded: no BLAS variant ran'
+check "jq -e '.build.blas == \"$not_loaded\"' '$T/stream.json' >/dev/null" "no BLAS variant ran: build.blas"
+check "jq -e '.build.blas != \"$not_loaded\" and (.results | any(.variant == \"colmajor_naive\"))' '$T/counters.json' >/dev/null" \
+    "a BLAS variant ran: build.blas says what OpenBLAS is, or why it could not start"
+
 # ---- read back and written again ---------------------------------------------------
 records=$(ls "$T"/*.json)
 total=$((total + 1))

@@ -1,8 +1,10 @@
 /* The result model and the record codec.
  *
  *   test_record                       derived figures of a synthetic run, its
- *                                     record written and read back, and the
- *                                     reader's refusal of bad numbers
+ *                                     record written and read back, the
+ *                                     reader's refusal of bad numbers, and
+ *                                     what a run describes again while it
+ *                                     measures
  *   test_record --roundtrip FILE...   each record, read and written again, is
  *                                     byte for byte the file (records this
  *                                     speedlab wrote)
@@ -10,6 +12,9 @@
  *                                     reads back to the same JSON (records of
  *                                     older speedlabs, which lack fields) */
 #include "check.h"
+#include "measure/build.h"
+#include "measure/describe.h"
+#include "measure/envcheck.h"
 #include "results/model.h"
 #include "results/record.h"
 
@@ -245,6 +250,43 @@ static void refused(const char *bad, const char *words)
     unlink(tmp);
 }
 
+/* The value of environment variable `name` as the run records it. */
+static const char *recorded(const struct sl_run *run, const char *name)
+{
+    for (int i = 0; i < run->environment.n_variables; i++)
+        if (strcmp(run->environment.variables[i].name, name) == 0)
+            return run->environment.variables[i].value;
+    return "(not a recorded variable)";
+}
+
+/* Starting OpenBLAS (a BLAS variant, mid-run) may set OPENBLAS_CORETYPE and
+ * changes build.blas: each report describes them as they are then, and a
+ * value is copied into the run only when it changed. */
+static void test_describe_update(void)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    unsetenv("OPENBLAS_CORETYPE");
+    CHECK(envcheck_describe(&run) == 0 && build_describe_blas(&run) == 0, "describe: %s",
+          sl_error());
+    const char *blas = run.build.blas;
+    CHECK(blas && strcmp(blas, "OpenBLAS not loaded: no BLAS variant ran") == 0, "build.blas: %s",
+          blas);
+    CHECK(recorded(&run, "OPENBLAS_CORETYPE") == NULL, "OPENBLAS_CORETYPE not set: null");
+    setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+    CHECK(run_describe_update(&run) == 0, "update: %s", sl_error());
+    const char *coretype = recorded(&run, "OPENBLAS_CORETYPE");
+    CHECK(coretype && strcmp(coretype, "Haswell") == 0, "set while measuring: recorded as %s",
+          coretype ? coretype : "null");
+    CHECK(run_describe_update(&run) == 0 && recorded(&run, "OPENBLAS_CORETYPE") == coretype &&
+              run.build.blas == blas,
+          "unchanged: nothing copied again");
+    unsetenv("OPENBLAS_CORETYPE");
+    CHECK(run_describe_update(&run) == 0 && recorded(&run, "OPENBLAS_CORETYPE") == NULL,
+          "unset again: null");
+    sl_run_free(&run);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "--roundtrip") == 0) {
@@ -262,5 +304,6 @@ int main(int argc, char **argv)
     refused("null", "must be a number, not null");
     refused("-0.5", "must be positive");
     refused("0", "must be positive");
+    test_describe_update();
     return check_report("record");
 }
