@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include "analysis/claims.h"
+#include "results/record.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -214,7 +215,9 @@ static void judge(const char *claim_text, const struct loaded_record *recs, size
           claim_verdict_name(v.verdict), claim_verdict_name(want), v.reason);
     CHECK(strstr(v.reason, reason_part) != NULL, "%s: reason '%s' lacks '%s'", what, v.reason,
           reason_part);
-    json_t *j = claims_verdict_json(c, &v);
+    struct sl_claim_entry entry;
+    claims_verdict_entry(c, &v, &entry);
+    json_t *j = record_claim_json(&entry);
     static const char *const fields[] = {"id", "source_figure", "measured", "measured_ci95",
                                          "measured_text", "verdict", "reason", "explanation",
                                          "workload"};

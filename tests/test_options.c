@@ -216,21 +216,24 @@ static void test_plan(const struct machine *m, const char *dir)
     a.sizes = "tiny";
     a.record = record;
     a.oversubscribe = true;
-    struct run_options *o = NULL;
-    CHECK(plan_build(&a, &cosine_workload, NULL, "speedlab test", m, &o, run_id,
+    struct run_plan plan;
+    CHECK(plan_build(&a, &cosine_workload, NULL, "speedlab test", m, &plan, run_id,
                      sizeof run_id) == 0,
           "dense plan: %s", sl_error());
+    const struct run_options *o = plan.options;
     if (o) {
         CHECK(o->n_threads == 2 && o->threads[0] == 1 && o->threads[1] == 2, "threads sorted");
         CHECK(!o->option_facts.section && o->min_reps == 7 && strcmp(o->validate, "auto") == 0,
               "no options used; defaults");
-        CHECK(strstr(o->csv_path, "/r.csv") && strstr(run_id, "-cosine-"), "csv and run id");
+        CHECK(strstr(plan.csv_path, "/r.csv") && strstr(run_id, "-cosine-"), "csv and run id");
+        for (int f = 0; f < SL_N_EXPORT_FORMATS; f++)
+            CHECK(!plan.format_paths[f], "no --%s asked for", sl_export_formats[f].name);
         size_t all = 0;
         while (cosine_workload.variants[all].name)
             all++;
         CHECK(o->n_variants == (int)all && o->schedules_all, "every variant, every schedule");
     }
-    plan_free(o);
+    plan_free(&plan);
 
     /* cosine's options change the default selection and fill the facts. */
     struct cosine_options *co = NULL;
@@ -239,9 +242,10 @@ static void test_plan(const struct machine *m, const char *dir)
     co->keep_value = 0.9;
     co->memory_budget = 256.0 * 1048576;
     co->spill_dir = dir;
-    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &o, run_id, sizeof run_id) ==
-              0,
+    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) == 0,
           "sparse plan: %s", sl_error());
+    o = plan.options;
     if (o) {
         CHECK(o->n_variants == 1 && strcmp(o->variants[0]->name, COSINE_SPARSE_VARIANTS) == 0 &&
                   o->n_schedules == 1 && o->schedules[0] == SL_SCHED_FUSEDINDEX,
@@ -256,27 +260,52 @@ static void test_plan(const struct machine *m, const char *dir)
                   strstr(prepared->spill_prefix, run_id),
               "shards under --spill-dir, named by the run: %s", prepared->spill_prefix);
     }
-    plan_free(o);
+    plan_free(&plan);
 
     /* A selection given on the command line stays; a cross-option rule is
      * the kernel's. */
     CHECK(plan_workload_options(&cosine_workload, (void **)&co) == 0 && co, "cosine's object");
     co->memory_budget = 1048576;
-    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &o, run_id, sizeof run_id) !=
-                  0 &&
-              strstr(sl_error(), "--memory-budget bounds the streamed sparse output"),
+    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) != 0 &&
+              !plan.options && strstr(sl_error(), "--memory-budget bounds the streamed sparse output"),
           "--memory-budget alone: %s", sl_error());
     CHECK(plan_workload_options(&cosine_workload, (void **)&co) == 0 && co, "cosine's object");
     co->keep = COSINE_KEEP_THRESHOLD;
     co->keep_value = 0.5;
     co->spill_dir = dir;
     a.variants = "bitmask_scalar";
-    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &o, run_id, sizeof run_id) ==
-                  0 &&
-              o->n_variants == 1 && strcmp(o->variants[0]->name, "bitmask_scalar") == 0 &&
-              !o->schedules_all && o->schedules[0] == SL_SCHED_FUSEDINDEX,
+    CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) == 0 &&
+              (o = plan.options) && o->n_variants == 1 &&
+              strcmp(o->variants[0]->name, "bitmask_scalar") == 0 && !o->schedules_all &&
+              o->schedules[0] == SL_SCHED_FUSEDINDEX,
           "named variants stay, schedules follow the kernel: %s", sl_error());
-    plan_free(o);
+    plan_free(&plan);
+
+    /* The --FORMAT files: each a file of its own, handed to the plan. */
+    char gbench[512], bmf[512];
+    snprintf(gbench, sizeof gbench, "%s/r.gb.json", dir);
+    snprintf(bmf, sizeof bmf, "%s/r.bmf.json", dir);
+    a.variants = NULL;
+    a.formats[SL_EXPORT_FORMAT_gbench] = gbench;
+    a.formats[SL_EXPORT_FORMAT_bmf] = bmf;
+    CHECK(plan_build(&a, &cosine_workload, NULL, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) == 0 &&
+              strcmp(plan.format_paths[SL_EXPORT_FORMAT_gbench], gbench) == 0 &&
+              strcmp(plan.format_paths[SL_EXPORT_FORMAT_bmf], bmf) == 0,
+          "--gbench and --bmf in the plan: %s", sl_error());
+    plan_free(&plan);
+    a.formats[SL_EXPORT_FORMAT_bmf] = gbench;
+    CHECK(plan_build(&a, &cosine_workload, NULL, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) != 0 &&
+              strstr(sl_error(), "--bmf must be a file of its own"),
+          "--bmf the same file as --gbench: %s", sl_error());
+    a.formats[SL_EXPORT_FORMAT_bmf] = record;
+    CHECK(plan_build(&a, &cosine_workload, NULL, "speedlab test", m, &plan, run_id,
+                     sizeof run_id) != 0 &&
+              strstr(sl_error(), "--bmf must be a file of its own"),
+          "--bmf the record: %s", sl_error());
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #ifndef SL_CLAIMS_H
 #define SL_CLAIMS_H
 
+#include "results/model.h"
 #include "results/record_read.h"
 #include "kit/sl.h"
 
@@ -119,7 +120,9 @@ struct claims_context {
 };
 
 void claims_judge(const struct claim *c, const struct claims_context *ctx, struct claim_verdict *out);
-/* The entry of a record's top-level `claims` array (results/SCHEMA.md). */
-json_t *claims_verdict_json(const struct claim *c, const struct claim_verdict *v);
+/* The entry of a record's top-level `claims` array (results/SCHEMA.md); its
+ * strings are c's and v's. */
+void claims_verdict_entry(const struct claim *c, const struct claim_verdict *v,
+                          struct sl_claim_entry *out);
 
 #endif

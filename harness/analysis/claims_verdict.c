@@ -508,24 +508,19 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
         snprintf(out->measured_text, sizeof out->measured_text, "not measured");
 }
 
-/* A number, or "unavailable (why)". */
-static json_t *number_or(double v, const char *why)
+void claims_verdict_entry(const struct claim *c, const struct claim_verdict *v,
+                          struct sl_claim_entry *out)
 {
-    if (isfinite(v))
-        return json_real(v);
-    char text[260];
-    snprintf(text, sizeof text, "unavailable (%.240s)", why);
-    return json_string(text);
-}
-
-json_t *claims_verdict_json(const struct claim *c, const struct claim_verdict *v)
-{
-    json_t *ci = isfinite(v->measured_lo) && isfinite(v->measured_hi)
-                     ? json_pack("[f, f]", v->measured_lo, v->measured_hi)
-                     : number_or(NAN, v->ci_why);
-    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "id", c->id,
-                     "source_figure", c->source_figure, "measured",
-                     number_or(v->measured, v->measured_why), "measured_ci95", ci, "measured_text",
-                     v->measured_text, "verdict", claim_verdict_name(v->verdict), "reason",
-                     v->reason, "explanation", c->explanation, "workload", c->workload->name);
+    bool ci = isfinite(v->measured_lo) && isfinite(v->measured_hi);
+    *out = (struct sl_claim_entry){
+        .id = c->id,
+        .source_figure = c->source_figure,
+        .measured = {v->measured, isfinite(v->measured) ? NULL : v->measured_why},
+        .measured_ci95 = {ci ? v->measured_lo : NAN, ci ? v->measured_hi : NAN,
+                          ci ? NULL : v->ci_why},
+        .measured_text = v->measured_text,
+        .verdict = claim_verdict_name(v->verdict),
+        .reason = v->reason,
+        .explanation = c->explanation,
+        .workload = c->workload->name};
 }

@@ -279,15 +279,17 @@ static int measure_group(const struct machine *m, const struct group *g, const c
     char *record = path_in(dir, name);
     struct group_lists l = {0};
     struct run_args a;
-    struct run_state st = {.machine = m};
-    struct run_options *o = NULL;
+    struct run_plan plan;
+    struct sl_run run;
+    sl_run_init(&run);
     int status = 1;
     if (!record)
         sl_fail("out of memory");
-    if (!record || group_lists(g, m->pus_allowed, &l) != 0 || plan_run_defaults(&a) != 0) {
+    if (!record || group_lists(g, m->desc.pus_allowed, &l) != 0 || plan_run_defaults(&a) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
         group_lists_free(&l);
         free(record);
+        sl_run_free(&run);
         return 1;
     }
     a.variants = l.variants;
@@ -300,20 +302,20 @@ static int measure_group(const struct machine *m, const struct group *g, const c
     a.min_reps = c->min_reps;
     a.max_reps = c->min_reps > a.max_reps ? c->min_reps : a.max_reps;
     a.record = record;
-    if (plan_build(&a, g->workload, NULL, command, m, &o, st.run_id, sizeof st.run_id) != 0) {
+    if (plan_build(&a, g->workload, NULL, command, m, &plan, run.run_id, sizeof run.run_id) !=
+        0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
     } else {
-        o->wanted = group_wants;
-        o->wanted_ctx = g;
-        st.opt = o;
-        status = runner_execute(&st);
-        runner_free(&st);
-        plan_free(o);
+        plan.options->wanted = group_wants;
+        plan.options->wanted_ctx = g;
+        status = cli_measure(&plan, m, &run);
+        plan_free(&plan);
         *record_out = record;
         record = NULL;
     }
     group_lists_free(&l);
     free(record);
+    sl_run_free(&run);
     return status;
 }
 
@@ -416,17 +418,18 @@ static int write_json_file(json_t *doc, const char *path)
 static int attach_to_record(const char *path, const char *kernel, const struct claim *const *sel,
                             const struct claim_verdict *v, size_t n)
 {
-    json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return sl_fail("%s: cannot read back: %s", path, err.text);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(sel[i]->workload->name, kernel) == 0)
-            json_array_append_new(arr, claims_verdict_json(sel[i], &v[i]));
-    json_object_set_new(root, "claims", arr);
-    int rc = write_json_file(root, path);
-    json_decref(root);
+    struct sl_run run;
+    int rc = record_load_run(path, &run);
+    if (rc == 0 && !(run.claims = sl_run_alloc(&run, n + 1, sizeof *run.claims)))
+        rc = -1;
+    if (rc == 0) {
+        run.has_claims = true;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(sel[i]->workload->name, kernel) == 0)
+                claims_verdict_entry(sel[i], &v[i], &run.claims[run.n_claims++]);
+        rc = record_write(&run, path);
+    }
+    sl_run_free(&run);
     return rc;
 }
 
@@ -547,7 +550,7 @@ static int prepare_inputs(struct claims_run *r, bool measuring)
 static int measure_needs(struct claims_run *r, const struct machine *m)
 {
     struct needs ns = {0};
-    if (collect_needs(r->sel, r->n_sel, m->pus_allowed, r->args.quick, &ns) != 0) {
+    if (collect_needs(r->sel, r->n_sel, m->desc.pus_allowed, r->args.quick, &ns) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
         return 1;
     }
@@ -589,7 +592,7 @@ static void measure_affinity(struct claims_run *r, const struct machine *m)
     for (size_t i = 0; i < r->n_sel && !runner_interrupted; i++)
         for (int k = 0; k < r->sel[i]->n_checks; k++) {
             const struct claim_check *ck = &r->sel[i]->checks[k];
-            if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->pus_allowed ||
+            if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->desc.pus_allowed ||
                 r->n_records == MAX_RECORDS)
                 continue;
             r->affinity_tried = true;
@@ -608,7 +611,7 @@ static void measure_affinity(struct claims_run *r, const struct machine *m)
 static void judge(struct claims_run *r, const struct machine *m, bool measuring)
 {
     for (size_t i = 0; i < r->n_sel; i++) {
-        struct claims_context ctx = {r->records, r->n_records, m->pus_allowed, NULL,
+        struct claims_context ctx = {r->records, r->n_records, m->desc.pus_allowed, NULL,
                                      r->args.quick};
         if (!measuring) /* judged with the CPUs the record's machine allowed */
             for (size_t k = 0; k < r->n_records; k++)
@@ -637,14 +640,17 @@ static int write_verdicts(const struct claims_run *r, const struct machine *m)
     if (!r->dir)
         return status;
     json_t *arr = json_array(), *paths = json_array();
-    for (size_t i = 0; i < r->n_sel; i++)
-        json_array_append_new(arr, claims_verdict_json(r->sel[i], &r->verdicts[i]));
+    for (size_t i = 0; i < r->n_sel; i++) {
+        struct sl_claim_entry entry;
+        claims_verdict_entry(r->sel[i], &r->verdicts[i], &entry);
+        json_array_append_new(arr, record_claim_json(&entry));
+    }
     for (size_t i = 0; i < r->n_records; i++)
         json_array_append_new(paths, json_string(r->records[i].path));
     json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
                             "speedlab-claims-summary", "schema_version", 1, "command", r->command,
                             "claims_file", r->args.claims, "quick", r->args.quick, "machine",
-                            record_machine_json(m), "records", paths, "claims", arr);
+                            record_machine_json(&m->desc), "records", paths, "claims", arr);
     char *summary = path_in(r->dir, "claims.json");
     if (!doc || !summary || write_json_file(doc, summary) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");

@@ -1,9 +1,11 @@
-/* speedlab export: records in another program's format. */
+/* speedlab export: records in another program's format, one record in
+ * memory at a time, each result written as it comes. */
 #include "cli/cli.h"
-#include "reporters/gbench.h"
-#include "results/record_set.h"
 #include "kit/sl.h"
 #include "kit/util.h"
+#include "reporters/reporters.h"
+#include "results/record.h"
+#include "results/record_set.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -15,9 +17,37 @@ struct export_args {
     const char *format, *output;
 };
 
+/* One record through the reporter: begin, every result, end. */
+static int export_record(const char *path, struct sl_reporter *reporter)
+{
+    struct sl_run run;
+    int rc = record_load_run(path, &run);
+    struct sl_reporters one = {.items = {reporter}, .n = 1};
+    if (rc == 0)
+        rc = sl_reporters_begin(&one, &run);
+    for (size_t i = 0; rc == 0 && i < run.n_results; i++)
+        rc = sl_reporters_result(&one, &run, &run.results[i]);
+    if (rc == 0)
+        rc = sl_reporters_end(&one, &run);
+    sl_run_free(&run);
+    return rc;
+}
+
+/* A record named on the command line, or each record of a folder (where a
+ * claims summary beside them is no record and is passed over). */
+static int export_file(const char *path, bool in_folder, void *reporter)
+{
+    int rc = export_record(path, reporter);
+    return rc == -2 && in_folder ? 1 : rc;
+}
+
+/* " NAME: what it is." for each row of the format table. */
+#define FORMAT_HELP(name, description) " " #name ": " description "."
+
 static const struct sl_option export_options[] = {
     {.name = "format", .arg = "FORMAT", .group = "options",
-     .help = "the format: gbench (the only one so far; required)", .kind = SL_OPTION_TEXT,
+     .help = "the format (required), one of the export formats:" SL_EXPORT_FORMATS(FORMAT_HELP),
+     .kind = SL_OPTION_TEXT,
      .offset = offsetof(struct export_args, format)},
     {.name = "output", .letter = 'o', .arg = "FILE", .group = "options",
      .help = "where to write, atomically ('-': stdout)", .def = "-", .kind = SL_OPTION_TEXT,
@@ -30,19 +60,11 @@ static int cli_export(int argc, char **argv, const struct machine *machine);
 const struct cli_command cli_export_command = {
     .name = "export",
     .operands = "RECORD...",
-    .summary = "records as Google Benchmark JSON (--format gbench)",
+    .summary = "records in another program's format (--format FORMAT)",
     .about =
-        "Writes records (files or folders of them) as Google Benchmark JSON, the layout\n"
-        "of --benchmark_format=json, for dashboards and tools made for it: a context\n"
-        "(date, host_name, executable, num_cpus, mhz_per_cpu where the record names a\n"
-        "clock, caches, library_build_type) and benchmarks[]: per result one\n"
-        "'iteration' entry per repetition (iterations 1, real_time in ns) and the\n"
-        "aggregates mean, median, stddev and cv, named\n"
-        "kernel/variant/schedule/size:SIZE/threads:N[_aggregate], with items_per_second\n"
-        "(the workload's units), bytes_per_second and flops_per_second where the work\n"
-        "model has them.  Skipped and failed results carry error_occurred and the reason.\n"
-        "speedlab measures wall-clock time only: cpu_time repeats real_time (said in\n"
-        "context.speedlab_note).\n",
+        "Writes records (files or folders of them) in another program's format, one\n"
+        "document for all of them, for dashboards and tools made for it.  The figures\n"
+        "are computed from each record's raw times, as speedlab computes them.\n",
     .notes = "exit status: 0 written, 2 bad command line or unusable record.\n",
     .options = export_options,
     .main = cli_export,
@@ -56,37 +78,30 @@ static int cli_export(int argc, char **argv, const struct machine *machine)
     int parsed = cli_parse(&cli_export_command, argc, argv, &a, &p);
     if (parsed != CLI_PARSED)
         return cli_parse_status(&cli_export_command, parsed);
-    const char *format = a.format, *out = a.output;
-    if (!format || strcmp(format, "gbench") != 0) {
-        sl_fail(format ? "export: unknown --format '%s' (gbench is the one there is)"
-                       : "export: which --format? (gbench)%s",
-                format ? format : "");
+    const char *out = a.output;
+    const struct sl_export_format *format = a.format ? sl_export_format_find(a.format) : NULL;
+    if (!format) {
+        char names[256] = "";
+        for (int f = 0; f < SL_N_EXPORT_FORMATS; f++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", f ? ", " : "",
+                     sl_export_formats[f].name);
+        sl_fail(a.format ? "export: unknown --format '%s' (there are %s)"
+                         : "export: which --format?%s (%s)",
+                a.format ? a.format : "", names);
         return cli_usage_error();
     }
     if (p.n_operands == 0) {
         sl_fail("export: which records?");
         return cli_usage_error();
     }
-    struct record_set set = {0};
-    int status = 0;
-    for (int i = 0; i < p.n_operands && status == 0; i++)
-        if (record_set_add(&set, p.operands[i]) != 0)
-            status = cli_usage_error();
-    if (status == 0 && strcmp(out, "-") != 0 && util_check_writable(out) != 0)
-        status = cli_usage_error();
-    if (status == 0) {
-        const char **paths = malloc(set.n * sizeof *paths);
-        if (!paths) {
-            sl_fail("out of memory");
-            status = cli_usage_error();
-        } else {
-            for (size_t i = 0; i < set.n; i++)
-                paths[i] = set.recs[i].path;
-            if (gbench_export_files(paths, set.n, out) != 0)
-                status = cli_usage_error();
-            free(paths);
-        }
-    }
-    record_set_free(&set);
-    return status;
+    if (strcmp(out, "-") != 0 && util_check_writable(out) != 0)
+        return cli_usage_error();
+    struct sl_reporters reps = {0};
+    int rc = sl_reporters_add(&reps, format->create(out));
+    for (int i = 0; i < p.n_operands && rc == 0; i++)
+        rc = record_set_each(p.operands[i], export_file, reps.items[0]);
+    if (rc == 0)
+        rc = sl_reporters_finish(&reps);
+    sl_reporters_destroy(&reps);
+    return rc == 0 ? 0 : cli_usage_error();
 }

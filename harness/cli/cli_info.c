@@ -1,5 +1,7 @@
 #include "cli/cli.h"
+#include "kit/blas.h"
 #include "kit/ranks.h"
+#include "measure/build.h"
 #include "measure/counters.h"
 #include "results/record.h"
 #include "kit/sl.h"
@@ -83,7 +85,7 @@ static int cli_list(int argc, char **argv, const struct machine *m)
             continue;
         char merit[32];
         printf("%s — %s\n  unit: %s; figure of merit: %s; size: %s; default %s; presets:",
-               w->name, w->summary, w->unit, sl_merit_label(w, merit, sizeof merit),
+               w->name, w->summary, w->unit, sl_merit_label(w->merit, w->unit, merit, sizeof merit),
                w->size_syntax, w->default_size);
         for (const struct sl_preset *preset = w->presets; preset && preset->name; preset++)
             printf(" %s=%s", preset->name, preset->size);
@@ -161,54 +163,53 @@ static int cli_info(int argc, char **argv, const struct machine *m)
         sl_fail("info: unexpected argument '%s' (see 'speedlab info --help')", p.operands[0]);
         return cli_usage_error();
     }
-    bool as_json = a.json;
-    if (as_json) {
-        json_t *doc = json_pack("{s:o, s:o}", "machine", record_machine_json(m), "build",
-                                record_build_json());
+    /* OpenBLAS as it is now: not loaded, since info runs no BLAS variant. */
+    char blas[512];
+    struct sl_build_desc build;
+    build_describe(&build);
+    build.blas = blas_config(blas, sizeof blas);
+    if (a.json) {
+        json_t *doc = json_pack("{s:o, s:o}", "machine", record_machine_json(&m->desc), "build",
+                                record_build_json(&build));
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(doc);
         return 0;
     }
-    printf("host         %s (%s)\n", m->hostname, m->os);
-    printf("cpu          %s (%s)\n", m->cpu_model, m->cpu_vendor);
-    printf("isa          %s\n", m->isa[0] ? m->isa : "baseline x86-64 only");
+    const struct sl_machine_desc *d = &m->desc;
+    printf("host         %s (%s)\n", d->hostname, d->os);
+    printf("cpu          %s (%s)\n", d->cpu_model, d->cpu_vendor);
+    printf("isa          %s\n", d->isa[0] ? d->isa : "baseline x86-64 only");
     printf("topology     %d package%s, %d NUMA node%s, %d cores, %d CPUs, %.1f GiB\n",
-           m->packages, m->packages == 1 ? "" : "s", m->numa_nodes, m->numa_nodes == 1 ? "" : "s",
-           m->cores_total, m->pus_total, m->memory_gib);
+           d->packages, d->packages == 1 ? "" : "s", d->numa_nodes, d->numa_nodes == 1 ? "" : "s",
+           d->cores_total, d->pus_total, d->memory_gib);
     printf("allowed      %d CPU%s (%s) on %d core%s: this process's affinity mask and cpuset\n",
-           m->pus_allowed, m->pus_allowed == 1 ? "" : "s", m->allowed_list, m->cores_allowed,
-           m->cores_allowed == 1 ? "" : "s");
-    for (int i = 0; i < m->n_caches; i++) {
-        const struct machine_cache *c = &m->caches[i];
+           d->pus_allowed, d->pus_allowed == 1 ? "" : "s", d->allowed_list, d->cores_allowed,
+           d->cores_allowed == 1 ? "" : "s");
+    for (int i = 0; i < d->n_caches; i++) {
+        const struct sl_cache_desc *c = &d->caches[i];
         printf("cache L%d     ", c->level);
         print_size(c->size);
         printf(" %s, %u-byte lines, %u-way, %d instance%s shared by %d CPU%s\n", c->type, c->line,
                c->ways, c->instances, c->instances == 1 ? "" : "s", c->pus_per_instance,
                c->pus_per_instance == 1 ? "" : "s");
     }
-    json_t *b = record_build_json();
-    printf("build        %s; %s; commit %s\n", json_string_value(json_object_get(b, "compiler")),
-           json_string_value(json_object_get(b, "flags")),
-           json_string_value(json_object_get(b, "commit")));
-    printf("blas         %s\n", json_string_value(json_object_get(b, "blas")));
+    printf("build        %s; %s; commit %s\n", build.compiler, build.flags, build.commit);
+    printf("blas         %s\n", build.blas);
     printf("mpi          %s\n", ranks_library());
     if (getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"))
         printf("             OPENBLAS_CORETYPE=%s set by speedlab: this OpenBLAS does not know "
                "this CPU and chose Prescott (SSE3) kernels\n",
                getenv("SPEEDLAB_SET_OPENBLAS_CORETYPE"));
-    json_decref(b);
     printf("timer        clock_gettime(CLOCK_MONOTONIC), resolution %.3g s\n",
            util_clock_resolution());
-    char basis[300], counters[300];
-    double peak = machine_peak_gflops(m, false, basis, sizeof basis);
-    if (isnan(peak))
-        printf("peak fp32    %s\n", basis);
+    char counters[300];
+    if (isnan(d->peak_gflops_fp32))
+        printf("peak fp32    %s\n", d->peak_basis);
     else
-        printf("peak fp32    %.1f GFLOP/s = %s\n", peak, basis);
-    peak = machine_peak_gflops(m, true, basis, sizeof basis);
-    if (!isnan(peak))
-        printf("peak fp64    %.1f GFLOP/s\n", peak);
+        printf("peak fp32    %.1f GFLOP/s = %s\n", d->peak_gflops_fp32, d->peak_basis);
+    if (!isnan(d->peak_gflops_fp64))
+        printf("peak fp64    %.1f GFLOP/s\n", d->peak_gflops_fp64);
     ctr_describe(counters, sizeof counters);
     printf("counters     %s\n", counters);
     printf("simulated    valgrind callgrind cache simulation (--counters sim)\n");

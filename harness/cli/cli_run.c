@@ -1,11 +1,9 @@
 /* speedlab run KERNEL: its options, then plan (cli/plan.c), environment
- * check, measurement (measure/runner.c). */
+ * check, measurement with its reporters (cli/cli_measure.c). */
 #include "cli/cli.h"
 #include "cli/plan.h"
 #include "measure/envcheck.h"
-#include "measure/runner.h"
-#include "kit/util.h"
-#include "reporters/gbench.h"
+#include "reporters/reporters.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +12,12 @@
 #include <string.h>
 
 #define RUN_OPTION(member) .offset = offsetof(struct run_args, member)
+/* --NAME FILE for each export format, a row generated from the format table. */
+#define FORMAT_OPTION(fmt, description)                                                          \
+    {.name = #fmt, .arg = "FILE", .group = "output",                                              \
+     .help = "also write the results as " description " (as 'speedlab export --format " #fmt    \
+             "' does)",                                                                           \
+     .kind = SL_OPTION_TEXT, RUN_OPTION(formats[SL_EXPORT_FORMAT_##fmt])},
 
 static const struct sl_option run_options[] = {
     {.name = "variants", .arg = "LIST", .group = "selection",
@@ -98,10 +102,7 @@ static const struct sl_option run_options[] = {
      .help = "progress of long executions (done, rate, time left) on stderr also when it is "
              "not a terminal, every 10 s",
      .def_text = "only on a terminal", .kind = SL_OPTION_FLAG, RUN_OPTION(progress)},
-    {.name = "gbench", .arg = "FILE", .group = "output",
-     .help = "also write the results as Google Benchmark JSON (as 'speedlab export --format "
-             "gbench' does)",
-     .kind = SL_OPTION_TEXT, RUN_OPTION(gbench)},
+    SL_EXPORT_FORMATS(FORMAT_OPTION)
 
     {.name = "strict-env", .group = "environment",
      .help = "refuse to run (exit 2, nothing written) when the noise probe's CV exceeds "
@@ -166,28 +167,20 @@ static int run_parse(int argc, char **argv, struct run_args *a, const struct sl_
     return rc;
 }
 
-/* The environment check, the measurement, and the Google Benchmark copy. */
-static int run_execute(struct run_state *st, const struct run_args *a, const struct machine *m)
+/* The environment check, then the measurement with its reporters. */
+static int run_execute(const struct run_plan *plan, const struct run_args *a,
+                       const struct machine *m, struct sl_run *run)
 {
-    struct env_report env;
-    envcheck_run(&env, m->pus_total, a->noise_limit);
-    if (a->strict_env && env.noise_cv > env.noise_limit) {
+    const struct sl_env_check *noise = &run->environment.checks[ENV_NOISE];
+    envcheck_run(&run->environment, m->desc.pus_total, a->noise_limit);
+    if (a->strict_env && envcheck_noisy(&run->environment)) {
         sl_fail("--strict-env: the noise probe varies by CV %.1f%% (limit %.1f%%, --noise-limit): "
                 "too noisy to measure; nothing was run",
-                100 * env.noise_cv, 100 * env.noise_limit);
+                100 * noise->cv, 100 * noise->limit);
         return cli_usage_error();
     }
-    envcheck_print(&env, stdout);
-    st->env = &env;
-    int status = runner_execute(st);
-    runner_free(st);
-    /* Exported from the record as written, so both say the same. */
-    if (a->gbench && (status == 0 || status == EXIT_INVALID) &&
-        gbench_export_files((const char *const *)&st->opt->record_path, 1, a->gbench) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        status = 1;
-    }
-    return status;
+    envcheck_print(&run->environment, stdout);
+    return cli_measure(plan, m, run);
 }
 
 static int cli_run(int argc, char **argv, const struct machine *m)
@@ -202,16 +195,19 @@ static int cli_run(int argc, char **argv, const struct machine *m)
         cli_print_help(&cli_run_command, w, stdout);
         return 0;
     }
-    struct run_state st = {.machine = m};
-    struct run_options *o = NULL;
+    struct sl_run run;
+    sl_run_init(&run);
+    struct run_plan plan;
+    int status;
     if (parsed != CLI_PARSED ||
-        plan_build(&a, w, options, command, m, &o, st.run_id, sizeof st.run_id) != 0) {
+        plan_build(&a, w, options, command, m, &plan, run.run_id, sizeof run.run_id) != 0) {
         if (parsed != CLI_PARSED)
             free(options);
-        return cli_usage_error();
+        status = cli_usage_error();
+    } else {
+        status = run_execute(&plan, &a, m, &run);
+        plan_free(&plan);
     }
-    st.opt = o;
-    int status = run_execute(&st, &a, m);
-    plan_free(o);
+    sl_run_free(&run);
     return status;
 }

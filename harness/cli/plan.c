@@ -47,16 +47,22 @@ int plan_workload_options(const struct sl_workload *w, void **out)
     return 0;
 }
 
-void plan_free(struct run_options *o)
+static void options_free(struct run_options *o)
 {
     if (!o)
         return;
     free(o->variants);
     util_free_list(o->sizes, o->n_sizes > 0 ? o->n_sizes : 0);
-    free(o->record_path);
-    free(o->csv_path);
     free(o->workload_options);
     free(o);
+}
+
+void plan_free(struct run_plan *p)
+{
+    options_free(p->options);
+    free(p->record_path);
+    free(p->csv_path);
+    *p = (struct run_plan){0};
 }
 
 /* ---- the selection: variants, schedules, threads ------------------------ */
@@ -148,7 +154,7 @@ static int parse_threads(const char *text, const struct machine *m, struct run_o
     int rc = 0;
     for (int i = 0; i < count && rc == 0; i++) {
         /* 'max': every CPU this process may use, or every CPU of a --pin list. */
-        long t = o->pin.policy == PIN_LIST ? o->pin.n_cpus : m->pus_allowed;
+        long t = o->pin.policy == PIN_LIST ? o->pin.n_cpus : m->desc.pus_allowed;
         if (strcmp(items[i], "max") != 0)
             rc = util_parse_long(items[i], 1, 1024, "--threads entry", &t);
         if (rc == 0)
@@ -234,7 +240,7 @@ static int plan_settings(struct run_options *o, const struct run_args *a)
     return 0;
 }
 
-/* ---- files: the record, its table, --output, --gbench ------------------- */
+/* ---- files: the record, its table, --output, --FORMAT -------------------- */
 
 static char *replace_extension(const char *path, const char *ext)
 {
@@ -271,31 +277,48 @@ static int plan_output(struct run_options *o, const struct run_args *a)
     return 0;
 }
 
-static int plan_files(struct run_options *o, const struct run_args *a, const char *run_id)
+/* Each --FORMAT file is a file of its own, writable now, before any work. */
+static int plan_formats(struct run_plan *p, const struct run_args *a)
+{
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
+        const char *path = a->formats[f];
+        if (!path)
+            continue;
+        bool taken = same(path, p->record_path) || same(path, p->csv_path) ||
+                     same(path, a->output);
+        for (int k = 0; k < f; k++)
+            taken |= same(path, a->formats[k]);
+        if (taken)
+            return sl_fail("--%s must be a file of its own, not the record, table, --output or "
+                           "another format's",
+                           sl_export_formats[f].name);
+        if (util_check_writable(path) != 0)
+            return -1;
+        p->format_paths[f] = path;
+    }
+    return 0;
+}
+
+static int plan_files(struct run_plan *p, const struct run_args *a, const char *run_id)
 {
     if (a->record)
-        o->record_path = strdup(a->record);
-    else if ((o->record_path = malloc(strlen(run_id) + 32)))
-        sprintf(o->record_path, "results/runs/%s.json", run_id);
-    if (o->record_path)
-        o->csv_path = a->csv ? strdup(a->csv) : replace_extension(o->record_path, ".csv");
-    if (!o->record_path || !o->csv_path)
+        p->record_path = strdup(a->record);
+    else if ((p->record_path = malloc(strlen(run_id) + 32)))
+        sprintf(p->record_path, "results/runs/%s.json", run_id);
+    if (p->record_path)
+        p->csv_path = a->csv ? strdup(a->csv) : replace_extension(p->record_path, ".csv");
+    if (!p->record_path || !p->csv_path)
         return sl_fail("out of memory");
-    if (plan_output(o, a) != 0)
+    if (plan_output(p->options, a) != 0)
         return -1;
-    if (same(o->record_path, o->csv_path) || same(a->output, o->record_path) ||
-        same(a->output, o->csv_path))
+    if (same(p->record_path, p->csv_path) || same(a->output, p->record_path) ||
+        same(a->output, p->csv_path))
         return sl_fail("the record, the CSV table and --output must be different files");
-    if ((!a->record && util_make_parent_dirs(o->record_path) != 0) ||
-        util_check_writable(o->record_path) != 0 || util_check_writable(o->csv_path) != 0 ||
+    if ((!a->record && util_make_parent_dirs(p->record_path) != 0) ||
+        util_check_writable(p->record_path) != 0 || util_check_writable(p->csv_path) != 0 ||
         (a->output && util_check_writable(a->output) != 0))
         return -1;
-    if (same(a->gbench, o->record_path) || same(a->gbench, o->csv_path) ||
-        same(a->gbench, a->output))
-        return sl_fail("--gbench must be a file of its own, not the record, table or --output");
-    if (a->gbench && util_check_writable(a->gbench) != 0)
-        return -1;
-    return 0;
+    return plan_formats(p, a);
 }
 
 /* <UTC time>-<kernel>-<process>: one run, one name, rank 0's. */
@@ -311,11 +334,12 @@ static void make_run_id(const struct sl_workload *w, char *out, size_t len)
 }
 
 int plan_build(const struct run_args *a, const struct sl_workload *w, void *options,
-               const char *command, const struct machine *m, struct run_options **out,
+               const char *command, const struct machine *m, struct run_plan *out,
                char *run_id, size_t run_id_len)
 {
-    *out = NULL;
-    struct run_options *o = calloc(1, sizeof *o);
+    *out = (struct run_plan){0};
+    struct run_plan p = {.options = calloc(1, sizeof *p.options)};
+    struct run_options *o = p.options;
     if (!o) {
         free(options);
         return sl_fail("out of memory");
@@ -336,7 +360,7 @@ int plan_build(const struct run_args *a, const struct sl_workload *w, void *opti
     if (rc == 0)
         rc = plan_settings(o, a);
     if (rc == 0)
-        rc = plan_files(o, a, run_id);
+        rc = plan_files(&p, a, run_id);
     /* Last: what the options prepare (a folder for shards) is made only for
      * a run that will happen. */
     if (rc == 0 && w->options_prepare)
@@ -344,9 +368,9 @@ int plan_build(const struct run_args *a, const struct sl_workload *w, void *opti
     if (rc == 0 && w->option_facts)
         w->option_facts(o->workload_options, &o->option_facts);
     if (rc != 0) {
-        plan_free(o);
+        plan_free(&p);
         return -1;
     }
-    *out = o;
+    *out = p;
     return 0;
 }

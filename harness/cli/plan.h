@@ -6,6 +6,7 @@
 
 #include "measure/machine.h"
 #include "measure/runner.h"
+#include "reporters/reporters.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +29,7 @@ struct run_args {
     const char *counters; /* NULL: none */
     const char *record, *csv;
     bool quiet, progress;
-    const char *gbench;
+    const char *formats[SL_N_EXPORT_FORMATS]; /* --FORMAT FILE per export format; NULL: none */
     bool strict_env;
     double noise_limit; /* a fraction */
 };
@@ -46,15 +47,23 @@ void plan_command_line(int argc, char **argv, char *out, size_t len);
  * options of its own).  0 or -1 with sl_error(). */
 int plan_workload_options(const struct sl_workload *w, void **out);
 
+/* A run as planned: what the runner measures, and where its reporters write. */
+struct run_plan {
+    struct run_options *options;
+    char *record_path, *csv_path;
+    const char *format_paths[SL_N_EXPORT_FORMATS]; /* --FORMAT FILE; NULL: not asked for */
+};
+
 /* Builds the plan of a run of `w` from `a`: the selection (w's options may
  * change its defaults), sizes, placements, counters, settings, the record
- * and table paths, --output and --gbench, w's options checked and prepared.
- * Takes `options` (w's options object, or NULL for its defaults).  The run
- * id (UTC time, kernel, process; rank 0's under MPI) goes to run_id.  0, or
- * -1 with sl_error() for bad input, with nothing built. */
+ * and table paths, --output and the --FORMAT files, w's options checked and
+ * prepared.  Takes `options` (w's options object, or NULL for its
+ * defaults).  The run id (UTC time, kernel, process; rank 0's under MPI)
+ * goes to run_id.  0, or -1 with sl_error() for bad input, with nothing
+ * built. */
 int plan_build(const struct run_args *a, const struct sl_workload *w, void *options,
-               const char *command, const struct machine *m, struct run_options **out,
+               const char *command, const struct machine *m, struct run_plan *out,
                char *run_id, size_t run_id_len);
-void plan_free(struct run_options *o);
+void plan_free(struct run_plan *p);
 
 #endif

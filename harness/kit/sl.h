@@ -239,11 +239,6 @@ struct sl_workload {
     void (*corrupt_output)(void *problem);
 };
 
-/* Figure-of-merit value of one execution taking `seconds`, and its label
- * ("Mpair/s", "GB/s", "GFLOP/s"). */
-double sl_merit_value(const struct sl_workload *w, const struct sl_work *work, double seconds);
-const char *sl_merit_label(const struct sl_workload *w, char *buf, size_t len);
-
 /* Size in bytes of the largest cache of this machine (hwloc), 0 if unknown;
  * for workloads such as stream whose size must exceed it. */
 size_t sl_last_level_cache_bytes(void);

@@ -55,26 +55,6 @@ const char *sl_axis(const char *value)
     return value ? value : "-";
 }
 
-double sl_merit_value(const struct sl_workload *w, const struct sl_work *work, double seconds)
-{
-    switch (w->merit) {
-    case SL_MERIT_GBYTES: return work->bytes / seconds / 1e9;
-    case SL_MERIT_GFLOPS: return work->flops / seconds / 1e9;
-    case SL_MERIT_UNITS: break;
-    }
-    return work->units / seconds / 1e6;
-}
-
-const char *sl_merit_label(const struct sl_workload *w, char *buf, size_t len)
-{
-    switch (w->merit) {
-    case SL_MERIT_GBYTES: snprintf(buf, len, "GB/s"); break;
-    case SL_MERIT_GFLOPS: snprintf(buf, len, "GFLOP/s"); break;
-    case SL_MERIT_UNITS: snprintf(buf, len, "M%s/s", w->unit); break;
-    }
-    return buf;
-}
-
 struct isa_name {
     unsigned bit;
     const char *name;

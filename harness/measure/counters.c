@@ -12,16 +12,6 @@
 #include <pthread.h>
 #endif
 
-const char *ctr_state_name(enum ctr_state s)
-{
-    switch (s) {
-    case CTR_OK: return "ok";
-    case CTR_MULTIPLEXED: return "multiplexed";
-    case CTR_UNAVAILABLE: return "unavailable";
-    }
-    return "?";
-}
-
 /* Named groups.  L3 data misses are rarely a preset; total L3 misses are. */
 static const struct {
     const char *group;
@@ -42,10 +32,10 @@ static int add_event(struct ctr_plan *plan, const char *name)
                                                                  "abcdefghijklmnopqrstuvwxyz"
                                                                  "0123456789_:.=") != strlen(name))
         return sl_fail("--counters: '%s' is not an event name or a group (cache, ipc, sim)", name);
-    struct ctr_event *e = &plan->events[plan->n_events++];
+    struct sl_counter_event *e = &plan->events[plan->n_events++];
     memset(e, 0, sizeof *e);
     snprintf(e->name, sizeof e->name, "%s", name);
-    e->state = CTR_UNAVAILABLE;
+    e->state = SL_COUNTER_UNAVAILABLE;
     snprintf(e->reason, sizeof e->reason, "not probed");
     return 0;
 }
@@ -80,7 +70,7 @@ int ctr_plan_parse(const char *list, struct ctr_plan *plan)
 static void mark_all(struct ctr_plan *plan, const char *fmt, const char *detail)
 {
     for (int i = 0; i < plan->n_events; i++) {
-        plan->events[i].state = CTR_UNAVAILABLE;
+        plan->events[i].state = SL_COUNTER_UNAVAILABLE;
         snprintf(plan->events[i].reason, sizeof plan->events[i].reason, fmt, detail);
     }
     plan->n_countable = 0;
@@ -154,17 +144,17 @@ void ctr_plan_probe(struct ctr_plan *plan)
         return;
     }
     for (int i = 0; i < plan->n_events; i++) {
-        struct ctr_event *e = &plan->events[i];
-        int rc = PAPI_event_name_to_code(e->name, &e->code);
+        struct sl_counter_event *e = &plan->events[i];
+        int rc = PAPI_event_name_to_code(e->name, &plan->codes[i]);
         if (rc != PAPI_OK) {
             snprintf(e->reason, sizeof e->reason, "unknown event (%s)", PAPI_strerror(rc));
             continue;
         }
-        if (PAPI_query_event(e->code) != PAPI_OK) {
+        if (PAPI_query_event(plan->codes[i]) != PAPI_OK) {
             snprintf(e->reason, sizeof e->reason, "event not supported on this CPU");
             continue;
         }
-        e->state = CTR_OK;
+        e->state = SL_COUNTER_OK;
         e->reason[0] = '\0';
     }
     /* Try them together in this thread: more events than counters means
@@ -175,10 +165,10 @@ void ctr_plan_probe(struct ctr_plan *plan)
         return;
     }
     for (int i = 0; i < plan->n_events; i++) {
-        struct ctr_event *e = &plan->events[i];
-        if (e->state != CTR_OK)
+        struct sl_counter_event *e = &plan->events[i];
+        if (e->state != SL_COUNTER_OK)
             continue;
-        int rc = PAPI_add_event(set, e->code);
+        int rc = PAPI_add_event(set, plan->codes[i]);
         if ((rc == PAPI_ECNFLCT || rc == PAPI_ECOUNT) && !plan->multiplex) {
             /* Out of counters: rebuild the set multiplexed and retry. */
             PAPI_cleanup_eventset(set);
@@ -191,12 +181,12 @@ void ctr_plan_probe(struct ctr_plan *plan)
                 return;
             }
             for (int k = 0; k < i; k++)
-                if (plan->events[k].state == CTR_OK)
-                    PAPI_add_event(set, plan->events[k].code);
-            rc = PAPI_add_event(set, e->code);
+                if (plan->events[k].state == SL_COUNTER_OK)
+                    PAPI_add_event(set, plan->codes[k]);
+            rc = PAPI_add_event(set, plan->codes[i]);
         }
         if (rc != PAPI_OK) {
-            e->state = CTR_UNAVAILABLE;
+            e->state = SL_COUNTER_UNAVAILABLE;
             if (rc == PAPI_EPERM)
                 snprintf(e->reason, sizeof e->reason, "permission denied (perf_event_paranoid = %d)",
                          perf_event_paranoid());
@@ -216,9 +206,9 @@ void ctr_plan_probe(struct ctr_plan *plan)
         return;
     }
     for (int i = 0; i < plan->n_events; i++)
-        if (plan->events[i].state == CTR_OK) {
+        if (plan->events[i].state == SL_COUNTER_OK) {
             if (plan->multiplex)
-                plan->events[i].state = CTR_MULTIPLEXED;
+                plan->events[i].state = SL_COUNTER_MULTIPLEXED;
             plan->n_countable++;
         }
 }
@@ -257,8 +247,8 @@ int ctr_thread_start(const struct ctr_plan *plan, unsigned generation)
                                 (rc = PAPI_set_multiplex(thread_set)) != PAPI_OK))
             return rc;
         for (int i = 0; i < plan->n_events; i++)
-            if (plan->events[i].state != CTR_UNAVAILABLE &&
-                (rc = PAPI_add_event(thread_set, plan->events[i].code)) != PAPI_OK)
+            if (plan->events[i].state != SL_COUNTER_UNAVAILABLE &&
+                (rc = PAPI_add_event(thread_set, plan->codes[i])) != PAPI_OK)
                 return rc;
         thread_set_generation = generation;
     }

@@ -3,28 +3,17 @@
 #ifndef SL_COUNTERS_H
 #define SL_COUNTERS_H
 
+#include "results/model.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CTR_MAX_EVENTS 16
-
-enum ctr_state {
-    CTR_OK,          /* counted by a hardware counter of its own */
-    CTR_MULTIPLEXED, /* counted, sharing counters by time slices (scaled) */
-    CTR_UNAVAILABLE, /* not counted; `reason` says why */
-};
-const char *ctr_state_name(enum ctr_state s);
-
-struct ctr_event {
-    char name[64];
-    int code;
-    enum ctr_state state;
-    char reason[200];
-};
+#define CTR_MAX_EVENTS SL_MAX_COUNTERS
 
 /* What `--counters` asked for and what this machine can count. */
 struct ctr_plan {
-    struct ctr_event events[CTR_MAX_EVENTS];
+    struct sl_counter_event events[CTR_MAX_EVENTS];
+    int codes[CTR_MAX_EVENTS]; /* PAPI's, per event */
     int n_events;
     int n_countable; /* events in state OK or MULTIPLEXED */
     bool multiplex;

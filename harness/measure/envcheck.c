@@ -22,13 +22,13 @@ static bool read_line(const char *path, char *out, size_t len)
     return ok;
 }
 
-static void unavailable(struct env_check *c, const char *reason)
+static void unavailable(struct sl_env_check *c, const char *reason)
 {
     c->available = false;
     snprintf(c->value, sizeof c->value, "unavailable (%s)", reason);
 }
 
-static void check_governor(struct env_check *c)
+static void check_governor(struct sl_env_check *c)
 {
     glob_t g;
     if (glob("/sys/devices/system/cpu/cpufreq/policy*/scaling_governor", 0, NULL, &g) != 0) {
@@ -58,7 +58,7 @@ static void check_governor(struct env_check *c)
                  c->value);
 }
 
-static void check_turbo(struct env_check *c)
+static void check_turbo(struct sl_env_check *c)
 {
     char v[32];
     if (read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof v)) {
@@ -80,7 +80,7 @@ static void check_turbo(struct env_check *c)
     }
 }
 
-static void check_smt(struct env_check *c)
+static void check_smt(struct sl_env_check *c)
 {
     char active[16], control[32] = "?";
     if (!read_line("/sys/devices/system/cpu/smt/active", active, sizeof active)) {
@@ -97,7 +97,7 @@ static void check_smt(struct env_check *c)
                  "the core count measure that sharing");
 }
 
-static void check_thp(struct env_check *c)
+static void check_thp(struct sl_env_check *c)
 {
     char v[96];
     if (!read_line("/sys/kernel/mm/transparent_hugepage/enabled", v, sizeof v)) {
@@ -116,7 +116,7 @@ static void check_thp(struct env_check *c)
                  "run to run, and with it TLB misses");
 }
 
-static void check_aslr(struct env_check *c)
+static void check_aslr(struct sl_env_check *c)
 {
     char v[16];
     if (!read_line("/proc/sys/kernel/randomize_va_space", v, sizeof v)) {
@@ -132,7 +132,7 @@ static void check_aslr(struct env_check *c)
                  "(repeat runs before trusting a small difference)");
 }
 
-static void check_load(struct env_check *c, int online_cpus)
+static void check_load(struct sl_env_check *c, int online_cpus)
 {
     char v[128];
     double load1;
@@ -165,9 +165,8 @@ static double spin(long iterations)
     return util_now() - t0;
 }
 
-static void check_noise(struct env_report *r)
+static void check_noise(struct sl_env_check *c, double limit)
 {
-    struct env_check *c = &r->checks[ENV_NOISE];
     /* Calibrate to ~5 ms a loop: 20 loops, 0.1 s in all. */
     long iterations = 1 << 16;
     double t = spin(iterations);
@@ -183,64 +182,91 @@ static void check_noise(struct env_report *r)
         times[i] = spin(iterations);
     struct stats_summary s;
     stats_summarize(times, ENV_PROBE_LOOPS, &s);
-    r->noise_cv = s.cv;
-    r->loop_s = s.median;
+    c->probe = true;
+    c->loops = ENV_PROBE_LOOPS;
+    c->limit = limit;
+    c->cv = s.cv;
+    c->loop_s = s.median;
     const char *forced = getenv("SPEEDLAB_TEST_NOISE_CV");
     if (forced && forced[0]) {
-        r->noise_cv = atof(forced);
-        r->noise_forced = true;
+        c->cv = atof(forced);
+        c->forced = true;
     }
     c->available = true;
     snprintf(c->value, sizeof c->value, "CV %.1f%% over %d spin loops of %.2f ms%s",
-             100 * r->noise_cv, ENV_PROBE_LOOPS, 1e3 * r->loop_s,
-             r->noise_forced ? " (forced by SPEEDLAB_TEST_NOISE_CV)" : "");
-    if (r->noise_cv > r->noise_limit)
+             100 * c->cv, ENV_PROBE_LOOPS, 1e3 * c->loop_s,
+             c->forced ? " (forced by SPEEDLAB_TEST_NOISE_CV)" : "");
+    if (c->cv > c->limit)
         snprintf(c->warning, sizeof c->warning,
                  "noisy machine: a fixed spin loop varies by CV %.1f%% (limit %.1f%%)",
-                 100 * r->noise_cv, 100 * r->noise_limit);
+                 100 * c->cv, 100 * c->limit);
 }
 
-void envcheck_run(struct env_report *r, int online_cpus, double noise_limit)
+void envcheck_run(struct sl_environment *env, int online_cpus, double noise_limit)
 {
-    memset(r, 0, sizeof *r);
     static const char *const names[ENV_COUNT] = {"governor", "turbo", "smt", "transparent_hugepages",
                                                  "aslr", "load_average", "noise_probe"};
+    struct sl_env_check *c = env->checks;
+    memset(c, 0, sizeof env->checks);
     for (int i = 0; i < ENV_COUNT; i++)
-        r->checks[i].name = names[i];
-    r->noise_limit = noise_limit;
-    check_governor(&r->checks[ENV_GOVERNOR]);
-    check_turbo(&r->checks[ENV_TURBO]);
-    check_smt(&r->checks[ENV_SMT]);
-    check_thp(&r->checks[ENV_THP]);
-    check_aslr(&r->checks[ENV_ASLR]);
-    check_load(&r->checks[ENV_LOAD], online_cpus);
-    check_noise(r);
+        c[i].name = names[i];
+    env->n_checks = ENV_COUNT;
+    env->checked = true;
+    check_governor(&c[ENV_GOVERNOR]);
+    check_turbo(&c[ENV_TURBO]);
+    check_smt(&c[ENV_SMT]);
+    check_thp(&c[ENV_THP]);
+    check_aslr(&c[ENV_ASLR]);
+    check_load(&c[ENV_LOAD], online_cpus);
+    check_noise(&c[ENV_NOISE], noise_limit);
 }
 
-json_t *envcheck_json(const struct env_report *r)
+bool envcheck_noisy(const struct sl_environment *env)
 {
-    json_t *o = json_object();
-    for (int i = 0; i < ENV_COUNT; i++) {
-        const struct env_check *c = &r->checks[i];
-        json_t *entry = json_pack("{s:s, s:o}", "value", c->value, "warning",
-                                  c->warning[0] ? json_string(c->warning) : json_null());
-        if (i == ENV_NOISE) {
-            json_object_set_new(entry, "cv", json_real(r->noise_cv));
-            json_object_set_new(entry, "loops", json_integer(ENV_PROBE_LOOPS));
-            json_object_set_new(entry, "loop_s", json_real(r->loop_s));
-            json_object_set_new(entry, "limit", json_real(r->noise_limit));
-            json_object_set_new(entry, "forced", json_boolean(r->noise_forced));
-        }
-        json_object_set_new(o, c->name, entry);
-    }
-    return o;
+    for (int i = 0; i < env->n_checks; i++)
+        if (env->checks[i].probe && env->checks[i].cv > env->checks[i].limit)
+            return true;
+    return false;
 }
 
-void envcheck_print(const struct env_report *r, FILE *fp)
+int envcheck_describe(struct sl_run *run)
+{
+    static const char *const vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
+                                       "OMP_SCHEDULE",    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
+                                       "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
+                                       "SPEEDLAB_SET_OPENBLAS_CORETYPE"};
+    struct sl_environment *env = &run->environment;
+    _Static_assert(sizeof vars / sizeof vars[0] <= SL_MAX_ENV_VARIABLES, "room for the variables");
+    env->n_variables = 0;
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        env->variables[i].name = vars[i];
+        env->variables[i].value = NULL;
+        env->n_variables++;
+    }
+    env->timer = "clock_gettime(CLOCK_MONOTONIC)";
+    env->timer_resolution_s = util_clock_resolution();
+    return envcheck_describe_variables(run);
+}
+
+int envcheck_describe_variables(struct sl_run *run)
+{
+    struct sl_environment *env = &run->environment;
+    for (int i = 0; i < env->n_variables; i++) {
+        const char *now = getenv(env->variables[i].name), *was = env->variables[i].value;
+        if (now == was || (now && was && strcmp(now, was) == 0))
+            continue;
+        env->variables[i].value = sl_run_strdup(run, now);
+        if (now && !env->variables[i].value)
+            return -1;
+    }
+    return 0;
+}
+
+void envcheck_print(const struct sl_environment *env, FILE *fp)
 {
     char missing[256] = "";
-    for (int i = 0; i < ENV_COUNT; i++) {
-        const struct env_check *c = &r->checks[i];
+    for (int i = 0; i < env->n_checks; i++) {
+        const struct sl_env_check *c = &env->checks[i];
         if (c->warning[0])
             fprintf(fp, "warning: %s\n", c->warning);
         if (!c->available) {

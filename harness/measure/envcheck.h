@@ -5,33 +5,30 @@
 #ifndef SL_ENVCHECK_H
 #define SL_ENVCHECK_H
 
-#include <jansson.h>
+#include "results/model.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The checks, in environment.checks[]; the last is the noise probe: the CV
+ * of ENV_PROBE_LOOPS spin loops of ~5 ms each (SPEEDLAB_TEST_NOISE_CV, a
+ * test hook, replaces the measurement). */
 enum { ENV_GOVERNOR, ENV_TURBO, ENV_SMT, ENV_THP, ENV_ASLR, ENV_LOAD, ENV_NOISE, ENV_COUNT };
-
-struct env_check {
-    const char *name;  /* key in environment.checks */
-    bool available;
-    char value[160];   /* what was read, or "unavailable (reason)" */
-    char warning[320]; /* empty when nothing to warn about */
-};
-
-struct env_report {
-    struct env_check checks[ENV_COUNT];
-    /* The noise probe: CV of ENV_PROBE_LOOPS spin loops of ~5 ms each. */
-    double noise_cv, loop_s, noise_limit;
-    bool noise_forced; /* SPEEDLAB_TEST_NOISE_CV replaced the measurement (tests) */
-};
 
 #define ENV_PROBE_LOOPS 20
 
-/* Reads everything and runs the probe (~0.1 s).  online_cpus scales the
- * load-average warning. */
-void envcheck_run(struct env_report *r, int online_cpus, double noise_limit);
-json_t *envcheck_json(const struct env_report *r);
+/* Reads everything and runs the probe (~0.1 s) into env's checks.
+ * online_cpus scales the load-average warning. */
+void envcheck_run(struct sl_environment *env, int online_cpus, double noise_limit);
+/* True when the noise probe varies more than its limit. */
+bool envcheck_noisy(const struct sl_environment *env);
+/* The run's OpenMP and OpenBLAS variables (as set now) and its timer; 0, or
+ * -1 with sl_error(). */
+int envcheck_describe(struct sl_run *run);
+/* The same variables as they are now, a value copied into the run only
+ * when it changed (starting OpenBLAS sets OPENBLAS_CORETYPE); 0 or -1. */
+int envcheck_describe_variables(struct sl_run *run);
 /* One "warning: ..." line per warning; one line for what could not be read. */
-void envcheck_print(const struct env_report *r, FILE *fp);
+void envcheck_print(const struct sl_environment *env, FILE *fp);
 
 #endif

@@ -39,9 +39,9 @@ static void load_caches(struct machine *m)
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         int count = hwloc_get_nbobjs_by_type(m->topology, types[t]);
         hwloc_obj_t obj = hwloc_get_obj_by_type(m->topology, types[t], 0);
-        if (!obj || m->n_caches >= (int)(sizeof m->caches / sizeof m->caches[0]))
+        if (!obj || m->desc.n_caches >= SL_MAX_CACHES)
             continue;
-        struct machine_cache *c = &m->caches[m->n_caches++];
+        struct sl_cache_desc *c = &m->desc.caches[m->desc.n_caches++];
         c->level = (int)obj->attr->cache.depth;
         snprintf(c->type, sizeof c->type, "%s",
                  obj->attr->cache.type == HWLOC_OBJ_CACHE_UNIFIED       ? "unified"
@@ -85,6 +85,27 @@ static void load_clock(struct machine *m)
         snprintf(m->clock_source, sizeof m->clock_source, "no cpufreq and no cpu MHz");
 }
 
+/* Peak FMA rate of the allowed cores; NAN (with the reason in basis) when
+ * the clock is unknown. */
+static double peak_gflops(const struct machine *m, bool fp64, char *basis, size_t len)
+{
+    int bits = sl_isa_missing(SL_ISA_AVX512F) == NULL ? 512
+               : sl_isa_missing(SL_ISA_AVX2) == NULL  ? 256
+                                                      : 128;
+    int lanes = bits / (fp64 ? 64 : 32);
+    if (isnan(m->clock_ghz)) {
+        snprintf(basis, len, "unavailable (clock unknown: %s)", m->clock_source);
+        return NAN;
+    }
+    /* Two FMA pipes per core is what current x86 server cores have (Zen 3/4,
+     * Skylake-SP and later Xeons with two 512-bit units); it is an assumption,
+     * stated, not a measurement. */
+    snprintf(basis, len,
+             "%d cores x %.3g GHz (%s) x %d %s lanes (%d-bit) x 2 FMA units (assumed) x 2 flops",
+             m->desc.cores_allowed, m->clock_ghz, m->clock_source, lanes, fp64 ? "fp64" : "fp32", bits);
+    return m->desc.cores_allowed * m->clock_ghz * lanes * 2.0 * 2.0;
+}
+
 int machine_load(struct machine *m)
 {
     memset(m, 0, sizeof *m);
@@ -105,33 +126,36 @@ int machine_load(struct machine *m)
     hwloc_bitmap_free(bound);
     if (hwloc_bitmap_iszero(m->allowed))
         return sl_fail("this process may not run on any CPU hwloc knows about");
-    hwloc_bitmap_list_snprintf(m->allowed_list, sizeof m->allowed_list, m->allowed);
+    hwloc_bitmap_list_snprintf(m->desc.allowed_list, sizeof m->desc.allowed_list, m->allowed);
 
     if (hwloc_topology_dup(&m->allowed_topology, m->topology) != 0 ||
         hwloc_topology_restrict(m->allowed_topology, m->allowed, 0) != 0)
-        return sl_fail("hwloc cannot restrict the topology to CPUs %s", m->allowed_list);
+        return sl_fail("hwloc cannot restrict the topology to CPUs %s", m->desc.allowed_list);
 
-    m->packages = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_PACKAGE);
-    m->numa_nodes = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_NUMANODE);
-    m->cores_total = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_CORE);
-    m->pus_total = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_PU);
-    m->cores_allowed = count_intersecting(m->topology, HWLOC_OBJ_CORE, m->allowed);
-    m->pus_allowed = hwloc_bitmap_weight(m->allowed);
+    m->desc.packages = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_PACKAGE);
+    m->desc.numa_nodes = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_NUMANODE);
+    m->desc.cores_total = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_CORE);
+    m->desc.pus_total = hwloc_get_nbobjs_by_type(m->topology, HWLOC_OBJ_PU);
+    m->desc.cores_allowed = count_intersecting(m->topology, HWLOC_OBJ_CORE, m->allowed);
+    m->desc.pus_allowed = hwloc_bitmap_weight(m->allowed);
     /* The kernel's count: hwloc's NUMA figures can be partial inside VMs. */
-    m->memory_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
+    m->desc.memory_gib = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) /
                     (1024.0 * 1024.0 * 1024.0);
 
-    copy_info(m->topology, "CPUModel", m->cpu_model, sizeof m->cpu_model);
-    copy_info(m->topology, "CPUVendor", m->cpu_vendor, sizeof m->cpu_vendor);
-    sl_isa_describe(m->isa, sizeof m->isa);
+    copy_info(m->topology, "CPUModel", m->desc.cpu_model, sizeof m->desc.cpu_model);
+    copy_info(m->topology, "CPUVendor", m->desc.cpu_vendor, sizeof m->desc.cpu_vendor);
+    sl_isa_describe(m->desc.isa, sizeof m->desc.isa);
     load_caches(m);
     load_clock(m);
+    char basis64[sizeof m->desc.peak_basis];
+    m->desc.peak_gflops_fp32 = peak_gflops(m, false, m->desc.peak_basis, sizeof m->desc.peak_basis);
+    m->desc.peak_gflops_fp64 = peak_gflops(m, true, basis64, sizeof basis64);
 
-    if (gethostname(m->hostname, sizeof m->hostname) != 0)
-        snprintf(m->hostname, sizeof m->hostname, "unavailable (%s)", strerror(errno));
+    if (gethostname(m->desc.hostname, sizeof m->desc.hostname) != 0)
+        snprintf(m->desc.hostname, sizeof m->desc.hostname, "unavailable (%s)", strerror(errno));
     struct utsname u;
     if (uname(&u) == 0)
-        snprintf(m->os, sizeof m->os, "%.20s %.100s %.20s", u.sysname, u.release, u.machine);
+        snprintf(m->desc.os, sizeof m->desc.os, "%.20s %.100s %.20s", u.sysname, u.release, u.machine);
     return 0;
 }
 
@@ -144,25 +168,6 @@ void machine_free(struct machine *m)
     if (m->topology)
         hwloc_topology_destroy(m->topology);
     memset(m, 0, sizeof *m);
-}
-
-double machine_peak_gflops(const struct machine *m, bool fp64, char *basis, size_t len)
-{
-    int bits = sl_isa_missing(SL_ISA_AVX512F) == NULL ? 512
-               : sl_isa_missing(SL_ISA_AVX2) == NULL  ? 256
-                                                      : 128;
-    int lanes = bits / (fp64 ? 64 : 32);
-    if (isnan(m->clock_ghz)) {
-        snprintf(basis, len, "unavailable (clock unknown: %s)", m->clock_source);
-        return NAN;
-    }
-    /* Two FMA pipes per core is what current x86 server cores have (Zen 3/4,
-     * Skylake-SP and later Xeons with two 512-bit units); it is an assumption,
-     * stated, not a measurement. */
-    snprintf(basis, len,
-             "%d cores x %.3g GHz (%s) x %d %s lanes (%d-bit) x 2 FMA units (assumed) x 2 flops",
-             m->cores_allowed, m->clock_ghz, m->clock_source, lanes, fp64 ? "fp64" : "fp32", bits);
-    return m->cores_allowed * m->clock_ghz * lanes * 2.0 * 2.0;
 }
 
 /* The sum over instances of the largest data or unified cache: what a

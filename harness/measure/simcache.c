@@ -26,12 +26,12 @@ extern char **environ;
 /* Child exit statuses the parent understands. */
 enum { SIM_CHILD_SKIPPED = 4, SIM_CHILD_ERROR = 6 };
 
-static const struct machine_cache *find_cache(const struct machine *m, int level, bool instruction)
+static const struct sl_cache_desc *find_cache(const struct machine *m, int level, bool instruction)
 {
-    for (int i = 0; i < m->n_caches; i++)
-        if (m->caches[i].level == level &&
-            (strcmp(m->caches[i].type, "instruction") == 0) == instruction)
-            return &m->caches[i];
+    for (int i = 0; i < m->desc.n_caches; i++)
+        if (m->desc.caches[i].level == level &&
+            (strcmp(m->desc.caches[i].type, "instruction") == 0) == instruction)
+            return &m->desc.caches[i];
     return NULL;
 }
 
@@ -43,7 +43,7 @@ static bool power_of_two(unsigned long long x)
 /* Valgrind simulates a cache only when its set count is a power of two.
  * Keep size and line exactly: with lines = 2^a * odd, use 2^k sets of
  * odd * 2^(a-k) ways, the fewest ways that are at least hwloc's. */
-static void shape(struct sim_cache *out, const struct machine_cache *c, const char *label)
+static void shape(struct sl_sim_cache *out, const struct sl_cache_desc *c, const char *label)
 {
     out->size = c->size;
     out->line = c->line ? c->line : 64;
@@ -66,13 +66,13 @@ static void shape(struct sim_cache *out, const struct machine_cache *c, const ch
              label, 1ull << a, out->ways, hw_ways);
 }
 
-void sim_geometry(const struct machine *m, struct sim_cache *i1, struct sim_cache *d1,
-                  struct sim_cache *ll)
+void sim_geometry(const struct machine *m, struct sl_sim_cache *i1, struct sl_sim_cache *d1,
+                  struct sl_sim_cache *ll)
 {
-    static const struct machine_cache fallback = {1, "data", 32768, 64, 8, 1, 1};
-    const struct machine_cache *cd1 = find_cache(m, 1, false);
-    const struct machine_cache *ci1 = find_cache(m, 1, true);
-    const struct machine_cache *cll = NULL;
+    static const struct sl_cache_desc fallback = {1, "data", 32768, 64, 8, 1, 1};
+    const struct sl_cache_desc *cd1 = find_cache(m, 1, false);
+    const struct sl_cache_desc *ci1 = find_cache(m, 1, true);
+    const struct sl_cache_desc *cll = NULL;
     for (int level = 4; level >= 1 && !cll; level--)
         cll = find_cache(m, level, false);
     shape(d1, cd1 ? cd1 : &fallback, "D1");
@@ -84,7 +84,7 @@ void sim_geometry(const struct machine *m, struct sim_cache *i1, struct sim_cach
         snprintf(i1->note, sizeof i1->note, "hwloc reports no L1i: D1's shape used");
 }
 
-static int read_totals(const char *path, struct sim_result *out)
+static int read_totals(const char *path, struct sl_sim_result *out)
 {
     FILE *fp = fopen(path, "r");
     if (!fp)
@@ -143,7 +143,7 @@ static void last_line_of(const char *path, char *buf, size_t len)
 
 void sim_measure(const struct machine *m, const struct sl_workload *w, const struct sl_variant *v,
                  enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
-                 struct sim_result *out)
+                 struct sl_sim_result *out)
 {
     memset(out, 0, sizeof *out);
     sim_geometry(m, &out->i1, &out->d1, &out->ll);

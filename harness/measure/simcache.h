@@ -8,31 +8,18 @@
 
 #include "measure/machine.h"
 #include "kit/sl.h"
+#include "results/model.h"
 
 #include <stdbool.h>
 
-struct sim_cache {
-    unsigned long long size;
-    unsigned ways, line;
-    char note[160]; /* how and why it differs from hwloc's description */
-};
-
-struct sim_result {
-    bool available;
-    char reason[240];
-    struct sim_cache i1, d1, ll;
-    /* Whole kernel execution, all threads. */
-    double instructions, data_refs, d1_misses, ll_misses;
-};
-
 /* Valgrind's geometry for this machine: sizes, ways and lines from hwloc,
  * adjusted where valgrind needs a power-of-two set count (said in note). */
-void sim_geometry(const struct machine *m, struct sim_cache *i1, struct sim_cache *d1,
-                  struct sim_cache *ll);
+void sim_geometry(const struct machine *m, struct sl_sim_cache *i1, struct sl_sim_cache *d1,
+                  struct sl_sim_cache *ll);
 
 void sim_measure(const struct machine *m, const struct sl_workload *w, const struct sl_variant *v,
                  enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
-                 struct sim_result *out);
+                 struct sl_sim_result *out);
 
 /* The child side (hidden subcommand "__simulate"), run under valgrind. */
 int cli_simulate(int argc, char **argv, const struct machine *m);

@@ -103,12 +103,12 @@ static int compact_order(const struct machine *m, int *order, int max)
 static int set_targets(struct sl_team *t, const struct machine *m, const struct pin_config *pin)
 {
     int threads = t->threads;
-    int available = m->pus_allowed;
+    int available = m->desc.pus_allowed;
     if (pin->policy == PIN_LIST) {
         for (int i = 0; i < pin->n_cpus; i++)
             if (!hwloc_bitmap_isset(m->allowed, (unsigned)pin->cpus[i]))
                 return sl_fail("--pin: CPU %d is not one this process may use (allowed: %s)",
-                               pin->cpus[i], m->allowed_list);
+                               pin->cpus[i], m->desc.allowed_list);
         available = pin->n_cpus;
     }
     if (threads > available && !pin->oversubscribe)
@@ -116,8 +116,8 @@ static int set_targets(struct sl_team *t, const struct machine *m, const struct 
                        "run oversubscribed on purpose",
                        threads, available, available == 1 ? "" : "s",
                        pin->policy == PIN_LIST ? "in --pin" : "this process may use",
-                       m->allowed_list);
-    t->oversubscribed = threads > m->pus_allowed || threads > available;
+                       m->desc.allowed_list);
+    t->oversubscribed = threads > m->desc.pus_allowed || threads > available;
 
     if (pin->policy == PIN_NONE) {
         for (int w = 0; w < threads; w++)

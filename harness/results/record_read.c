@@ -77,6 +77,10 @@ static int unpack_result(struct loaded_record *rec, size_t index, double **curso
     r->algorithm = string_or(o, "algorithm", "-");
     r->threads = (int)json_integer_value(json_object_get(o, "threads"));
     r->times = copy_numbers(o, "times_s", cursor, &r->n_times);
+    for (size_t k = 0; k < r->n_times; k++)
+        if (!(isfinite(r->times[k]) && r->times[k] > 0))
+            return sl_fail("%s: results[%zu].times_s[%zu]: must be a positive number of seconds",
+                           rec->path, index, k);
     r->busy_s = copy_numbers(o, "busy_s", cursor, &r->n_busy);
     r->median_s = record_number(o, "median_s");
     r->min_s = record_number(o, "min_s");

@@ -9,35 +9,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int add_file(struct record_set *set, const char *path)
-{
-    struct loaded_record *grown = realloc(set->recs, (set->n + 1) * sizeof *grown);
-    if (!grown)
-        return sl_fail("out of memory reading %s", path);
-    set->recs = grown;
-    int rc = record_load(path, &set->recs[set->n]);
-    if (rc != 0)
-        return rc;
-    set->n++;
-    return 0;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int add_folder(struct record_set *set, const char *dir)
+static int each_in_folder(const char *dir, record_file_fn fn, void *ctx)
 {
     struct dirent **entries;
     int n = scandir(dir, &entries, NULL, alphasort);
     if (n < 0)
         return sl_fail("%s: cannot read the folder", dir);
-    int rc = 0, added = 0;
+    int rc = 0, used = 0;
     for (int i = 0; i < n; i++) {
         const char *name = entries[i]->d_name;
-        if (rc == 0 && name[0] != '.' && ends_with(name, ".json")) {
+        if (rc >= 0 && name[0] != '.' && ends_with(name, ".json")) {
             size_t len = strlen(dir) + strlen(name) + 2;
             char *path = malloc(len);
             if (!path)
@@ -45,25 +32,20 @@ static int add_folder(struct record_set *set, const char *dir)
             else {
                 snprintf(path, len, "%s/%s", dir, name);
                 struct stat st;
-                if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-                    rc = add_file(set, path);
-                    if (rc == -2) /* not a record, but ours: skipped */
-                        rc = 0;
-                    else
-                        added++;
-                }
+                if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (rc = fn(path, true, ctx)) == 0)
+                    used++;
                 free(path);
             }
         }
         free(entries[i]);
     }
     free(entries);
-    if (rc == 0 && added == 0)
-        rc = sl_fail("%s: no .json records in this folder", dir);
-    return rc;
+    if (rc >= 0 && used == 0)
+        return sl_fail("%s: no .json records in this folder", dir);
+    return rc < 0 ? -1 : 0;
 }
 
-int record_set_add(struct record_set *set, const char *spec)
+int record_set_each(const char *spec, record_file_fn fn, void *ctx)
 {
     char **items;
     int count = util_split(spec, &items);
@@ -75,12 +57,35 @@ int record_set_add(struct record_set *set, const char *spec)
         if (stat(items[i], &st) != 0)
             rc = sl_fail("%s: no such file or folder", items[i]);
         else if (S_ISDIR(st.st_mode))
-            rc = add_folder(set, items[i]);
-        else if (add_file(set, items[i]) != 0)
+            rc = each_in_folder(items[i], fn, ctx);
+        else if (fn(items[i], false, ctx) != 0)
             rc = -1;
     }
     util_free_list(items, count);
     return rc;
+}
+
+/* A record loaded into the set; 1 for another speedlab document in a
+ * folder (passed over). */
+static int add_file(const char *path, bool in_folder, void *ctx)
+{
+    struct record_set *set = ctx;
+    struct loaded_record *grown = realloc(set->recs, (set->n + 1) * sizeof *grown);
+    if (!grown)
+        return sl_fail("out of memory reading %s", path);
+    set->recs = grown;
+    int rc = record_load(path, &set->recs[set->n]);
+    if (rc == -2 && in_folder)
+        return 1;
+    if (rc != 0)
+        return -1;
+    set->n++;
+    return 0;
+}
+
+int record_set_add(struct record_set *set, const char *spec)
+{
+    return record_set_each(spec, add_file, set);
 }
 
 void record_set_free(struct record_set *set)

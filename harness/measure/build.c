@@ -1,0 +1,26 @@
+#include "measure/build.h"
+
+#include "build_info.h"
+#include "kit/blas.h"
+
+#include <omp.h>
+#include <string.h>
+
+void build_describe(struct sl_build_desc *out)
+{
+    *out = (struct sl_build_desc){.compiler = "gcc " __VERSION__,
+                                  .flags = SL_BUILD_FLAGS,
+                                  .build_type = SL_BUILD_TYPE,
+                                  .sanitizers = SL_BUILD_SANITIZE[0] ? SL_BUILD_SANITIZE : "none",
+                                  .commit = SL_BUILD_COMMIT,
+                                  .openmp = _OPENMP};
+}
+
+int build_describe_blas(struct sl_run *run)
+{
+    char blas[512];
+    blas_config(blas, sizeof blas);
+    if (run->build.blas && strcmp(run->build.blas, blas) == 0)
+        return 0;
+    return (run->build.blas = sl_run_strdup(run, blas)) ? 0 : -1;
+}

@@ -1,0 +1,309 @@
+/* The result model and the record codec.
+ *
+ *   test_record                       derived figures of a synthetic run, its
+ *                                     record written and read back, the
+ *                                     reader's refusal of bad numbers, and
+ *                                     what a run describes again while it
+ *                                     measures
+ *   test_record --roundtrip FILE...   each record, read and written again, is
+ *                                     byte for byte the file (records this
+ *                                     speedlab wrote)
+ *   test_record --fixpoint FILE...    each record loads, and what it writes
+ *                                     reads back to the same JSON (records of
+ *                                     older speedlabs, which lack fields) */
+#include "check.h"
+#include "measure/build.h"
+#include "measure/describe.h"
+#include "measure/envcheck.h"
+#include "results/model.h"
+#include "results/record.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *dump(const struct sl_run *run)
+{
+    json_t *doc = record_json(run);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(doc);
+    return text;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *text = malloc((size_t)n + 1);
+    if (text && fread(text, 1, (size_t)n, fp) != (size_t)n) {
+        free(text);
+        text = NULL;
+    }
+    if (text)
+        text[n] = '\0';
+    fclose(fp);
+    return text;
+}
+
+/* The first line where two texts differ, for the failure message. */
+static int first_difference(const char *a, const char *b)
+{
+    int line = 1;
+    for (; *a && *a == *b; a++, b++)
+        line += *a == '\n';
+    return line;
+}
+
+static void roundtrip(const char *path)
+{
+    struct sl_run run;
+    int rc = record_load_run(path, &run);
+    CHECK(rc == 0, "%s: %s", path, sl_error());
+    char *text = rc == 0 ? dump(&run) : NULL, *file = read_file(path);
+    if (text && file) {
+        size_t n = strlen(text);
+        bool same = strncmp(text, file, n) == 0 && strcmp(file + n, "\n") == 0;
+        CHECK(same, "%s: written again, it differs from line %d on", path,
+              first_difference(text, file));
+    }
+    free(text);
+    free(file);
+    sl_run_free(&run);
+}
+
+static void fixpoint(const char *path)
+{
+    struct sl_run run, again;
+    int rc = record_load_run(path, &run);
+    CHECK(rc == 0, "%s: %s", path, sl_error());
+    char tmp[] = "/tmp/speedlab-record-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (rc != 0 || fd < 0) {
+        sl_run_free(&run);
+        return;
+    }
+    close(fd);
+    char *first = dump(&run), *second = NULL;
+    CHECK(record_write(&run, tmp) == 0, "%s: cannot write it again: %s", path, sl_error());
+    rc = record_load_run(tmp, &again);
+    CHECK(rc == 0, "%s written again does not load: %s", path, sl_error());
+    if (rc == 0 && (second = dump(&again)))
+        CHECK(first && strcmp(first, second) == 0, "%s: not a fixed point from line %d on", path,
+              first_difference(first, second));
+    free(first);
+    free(second);
+    sl_run_free(&run);
+    sl_run_free(&again);
+    unlink(tmp);
+}
+
+/* ---- a synthetic run ----------------------------------------------------------- */
+
+static struct sl_result *add(struct sl_run *run, const char *variant, int threads,
+                             const double *times, size_t n)
+{
+    struct sl_result *r = sl_run_add_result(run);
+    r->kernel = "pairsum";
+    r->variant = variant;
+    r->layout = r->loops = r->isa = "-";
+    r->algorithm = "reduction";
+    r->schedule = "static";
+    r->threads = threads;
+    r->size = "500";
+    r->status = SL_STATUS_OK;
+    r->reps = n;
+    r->times_s = sl_run_alloc(run, n, sizeof *r->times_s);
+    memcpy(r->times_s, times, n * sizeof *times);
+    r->workers = sl_run_alloc(run, (size_t)threads, sizeof *r->workers);
+    for (int t = 0; t < threads; t++)
+        r->workers[t] = (struct sl_worker){.cpu = t, .target = "0", .pinned = "yes", .busy_s = 1};
+    r->pin = "compact";
+    r->imbalance = 1.0;
+    r->work = (struct sl_work){.units = 1e6, .flops = 2e6, .bytes = 8e6};
+    r->validated = true;
+    r->validation = (struct sl_validation){.valid = true, .method = "exact", .checked = 1,
+                                           .total = 1, .max_abs_error = 0, .max_rel_error = 0};
+    r->peak_rss_bytes = (struct sl_figure){1e6, NULL};
+    sl_run_derive_result(run, r);
+    return r;
+}
+
+static void describe(struct sl_run *run)
+{
+    snprintf(run->run_id, sizeof run->run_id, "20260101T000000Z-pairsum-1");
+    snprintf(run->started, sizeof run->started, "2026-01-01T00:00:00Z");
+    run->command = "speedlab run pairsum";
+    snprintf(run->machine.hostname, sizeof run->machine.hostname, "test");
+    snprintf(run->machine.peak_basis, sizeof run->machine.peak_basis, "unavailable (test)");
+    run->machine.peak_gflops_fp32 = run->machine.peak_gflops_fp64 = NAN;
+    run->build = (struct sl_build_desc){"gcc", "-O2", "Release", "none", "abc", "openblas", 201511};
+    run->environment.timer = "clock_gettime(CLOCK_MONOTONIC)";
+    static const char *const variants[] = {"reduction"}, *const schedules[] = {"static"},
+                             *const sizes[] = {"500"};
+    static int threads[] = {1, 2};
+    run->config = (struct sl_config){.kernel = "pairsum", .variants = (const char **)variants,
+                                     .n_variants = 1, .schedules = (const char **)schedules,
+                                     .n_schedules = 1, .threads = threads, .n_threads = 2,
+                                     .sizes = (const char **)sizes, .n_sizes = 1,
+                                     .validate = "auto", .warmup = 1, .min_reps = 7,
+                                     .max_reps = 100, .budget_s = 1, .pin = "compact"};
+    run->unit = "pair";
+    run->merit = SL_MERIT_UNITS;
+    run->merit_recorded = true;
+    struct sl_problem_info *p = sl_run_add_problem(run);
+    snprintf(p->size, sizeof p->size, "500");
+    snprintf(p->source, sizeof p->source, "generated");
+}
+
+static void test_derived_figures(void)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    describe(&run);
+    /* 1 thread: 7 repetitions around 2 s; 2 threads: around 1 s. */
+    const double t1[] = {2.0, 2.1, 1.9, 2.2, 1.8, 2.05, 1.95};
+    const double t2[] = {1.0, 1.05, 0.95, 1.1, 0.9, 1.02, 0.98};
+    add(&run, "reduction", 1, t1, 7);
+    const struct sl_result *r2 = add(&run, "reduction", 2, t2, 7);
+    const struct sl_result *r1 = &run.results[0];
+    const struct sl_derived *d = &r2->d;
+    CHECK(d->median_s.value == 1.0 && d->median_s.why == NULL, "median %g", d->median_s.value);
+    CHECK(r1->d.speedup.value == 1.0, "1-thread speedup %g", r1->d.speedup.value);
+    CHECK(d->speedup.value == 2.0, "speedup %g", d->speedup.value);
+    CHECK(d->efficiency.value == 1.0, "efficiency %g", d->efficiency.value);
+    /* 7 repetitions: the 97.5 % intervals are [min, max], so the speedup's
+     * is [1.8/1.1, 2.2/0.9]. */
+    CHECK(fabs(d->speedup_ci95.lo - 1.8 / 1.1) < 1e-12 && fabs(d->speedup_ci95.hi - 2.2 / 0.9) < 1e-12,
+          "speedup interval [%g, %g]", d->speedup_ci95.lo, d->speedup_ci95.hi);
+    CHECK(fabs(d->efficiency_ci95.hi - 2.2 / 0.9 / 2) < 1e-12, "efficiency interval hi %g",
+          d->efficiency_ci95.hi);
+    CHECK(d->units_per_s.value == 1e6 && d->merit.value == 1.0, "units/s %g, Mpair/s %g",
+          d->units_per_s.value, d->merit.value);
+    CHECK(d->gflops.value == 2e-3 && d->gbytes_per_s.value == 8e-3, "GFLOP/s %g GB/s %g",
+          d->gflops.value, d->gbytes_per_s.value);
+    CHECK(fabs(d->merit_ci95.lo - 1 / 1.1) < 1e-12 && fabs(d->merit_ci95.hi - 1 / 0.9) < 1e-12,
+          "merit interval [%g, %g]", d->merit_ci95.lo, d->merit_ci95.hi);
+
+    /* Too few repetitions for an interval, no partner for a speedup: said. */
+    const double few[] = {3.0, 3.2};
+    struct sl_result *lone = add(&run, "alone", 2, few, 2);
+    CHECK(isnan(lone->d.ci95_s.lo) && strcmp(lone->d.ci95_s.why, "fewer than 6 repetitions") == 0,
+          "CI of 2 repetitions: %s", lone->d.ci95_s.why);
+    CHECK(isnan(lone->d.speedup.value) && strstr(lone->d.speedup.why, "no 1-thread run"),
+          "speedup without a partner: %s", lone->d.speedup.why);
+    lone->status = SL_STATUS_INTERRUPTED;
+    lone->reason = "interrupted after 2 repetitions";
+    sl_run_derive_result(&run, lone);
+    CHECK(strcmp(lone->d.speedup.why, "not measured") == 0, "interrupted: %s", lone->d.speedup.why);
+
+    /* Written and read back: the same run, the same figures. */
+    char tmp[] = "/tmp/speedlab-record-XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0, "temporary file");
+    close(fd);
+    CHECK(record_write(&run, tmp) == 0, "write: %s", sl_error());
+    struct sl_run back;
+    CHECK(record_load_run(tmp, &back) == 0, "read back: %s", sl_error());
+    char *a = dump(&run), *b = dump(&back);
+    CHECK(a && b && strcmp(a, b) == 0, "read back, it differs from line %d on",
+          a && b ? first_difference(a, b) : 0);
+    CHECK(back.n_results == 3 && back.results[1].d.speedup.value == 2.0, "speedup read back");
+    free(a);
+    free(b);
+    sl_run_free(&back);
+    sl_run_free(&run);
+    unlink(tmp);
+}
+
+/* A record whose first time is `bad` (JSON text) is refused, naming it. */
+static void refused(const char *bad, const char *words)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    describe(&run);
+    const double t[] = {1.0, 1.1};
+    add(&run, "reduction", 1, t, 2);
+    json_t *doc = record_json(&run);
+    sl_run_free(&run);
+    json_t *value = json_loads(bad, JSON_DECODE_ANY, NULL);
+    json_array_set_new(json_object_get(json_array_get(json_object_get(doc, "results"), 0),
+                                       "times_s"),
+                       0, value);
+    char tmp[] = "/tmp/speedlab-record-XXXXXX";
+    int fd = mkstemp(tmp);
+    close(fd);
+    json_dump_file(doc, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    struct sl_run back;
+    int rc = record_load_run(tmp, &back);
+    CHECK(rc == -1, "time %s: accepted", bad);
+    CHECK(strstr(sl_error(), "results[0].times_s[0]") && strstr(sl_error(), words) &&
+              !strchr(sl_error(), '\n'),
+          "time %s: '%s' lacks the field or '%s'", bad, sl_error(), words);
+    sl_run_free(&back);
+    unlink(tmp);
+}
+
+/* The value of environment variable `name` as the run records it. */
+static const char *recorded(const struct sl_run *run, const char *name)
+{
+    for (int i = 0; i < run->environment.n_variables; i++)
+        if (strcmp(run->environment.variables[i].name, name) == 0)
+            return run->environment.variables[i].value;
+    return "(not a recorded variable)";
+}
+
+/* Starting OpenBLAS (a BLAS variant, mid-run) may set OPENBLAS_CORETYPE and
+ * changes build.blas: each report describes them as they are then, and a
+ * value is copied into the run only when it changed. */
+static void test_describe_update(void)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    unsetenv("OPENBLAS_CORETYPE");
+    CHECK(envcheck_describe(&run) == 0 && build_describe_blas(&run) == 0, "describe: %s",
+          sl_error());
+    const char *blas = run.build.blas;
+    CHECK(blas && strcmp(blas, "OpenBLAS not loaded: no BLAS variant ran") == 0, "build.blas: %s",
+          blas);
+    CHECK(recorded(&run, "OPENBLAS_CORETYPE") == NULL, "OPENBLAS_CORETYPE not set: null");
+    setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+    CHECK(run_describe_update(&run) == 0, "update: %s", sl_error());
+    const char *coretype = recorded(&run, "OPENBLAS_CORETYPE");
+    CHECK(coretype && strcmp(coretype, "Haswell") == 0, "set while measuring: recorded as %s",
+          coretype ? coretype : "null");
+    CHECK(run_describe_update(&run) == 0 && recorded(&run, "OPENBLAS_CORETYPE") == coretype &&
+              run.build.blas == blas,
+          "unchanged: nothing copied again");
+    unsetenv("OPENBLAS_CORETYPE");
+    CHECK(run_describe_update(&run) == 0 && recorded(&run, "OPENBLAS_CORETYPE") == NULL,
+          "unset again: null");
+    sl_run_free(&run);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "--roundtrip") == 0) {
+        for (int i = 2; i < argc; i++)
+            roundtrip(argv[i]);
+        return check_report("record round trip");
+    }
+    if (argc > 2 && strcmp(argv[1], "--fixpoint") == 0) {
+        for (int i = 2; i < argc; i++)
+            fixpoint(argv[i]);
+        return check_report("record fixed point");
+    }
+    test_derived_figures();
+    refused("\"0.5\"", "must be a number, not a string");
+    refused("null", "must be a number, not null");
+    refused("-0.5", "must be positive");
+    refused("0", "must be positive");
+    test_describe_update();
+    return check_report("record");
+}
