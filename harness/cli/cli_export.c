@@ -5,7 +5,7 @@
 #include "kit/util.h"
 #include "reporters/reporters.h"
 #include "results/record.h"
-#include "results/record_set.h"
+#include "results/run_set.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -99,7 +99,7 @@ static int cli_export(int argc, char **argv, const struct machine *machine)
     struct sl_reporters reps = {0};
     int rc = sl_reporters_add(&reps, format->create(out));
     for (int i = 0; i < p.n_operands && rc == 0; i++)
-        rc = record_set_each(p.operands[i], export_file, reps.items[0]);
+        rc = run_set_each(p.operands[i], export_file, reps.items[0]);
     if (rc == 0)
         rc = sl_reporters_finish(&reps);
     sl_reporters_destroy(&reps);

@@ -1,5 +1,7 @@
 #include "results/record_set.h"
 
+#include "results/run_set.h"
+
 #include "kit/sl.h"
 #include "kit/util.h"
 
@@ -8,62 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int each_in_folder(const char *dir, record_file_fn fn, void *ctx)
-{
-    struct dirent **entries;
-    int n = scandir(dir, &entries, NULL, alphasort);
-    if (n < 0)
-        return sl_fail("%s: cannot read the folder", dir);
-    int rc = 0, used = 0;
-    for (int i = 0; i < n; i++) {
-        const char *name = entries[i]->d_name;
-        if (rc >= 0 && name[0] != '.' && ends_with(name, ".json")) {
-            size_t len = strlen(dir) + strlen(name) + 2;
-            char *path = malloc(len);
-            if (!path)
-                rc = sl_fail("out of memory");
-            else {
-                snprintf(path, len, "%s/%s", dir, name);
-                struct stat st;
-                if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (rc = fn(path, true, ctx)) == 0)
-                    used++;
-                free(path);
-            }
-        }
-        free(entries[i]);
-    }
-    free(entries);
-    if (rc >= 0 && used == 0)
-        return sl_fail("%s: no .json records in this folder", dir);
-    return rc < 0 ? -1 : 0;
-}
-
-int record_set_each(const char *spec, record_file_fn fn, void *ctx)
-{
-    char **items;
-    int count = util_split(spec, &items);
-    if (count < 0)
-        return -1;
-    int rc = 0;
-    for (int i = 0; i < count && rc == 0; i++) {
-        struct stat st;
-        if (stat(items[i], &st) != 0)
-            rc = sl_fail("%s: no such file or folder", items[i]);
-        else if (S_ISDIR(st.st_mode))
-            rc = each_in_folder(items[i], fn, ctx);
-        else if (fn(items[i], false, ctx) != 0)
-            rc = -1;
-    }
-    util_free_list(items, count);
-    return rc;
-}
 
 /* A record loaded into the set; 1 for another speedlab document in a
  * folder (passed over). */
@@ -85,7 +31,7 @@ static int add_file(const char *path, bool in_folder, void *ctx)
 
 int record_set_add(struct record_set *set, const char *spec)
 {
-    return record_set_each(spec, add_file, set);
+    return run_set_each(spec, add_file, set);
 }
 
 void record_set_free(struct record_set *set)

@@ -18,11 +18,6 @@ struct record_set {
  * folder contributes its *.json files (not recursively), sorted by name. */
 int record_set_add(struct record_set *set, const char *spec);
 
-/* The files a side names, one by one: fn returns 0 (a record, used), 1 (in a
- * folder: another speedlab document, passed over) or -1 (stop, sl_error()
- * set).  A folder none of whose files is used is an error. */
-typedef int (*record_file_fn)(const char *path, bool in_folder, void *ctx);
-int record_set_each(const char *spec, record_file_fn fn, void *ctx);
 void record_set_free(struct record_set *set);
 
 /* The result of (kernel, variant, schedule, threads, size) in a set, or NULL;
