@@ -13,13 +13,14 @@ failures=0
 total=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# npy NAME DESCR SHAPE DATA_BYTES: a v1.0 .npy whose data bytes are all 0x3f
-# (every float32 0.747, so every pair overlaps everywhere)
+# npy NAME DESCR SHAPE DATA_BYTES [BYTE]: a v1.0 .npy whose data bytes are all
+# BYTE (octal; default 077: every float32 0.747, so every pair overlaps
+# everywhere; 377 makes every float32 a NaN)
 npy() {
     local dict="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
     local len=$(( ${#dict} + 1 ))
     { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((len % 256)))\\x$(printf %02x $((len / 256)))";
-      printf '%s\n' "$dict"; head -c "$4" /dev/zero | tr '\0' '\077'; } > "$FIX/$1"
+      printf '%s\n' "$dict"; head -c "$4" /dev/zero | tr '\0' "\\${5:-077}"; } > "$FIX/$1"
 }
 npy good.npy '<f4' '(9, 4)' 144
 npy truncated.npy '<f4' '(9, 4)' 100
@@ -27,6 +28,7 @@ npy malformed.npy '<f4' '[9, 4]' 144
 npy int64.npy '<i8' '(9, 4)' 288
 npy rank1.npy '<f4' '(36,)' 144
 npy rank3.npy '<f4' '(3, 3, 4)' 144
+npy nan.npy '<f4' '(9, 4)' 144 377
 echo "this is not numpy" > "$FIX/notnpy.npy"
 
 while IFS= read -r line; do
@@ -51,8 +53,8 @@ while IFS= read -r line; do
     fi
     if [ "$expected" != 0 ]; then
         lines=$(wc -l < "$T/stderr")
-        if [ "$lines" != 1 ] || ! grep -q '^speedlab: error: \|^usage:' "$T/stderr"; then
-            if [ -n "$args" ] || ! grep -q '^usage:' "$T/stderr"; then
+        if [ "$lines" != 1 ] || ! grep -q '^speedlab: error: \|^Usage:' "$T/stderr"; then
+            if [ -n "$args" ] || ! grep -q '^Usage:' "$T/stderr"; then
                 fail "speedlab$args: stderr is not one error line:"; sed 's/^/    /' "$T/stderr" | head -5
             fi
         fi
@@ -119,6 +121,27 @@ SPEEDLAB_TEST_CORRUPT_OUTPUT=1 "$speedlab" run pairsum --size tiny --variants ra
 race_status=$?
 check '[ $race_status = 0 ] && grep -q "INVALID (known defect)" "$T/race2.out" && grep -q "known defect, shown on purpose: deliberate data race" "$T/race2.out"' "known defect: labelled INVALID, exit 0"
 check 'jq -e ".results[0].valid == false and .results[0].invalid_expected == true" "$T/race2.json" >/dev/null' "known defect: valid false, invalid_expected true"
+
+# Bad input is refused before the environment checks (their noise probe and
+# warnings, on stdout) and before any folder is made: in a fresh folder, with
+# the default record path, one line on stderr and nothing else (issue 21).
+mkdir "$T/fresh"
+for bad in "--input /etc/hostname" "--input $FIX/nan.npy" "--variants rowmajor_fusd" "--size 0x1"; do
+    # shellcheck disable=SC2086
+    (cd "$T/fresh" && "$speedlab" run cosine $bad >"$T/fresh.out" 2>"$T/fresh.err")
+    fresh_status=$?
+    check '[ $fresh_status = 2 ] && [ ! -s "$T/fresh.out" ] && [ "$(wc -l < "$T/fresh.err")" = 1 ] && [ -z "$(ls -A "$T/fresh")" ]' \
+        "run cosine $bad: exit 2, one line on stderr, no probe output, no folder made (got $fresh_status: $(cat "$T/fresh.out" "$T/fresh.err"); $(ls -A "$T/fresh"))"
+done
+# A run that starts makes the default record's folder.
+(cd "$T/fresh" && "$speedlab" run cosine --size 12x8 --variants rowmajor_fused_branchfree --schedules static \
+    --threads 1 --reps 1 --quiet >/dev/null 2>&1)
+check 'ls "$T/fresh/results/runs/"*-cosine-*.json >/dev/null 2>&1' "a run without --record writes results/runs/RUN-ID.json"
+# A default record folder that cannot be made is refused before any work.
+mkdir "$T/blocked" && touch "$T/blocked/results"
+(cd "$T/blocked" && "$speedlab" run cosine --size 12x8 >"$T/blocked.out" 2>"$T/blocked.err")
+blocked_status=$?
+check '[ $blocked_status = 2 ] && [ ! -s "$T/blocked.out" ] && grep -q "'"'"'results'"'"' is not a folder" "$T/blocked.err"' "results/ a file: refused before any work"
 
 # The OpenMP runtime must not bind the main thread before speedlab reads its CPUs.
 check "OMP_PROC_BIND=true '$speedlab' run cosine --size tiny --record '$OUT/r.json' 2>&1 | grep -q 'unset OMP_PROC_BIND'" "OMP_PROC_BIND refused"

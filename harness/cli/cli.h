@@ -12,7 +12,7 @@ struct run_plan;
 
 extern const struct cli_command cli_run_command, cli_list_command, cli_info_command,
     cli_plot_command, cli_compare_command, cli_history_command, cli_export_command,
-    cli_claims_command;
+    cli_claims_command, cli_version_command, cli_completion_command;
 
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);

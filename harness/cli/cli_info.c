@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "cli/suggest.h"
 #include "kit/blas.h"
 #include "kit/ranks.h"
 #include "measure/build.h"
@@ -76,7 +77,7 @@ static int cli_list(int argc, char **argv, const struct machine *m)
     const struct sl_workload *const *all = sl_workloads(&count);
     const struct sl_workload *only = NULL;
     if (p.n_operands == 1 && !(only = sl_workload_find(p.operands[0]))) {
-        sl_fail("unknown kernel '%s' (see 'speedlab list')", p.operands[0]);
+        suggest_fail_kernel(p.operands[0]);
         return cli_usage_error();
     }
     for (size_t i = 0; i < count; i++) {

@@ -2,6 +2,8 @@
  * check, measurement with its reporters (cli/cli_measure.c). */
 #include "cli/cli.h"
 #include "cli/plan.h"
+#include "cli/suggest.h"
+#include "kit/util.h"
 #include "measure/envcheck.h"
 #include "reporters/reporters.h"
 
@@ -159,7 +161,7 @@ static int run_parse(int argc, char **argv, struct run_args *a, const struct sl_
                                        : "run: expected one kernel, got extra argument '%s'",
                      p.n_operands > 1 ? p.operands[1] : "");
     else if (parsed == CLI_PARSED && !*w)
-        rc = sl_fail("unknown kernel '%s' (see 'speedlab list')", p.operands[0]);
+        rc = suggest_fail_kernel(p.operands[0]);
     else if (parsed == CLI_PARSED && (plan_workload_options(*w, options) != 0 ||
                                       cli_apply_kernel_options(&p, *w, *options) != 0))
         rc = -1;
@@ -180,6 +182,12 @@ static int run_execute(const struct run_plan *plan, const struct run_args *a,
         return cli_usage_error();
     }
     envcheck_print(&run->environment, stdout);
+    /* The default record's folder, made now that the run starts (the plan
+     * checked that it can be). */
+    if (!a->record && util_make_parent_dirs(plan->record_path) != 0) {
+        fprintf(stderr, "speedlab: error: %s\n", sl_error());
+        return EXIT_FAILURE;
+    }
     return cli_measure(plan, m, run);
 }
 

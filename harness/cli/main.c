@@ -1,5 +1,6 @@
 /* speedlab: benchmarks SIMD- and cache-optimised parallel kernels. */
 #include "cli/cli.h"
+#include "cli/suggest.h"
 #include "kit/ranks.h"
 #include "measure/machine.h"
 #include "measure/runner.h"
@@ -26,11 +27,21 @@ int main(int argc, char **argv)
         cli_print_commands(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    const struct cli_command *command = cli_command_find(argv[1]);
+    const struct cli_command *command =
+        cli_command_find(strcmp(argv[1], "--version") == 0 ? "version" : argv[1]);
     if (!command) {
-        fprintf(stderr, "speedlab: error: unknown command '%s' (see 'speedlab --help')\n", argv[1]);
-        return EXIT_USAGE;
+        struct suggestion s;
+        suggest_begin(&s, argv[1]);
+        for (size_t i = 0; cli_commands[i]; i++)
+            if (cli_commands[i]->summary)
+                suggest_consider(&s, cli_commands[i]->name);
+        char hint[128];
+        sl_fail("unknown command '%s'%s", argv[1],
+                suggest_hint(&s, "", " (see 'speedlab --help')", hint, sizeof hint));
+        return cli_usage_error();
     }
+    if (command->without_machine)
+        return command->main(argc - 1, argv + 1, NULL);
 
     /* An interrupted run stops after the current repetition and keeps a
      * complete record of what finished. */

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include "cli/cli.h"
+#include "cli/suggest.h"
 #include "kit/util.h"
 
 #include <getopt.h>
@@ -107,7 +108,17 @@ static int option_error(const struct cli_command *cmd, const struct accepted *a,
     if (matches > 1)
         return sl_fail("%s: option '%.*s' is ambiguous: %s (%s)", cmd->name, (int)len, given, names,
                        see);
-    return sl_fail("%s: unknown option '%s' (%s)", cmd->name, given, see);
+    /* A misspelt long option: the closest of the command's and kernels' names. */
+    char name[128], paren[128], hint[192];
+    snprintf(name, sizeof name, "%.*s", (int)len, given);
+    struct suggestion s;
+    suggest_begin(&s, strncmp(name, "--", 2) == 0 ? name + 2 : name);
+    for (size_t i = 0; i < a->n && strncmp(name, "--", 2) == 0; i++)
+        suggest_consider(&s, a->rows[i]->name);
+    suggest_consider(&s, "help");
+    snprintf(paren, sizeof paren, " (%s)", see);
+    return sl_fail("%s: unknown option '%s'%s", cmd->name, name,
+                   suggest_hint(&s, "--", paren, hint, sizeof hint));
 }
 
 void cli_parsed_free(struct cli_parsed *p)
@@ -308,7 +319,7 @@ static void print_kernels_with_options(FILE *fp)
 
 void cli_print_help(const struct cli_command *cmd, const struct sl_workload *kernel, FILE *fp)
 {
-    fprintf(fp, "usage: speedlab %s%s%s%s\n", cmd->name, cmd->operands[0] ? " " : "",
+    fprintf(fp, "Usage: speedlab %s%s%s%s\n", cmd->name, cmd->operands[0] ? " " : "",
             cmd->operands, cmd->options ? " [options]" : "");
     if (cmd->about)
         fprintf(fp, "\n%s", cmd->about);
@@ -327,9 +338,16 @@ void cli_print_help(const struct cli_command *cmd, const struct sl_workload *ker
         fprintf(fp, "\n%s", cmd->notes);
 }
 
+/* Shaped for help2man too (the man page): "Usage:" lines, then paragraphs,
+ * then the options. */
 void cli_print_commands(FILE *fp)
 {
-    fprintf(fp, "usage: speedlab COMMAND [options]\n\ncommands:\n");
+    fprintf(fp, "Usage: speedlab COMMAND [options] [ARGUMENTS]\n"
+                "  or:  speedlab --version\n"
+                "Measures variants of parallel kernels (data layout, fused loops, SIMD, OpenMP\n"
+                "schedules, sparsity) with placed threads, validated results and\n"
+                "self-describing JSON records; draws figures and a report from the records.\n"
+                "\nCommands:\n");
     for (size_t i = 0; cli_commands[i]; i++) {
         const struct cli_command *c = cli_commands[i];
         if (!c->summary)
@@ -341,7 +359,10 @@ void cli_print_commands(FILE *fp)
         fprintf(fp, "%s%*s", label, at - len, "");
         wrap(fp, c->summary, at, 18);
     }
-    fprintf(fp, "\n'speedlab COMMAND --help' describes each command.\n");
+    fprintf(fp, "\nOptions:\n"
+                "  -h, --help        this list; 'speedlab COMMAND --help' describes each\n"
+                "                    command and its options\n"
+                "      --version     the version and build (as 'speedlab version')\n");
 }
 
 /* ---- markdown ----------------------------------------------------------- */
@@ -384,7 +405,7 @@ void cli_print_markdown(FILE *fp)
 {
     for (size_t i = 0; cli_commands[i]; i++) {
         const struct cli_command *c = cli_commands[i];
-        if (!c->summary || !c->options)
+        if (!c->summary || !c->options || !c->options[0].name)
             continue;
         fprintf(fp, "%s### speedlab %s%s%s\n\n%s\n\n", i ? "\n" : "", c->name,
                 c->operands[0] ? " " : "", c->operands, c->summary);

@@ -21,6 +21,7 @@ struct cli_command {
     const char *notes;    /* --help text after them: exit status ... */
     const struct sl_option *options; /* NULL: the command reads its arguments itself */
     bool kernel_options;  /* a kernel's own options are accepted too (run) */
+    bool without_machine; /* runs without the machine's description (m is NULL) */
     int (*main)(int argc, char **argv, const struct machine *m);
 };
 

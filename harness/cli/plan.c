@@ -2,15 +2,18 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/suggest.h"
 #include "kit/progress.h"
 #include "kit/ranks.h"
 #include "kit/util.h"
 #include "measure/counters.h"
 #include "measure/team.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,8 +92,14 @@ static int parse_variants(const char *text, struct run_options *o)
     for (int i = 0; i < count && rc == 0; i++) {
         const struct sl_variant *v = sl_variant_find(w, items[i]);
         if (!v) {
-            rc = sl_fail("unknown %s variant '%s' (see 'speedlab list %s')", w->name, items[i],
-                         w->name);
+            struct suggestion s;
+            suggest_begin(&s, items[i]);
+            for (size_t k = 0; k < total; k++)
+                suggest_consider(&s, w->variants[k].name);
+            char see[128], hint[192];
+            snprintf(see, sizeof see, " (see 'speedlab list %s')", w->name);
+            rc = sl_fail("unknown %s variant '%s'%s", w->name, items[i],
+                         suggest_hint(&s, "", see, hint, sizeof hint));
             break;
         }
         bool seen = false;
@@ -192,6 +201,11 @@ static int plan_sizes(struct run_options *o, const struct run_args *a, const str
         return sl_fail("--input and --size/--sizes are exclusive: the input decides the size");
     if (a->input && access(a->input, R_OK) != 0)
         return sl_fail("cannot read --input '%s'", a->input);
+    if (a->input && !w->check_input)
+        return sl_fail("%s: --input is not supported: its data are generated (--size, --seed)",
+                       w->name);
+    if (a->input && w->check_input(a->input) != 0)
+        return -1;
     o->input_path = a->input;
     o->n_sizes = util_split(a->sizes ? a->sizes : w->default_size, &o->sizes);
     if (o->n_sizes < 0)
@@ -299,6 +313,38 @@ static int plan_formats(struct run_plan *p, const struct run_args *a)
     return 0;
 }
 
+/* Whether `path` can be written once its missing folders are made: the
+ * deepest of its folders that exists must be a folder this process may
+ * write in.  Nothing is created. */
+static int check_folders_creatable(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return sl_fail("out of memory");
+    int rc = 0;
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        const char *at = slash == dir ? "/" : slash ? dir : ".";
+        if (slash && slash != dir)
+            *slash = '\0';
+        struct stat st;
+        if (stat(at, &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                rc = sl_fail("cannot write '%s': '%s' is not a folder", path, at);
+            else if (access(at, W_OK | X_OK) != 0)
+                rc = sl_fail("cannot write '%s': cannot create folders in '%s': %s", path, at,
+                             strerror(errno));
+            break;
+        }
+        if ((errno != ENOENT && errno != ENOTDIR) || !slash || slash == dir) {
+            rc = sl_fail("cannot write '%s': %s: %s", path, at, strerror(errno));
+            break;
+        }
+    }
+    free(dir);
+    return rc;
+}
+
 static int plan_files(struct run_plan *p, const struct run_args *a, const char *run_id)
 {
     if (a->record)
@@ -314,8 +360,11 @@ static int plan_files(struct run_plan *p, const struct run_args *a, const char *
     if (same(p->record_path, p->csv_path) || same(a->output, p->record_path) ||
         same(a->output, p->csv_path))
         return sl_fail("the record, the CSV table and --output must be different files");
-    if ((!a->record && util_make_parent_dirs(p->record_path) != 0) ||
-        util_check_writable(p->record_path) != 0 || util_check_writable(p->csv_path) != 0 ||
+    /* The default record's folder (results/runs/) is made only when the
+     * run starts (cli_run); here only whether it can be. */
+    int record_ok = a->record ? util_check_writable(p->record_path)
+                              : check_folders_creatable(p->record_path);
+    if (record_ok != 0 || ((a->record || a->csv) && util_check_writable(p->csv_path) != 0) ||
         (a->output && util_check_writable(a->output) != 0))
         return -1;
     return plan_formats(p, a);

@@ -152,18 +152,22 @@ static int parse_header(const char *path, const char *header, int *item_size, in
     return 0;
 }
 
-int npy_read_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out, float **data_out)
+/* A 2-D float .npy opened at its data, its header checked against its length. */
+struct matrix_file {
+    FILE *fp;
+    int item_size, fortran;
+    size_t rows, cols;
+};
+
+/* 0 with the file at its first data byte, or -1 with sl_error() (nothing open). */
+static int matrix_open(const char *path, struct matrix_file *m)
 {
-    int rc = -1;
+    *m = (struct matrix_file){0};
     char *header = NULL;
-    int item_size = 0, fortran = 0;
-    size_t rows = 0, cols = 0;
-    void *raw = NULL;
-    float *data = NULL;
     FILE *fp = util_fopen_input(path);
     if (!fp)
         return -1;
-
+    int rc = -1;
     unsigned char prefix[10];
     if (fread(prefix, 1, 8, fp) != 8 || memcmp(prefix, magic, 6) != 0) {
         sl_fail("%s: not a .npy file (bad magic)", path);
@@ -197,11 +201,10 @@ int npy_read_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out, fl
         goto truncated;
     header[header_len] = '\0';
 
-    if (parse_header(path, header, &item_size, &fortran, &rows, &cols) != 0)
+    if (parse_header(path, header, &m->item_size, &m->fortran, &m->rows, &m->cols) != 0)
         goto done;
 
-    size_t count = rows * cols;
-    size_t bytes = count * (size_t)item_size;
+    size_t bytes = m->rows * m->cols * (size_t)m->item_size;
     long data_start = ftell(fp);
     struct stat st;
     if (data_start < 0 || fstat(fileno(fp), &st) != 0) {
@@ -211,49 +214,89 @@ int npy_read_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out, fl
     size_t present = (size_t)st.st_size > (size_t)data_start ? (size_t)st.st_size - (size_t)data_start : 0;
     if (present < bytes) {
         sl_fail("%s: truncated: header says %zu x %zu (%zu bytes of data), file has %zu", path,
-                rows, cols, bytes, present);
+                m->rows, m->cols, bytes, present);
         goto done;
     }
     if (present > bytes) {
-        sl_fail("%s: malformed: %zu bytes after the %zu x %zu array", path, present - bytes, rows,
-                cols);
+        sl_fail("%s: malformed: %zu bytes after the %zu x %zu array", path, present - bytes,
+                m->rows, m->cols);
         goto done;
     }
-    raw = util_alloc(count, (size_t)item_size, path);
-    data = util_alloc(count, sizeof *data, path);
-    if (!raw || !data)
-        goto done;
-    if (fread(raw, 1, bytes, fp) != bytes)
-        goto truncated;
-
-    for (size_t idx = 0; idx < count; idx++) {
-        /* The file is row-major (C) or column-major (Fortran); we store C. */
-        size_t r = fortran ? idx % rows : idx / cols;
-        size_t c = fortran ? idx / rows : idx % cols;
-        double v = item_size == 4 ? ((const float *)raw)[idx] : ((const double *)raw)[idx];
-        if (!isfinite(v)) {
-            sl_fail("%s: non-finite value at [%zu, %zu]", path, r, c);
-            goto done;
-        }
-        if (fabs(v) > 3.4e38) {
-            sl_fail("%s: value %g at [%zu, %zu] is outside float32 range", path, v, r, c);
-            goto done;
-        }
-        data[r * cols + c] = (float)v;
-    }
-    *rows_out = rows;
-    *cols_out = cols;
-    *data_out = data;
-    data = NULL;
+    m->fp = fp;
+    fp = NULL;
     rc = 0;
     goto done;
 truncated:
     sl_fail("%s: truncated .npy file", path);
 done:
     free(header);
+    if (fp)
+        fclose(fp);
+    return rc;
+}
+
+/* Reads the next `count` items of the data into `raw`, and checks each is a
+ * finite float32 value; `first` is the index in the file of the first one.
+ * Where `data` is given, the values go there in row-major order. */
+static int matrix_read(const char *path, const struct matrix_file *m, void *raw, size_t first,
+                       size_t count, float *data)
+{
+    if (fread(raw, (size_t)m->item_size, count, m->fp) != count)
+        return sl_fail("%s: truncated .npy file", path);
+    for (size_t i = 0; i < count; i++) {
+        /* The file is row-major (C) or column-major (Fortran); we store C. */
+        size_t idx = first + i;
+        size_t r = m->fortran ? idx % m->rows : idx / m->cols;
+        size_t c = m->fortran ? idx / m->rows : idx % m->cols;
+        double v = m->item_size == 4 ? ((const float *)raw)[i] : ((const double *)raw)[i];
+        if (!isfinite(v))
+            return sl_fail("%s: non-finite value at [%zu, %zu]", path, r, c);
+        if (fabs(v) > 3.4e38)
+            return sl_fail("%s: value %g at [%zu, %zu] is outside float32 range", path, v, r, c);
+        if (data)
+            data[r * m->cols + c] = (float)v;
+    }
+    return 0;
+}
+
+int npy_read_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out, float **data_out)
+{
+    struct matrix_file m;
+    if (matrix_open(path, &m) != 0)
+        return -1;
+    size_t count = m.rows * m.cols;
+    void *raw = util_alloc(count, (size_t)m.item_size, path);
+    float *data = util_alloc(count, sizeof *data, path);
+    int rc = raw && data ? matrix_read(path, &m, raw, 0, count, data) : -1;
     free(raw);
-    free(data);
-    fclose(fp);
+    fclose(m.fp);
+    if (rc != 0) {
+        free(data);
+        return -1;
+    }
+    *rows_out = m.rows;
+    *cols_out = m.cols;
+    *data_out = data;
+    return 0;
+}
+
+int npy_check_matrix_f32(const char *path, size_t *rows_out, size_t *cols_out)
+{
+    enum { CHUNK = 8192 }; /* items read at a time: 64 KiB of float64 */
+    struct matrix_file m;
+    if (matrix_open(path, &m) != 0)
+        return -1;
+    double *raw = util_alloc(CHUNK, sizeof *raw, path);
+    size_t count = m.rows * m.cols;
+    int rc = raw ? 0 : -1;
+    for (size_t first = 0; rc == 0 && first < count; first += CHUNK)
+        rc = matrix_read(path, &m, raw, first, count - first < CHUNK ? count - first : CHUNK, NULL);
+    free(raw);
+    fclose(m.fp);
+    if (rc == 0) {
+        *rows_out = m.rows;
+        *cols_out = m.cols;
+    }
     return rc;
 }
 

@@ -11,6 +11,10 @@
  * truncated, malformed header, wrong dtype or rank, non-finite or
  * out-of-range values) is -1 with a one-line sl_error(). */
 int npy_read_matrix_f32(const char *path, size_t *rows, size_t *cols, float **data);
+/* The same checks, every value included, without keeping the data: the file
+ * is read in small pieces, so any size is checked in bounded memory.  0 with
+ * its shape, or -1 with sl_error() as npy_read_matrix_f32 would say it. */
+int npy_check_matrix_f32(const char *path, size_t *rows, size_t *cols);
 
 /* Writes rows x cols float32, row r taken from `row(ctx, r, buffer)`, which
  * returns a pointer to `cols` floats (it may fill and return `buffer`).

@@ -192,6 +192,10 @@ struct sl_workload {
     /* Checks a size string without building anything, so bad input is
      * rejected before any work is done. 0 or -1 with sl_error(). */
     int (*check_size)(const char *size);
+    /* Optional: checks an --input file the same way (its format and every
+     * value, in bounded memory), so bad data are refused before any work.
+     * NULL: the workload generates its data and takes no --input. */
+    int (*check_input)(const char *path);
     /* Returns 0 or -1 with sl_error() set; bad input is an error, not a crash. */
     int (*problem_create)(const struct sl_problem_args *args, void **problem);
     void (*problem_destroy)(void *problem);

@@ -6,9 +6,21 @@
 #include <omp.h>
 #include <string.h>
 
+/* clang's __VERSION__ names itself ("Debian Clang 14.0.6"), gcc's is the number. */
+#ifdef __clang__
+#define SL_COMPILER __VERSION__
+#else
+#define SL_COMPILER "gcc " __VERSION__
+#endif
+
+const char *build_version(void)
+{
+    return SL_BUILD_VERSION;
+}
+
 void build_describe(struct sl_build_desc *out)
 {
-    *out = (struct sl_build_desc){.compiler = "gcc " __VERSION__,
+    *out = (struct sl_build_desc){.compiler = SL_COMPILER,
                                   .flags = SL_BUILD_FLAGS,
                                   .build_type = SL_BUILD_TYPE,
                                   .sanitizers = SL_BUILD_SANITIZE[0] ? SL_BUILD_SANITIZE : "none",

@@ -5,6 +5,8 @@
 
 #include "results/model.h"
 
+/* speedlab's version (the CMake project's: "0.1.0"). */
+const char *build_version(void);
 /* Everything but the BLAS line (build_describe_blas). */
 void build_describe(struct sl_build_desc *out);
 /* run->build.blas: OpenBLAS as it is now (kit/blas.h's blas_config: not

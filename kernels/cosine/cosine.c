@@ -113,6 +113,12 @@ static int cosine_check_size(const char *size)
     return parse_size(size, &n, &d, &rows) != 0 ? -1 : check_limits(n, d);
 }
 
+static int cosine_check_input(const char *path)
+{
+    size_t n, d;
+    return npy_check_matrix_f32(path, &n, &d) != 0 ? -1 : check_limits(n, d);
+}
+
 static void problem_free(struct cosine_problem *p)
 {
     if (!p)
@@ -754,6 +760,7 @@ const struct sl_workload cosine_workload = {
     .test_sizes = cosine_test_sizes,
     .variants = cosine_variants,
     .check_size = cosine_check_size,
+    .check_input = cosine_check_input,
     .problem_create = cosine_create,
     .problem_destroy = cosine_destroy,
     .prepare_validation = cosine_prepare_validation,
