@@ -13,7 +13,7 @@ static int cli_version(int argc, char **argv, const struct machine *m);
 const struct cli_command cli_version_command = {
     .name = "version",
     .operands = "",
-    .summary = "speedlab's version, commit, build type, flags, sanitizers and compiler",
+    .summary = "the version, commit and build (flags, sanitizers, compiler)",
     .about = "Prints \"speedlab VERSION\", then the build: the commit it was built from,\n"
              "build type, compiler flags, sanitizers, compiler and OpenMP version (what\n"
              "every record keeps under \"build\").  Also 'speedlab --version'.\n",

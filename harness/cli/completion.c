@@ -16,7 +16,7 @@ static int cli_completion(int argc, char **argv, const struct machine *m);
 const struct cli_command cli_completion_command = {
     .name = "completion",
     .operands = "SHELL",
-    .summary = "a shell completion script (bash) for speedlab, on stdout",
+    .summary = "a bash completion script, from the option tables",
     .about = "Prints a bash completion script generated from speedlab's command and option\n"
              "tables: commands, each command's options (and the kernel's own after 'run\n"
              "KERNEL'), kernels, variants of the kernel on the line after --variants,\n"
