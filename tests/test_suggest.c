@@ -54,7 +54,7 @@ int main(void)
 
     char hint[128];
     struct suggestion s;
-    suggest_begin(&s, "--varaints" + 2);
+    suggest_begin(&s, "varaints");
     for (size_t i = 0; options[i]; i++)
         suggest_consider(&s, options[i]);
     CHECK(strcmp(suggest_hint(&s, "--", " (see help)", hint, sizeof hint),

@@ -1,6 +1,6 @@
 /* speedlab completion bash: a bash completion script generated from the
  * command table, the option tables (the commands' and the kernels' own) and
- * the kernel registry, so it offers exactly what the parser accepts. */
+ * the kernel registry, so it offers the names the parser accepts. */
 #include "cli/cli.h"
 #include "reporters/reporters.h"
 
