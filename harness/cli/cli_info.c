@@ -3,6 +3,7 @@
 #include "kit/ranks.h"
 #include "measure/build.h"
 #include "measure/counters.h"
+#include "measure/noise.h"
 #include "results/record.h"
 #include "kit/sl.h"
 #include "kit/util.h"
@@ -147,7 +148,8 @@ const struct cli_command cli_info_command = {
     .summary = "this machine: CPU, ISA, topology, caches, allowed CPUs",
     .about = "Describes this machine as the records will: CPU, ISA extensions, hwloc\n"
              "topology, caches, the CPUs this process may use (affinity mask and cgroup),\n"
-             "and the build.\n",
+             "and the build; and what counting does here: one hardware and one software\n"
+             "event are tried, and how a run counts its noise.\n",
     .options = info_options,
     .main = cli_info,
 };
@@ -212,6 +214,16 @@ static int cli_info(int argc, char **argv, const struct machine *m)
         printf("peak fp64    %.1f GFLOP/s\n", d->peak_gflops_fp64);
     ctr_describe(counters, sizeof counters);
     printf("counters     %s\n", counters);
+    /* What counting does here, tried now rather than read from a table. */
+    ctr_trial("PAPI_TOT_CYC", false, counters, sizeof counters);
+    printf("             hardware event PAPI_TOT_CYC: %s\n", counters);
+    ctr_trial("perf::CONTEXT-SWITCHES", true, counters, sizeof counters);
+    printf("             software event perf::CONTEXT-SWITCHES (user and kernel mode): %s\n",
+           counters);
+    struct noise_plan noise;
+    struct ctr_plan none = {0};
+    noise_plan_make(&noise, true, &none);
+    printf("noise        counted %s\n", noise.source);
     printf("simulated    valgrind callgrind cache simulation (--counters sim)\n");
     return 0;
 }

@@ -2,22 +2,15 @@
 #include "cli/cli.h"
 #include "kit/ranks.h"
 #include "measure/machine.h"
-#include "measure/runner.h"
+#include "measure/interrupt.h"
 #include "kit/sl.h"
 
 #include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    runner_interrupted = 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -32,13 +25,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    /* An interrupted run stops after the current repetition and keeps a
-     * complete record of what finished. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Each line when it is said, also into a pipe or a file. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* An interrupted measurement stops after the current repetition and
+     * keeps a complete record of what finished; the other commands stop at
+     * once, as programs do. */
+    if (command == &cli_run_command || command == &cli_claims_command)
+        interrupt_install(EXIT_INTERRUPTED);
     omp_set_dynamic(0);
 
     /* With these set, libgomp binds the main thread to one place before

@@ -6,6 +6,7 @@
 #include "kit/ranks.h"
 #include "kit/util.h"
 #include "measure/counters.h"
+#include "measure/noise.h"
 #include "measure/team.h"
 
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 const char *const plan_validate_modes[] = {"auto", "full", "sample", NULL};
+const char *const plan_noise_modes[] = {"on", "off", NULL};
 
 int plan_run_defaults(struct run_args *a)
 {
@@ -212,9 +214,10 @@ static int plan_sizes(struct run_options *o, const struct run_args *a, const str
 static int plan_counters(struct run_options *o, const struct run_args *a,
                          const struct sl_run_context *ctx)
 {
-    if (a->counters && ctr_plan_parse(a->counters, &o->counters) != 0)
+    if ((a->counters && ctr_plan_parse(a->counters, &o->counters) != 0) ||
+        ctr_plan_probe(&o->counters) != 0)
         return -1;
-    ctr_plan_probe(&o->counters);
+    noise_plan_make(&o->noise, strcmp(plan_noise_modes[a->noise], "on") == 0, &o->counters);
     /* The simulation (measure/simcache) re-runs the kernel in one process
      * with its default options. */
     if (o->counters.sim && (o->option_facts.section || ctx->ranks > 1))
@@ -229,6 +232,9 @@ static int plan_settings(struct run_options *o, const struct run_args *a)
     int min_reps = a->reps ? a->reps : a->min_reps, max_reps = a->reps ? a->reps : a->max_reps;
     if (min_reps > max_reps)
         return sl_fail("--min-reps (%d) is larger than --max-reps (%d)", min_reps, max_reps);
+    if (a->interleave && a->no_interleave)
+        return sl_fail("--interleave and --no-interleave are exclusive");
+    o->interleave = !a->no_interleave;
     o->min_reps = min_reps;
     o->max_reps = max_reps;
     o->warmup = a->warmup;

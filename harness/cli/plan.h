@@ -24,6 +24,8 @@ struct run_args {
     int min_reps, max_reps, warmup;
     double budget;
     int validate; /* index into plan_validate_modes */
+    bool interleave, no_interleave;
+    int noise; /* index into plan_noise_modes */
     const char *pin;
     bool oversubscribe;
     const char *counters; /* NULL: none */
@@ -34,8 +36,8 @@ struct run_args {
     double noise_limit; /* a fraction */
 };
 
-/* --validate's words, NULL-terminated. */
-extern const char *const plan_validate_modes[];
+/* --validate's and --noise's words, NULL-terminated. */
+extern const char *const plan_validate_modes[], *const plan_noise_modes[];
 
 /* run's option values at their defaults (what claims starts from). */
 int plan_run_defaults(struct run_args *a);

@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -464,7 +466,17 @@ static int read_option_facts(const struct reader *rd, const char *section, const
 static int read_config_blocks(const struct reader *rd, const json_t *config, struct sl_config *c)
 {
     const json_t *output, *mpi, *v;
-    const char *key;
+    const char *key, *noise;
+    const json_t *interleave = json_object_get(config, "interleave");
+    c->interleave_recorded = interleave != NULL;
+    if (interleave && get_bool(rd, config, "config", "interleave", &c->interleave) != 0)
+        return -1;
+    if (get_string(rd, config, "config", "noise", OPTIONAL, &noise) != 0)
+        return -1;
+    c->noise_recorded = noise != NULL;
+    c->noise_counting = noise && strcmp(noise, "on") == 0;
+    if (noise && !c->noise_counting && strcmp(noise, "off") != 0)
+        return bad(rd, "config", "noise", "'%.40s' is not on or off", noise);
     if (get_object(rd, config, "config", "output", NULLABLE, &output) != 0 ||
         (output && (get_string(rd, output, "config.output", "path", REQUIRED, &c->output) != 0 ||
                     get_string(rd, output, "config.output", "absolute", REQUIRED,
@@ -604,6 +616,134 @@ static int read_workers(const struct reader *rd, const json_t *o, const char *at
 
 /* The workload's unit and figure of merit: the first result sets them, the
  * others must agree. */
+/* An array of n counts (integers >= 0) into field `offset` of the samples
+ * of worker w; or, where `why` is given, "unavailable (reason)" (NAN
+ * there, the reason in *why). */
+static int read_count_column(const struct reader *rd, const json_t *worker, const char *at,
+                             const char *key, struct sl_result *r, int w, size_t offset,
+                             const char **why)
+{
+    const json_t *list = json_object_get(worker, key);
+    struct sl_figure f;
+    if (why && json_is_string(list)) {
+        if (check_figure(rd, list, at, key, 0, &f) != 0)
+            return -1;
+        if (!f.why)
+            return wrong_type(rd, at, key, list, "an array or \"unavailable (reason)\"");
+        *why = *why ? *why : f.why;
+    } else if (get_array(rd, worker, at, key, r->reps, &list) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *v = json_is_array(list) ? json_array_get(list, i) : NULL;
+        double *field = (double *)((char *)&r->noise.samples[i * (size_t)r->threads + (size_t)w] +
+                                   offset);
+        if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+            return bad(rd, at, key, "entry %zu must be a count (an integer >= 0)", i);
+        *field = v ? (double)json_integer_value(v) : NAN;
+    }
+    return 0;
+}
+
+/* A column of seconds (numbers >= 0) into field `offset` of worker w's samples. */
+static int read_seconds_column(const struct reader *rd, const json_t *worker, const char *at,
+                               const char *key, struct sl_result *r, int w, size_t offset)
+{
+    double *values;
+    if (get_numbers(rd, worker, at, key, r->reps, 0, false, &values) != 0)
+        return -1;
+    for (size_t i = 0; i < r->reps; i++)
+        *(double *)((char *)&r->noise.samples[i * (size_t)r->threads + (size_t)w] + offset) =
+            values[i];
+    return 0;
+}
+
+static int read_noise_workers(const struct reader *rd, const json_t *noise, const char *at,
+                              struct sl_result *r)
+{
+    const json_t *workers;
+    if (get_array(rd, noise, at, "workers", (size_t)r->threads, &workers) != 0)
+        return -1;
+    const char *no_migrations = NULL;
+    int with_migrations = 0;
+    for (int w = 0; w < r->threads; w++) {
+        const json_t *worker = json_array_get(workers, (size_t)w);
+        char w_at[128];
+        snprintf(w_at, sizeof w_at, "%s.workers[%d]", at, w);
+        if (!json_is_object(worker))
+            return wrong_type(rd, w_at, NULL, worker, "an object");
+        with_migrations += json_is_array(json_object_get(worker, "migrations"));
+        if (read_seconds_column(rd, worker, w_at, "busy_s", r, w,
+                                offsetof(struct sl_noise_sample, busy_s)) != 0 ||
+            read_seconds_column(rd, worker, w_at, "start_delay_s", r, w,
+                                offsetof(struct sl_noise_sample, start_delay_s)) != 0 ||
+            read_seconds_column(rd, worker, w_at, "task_clock_s", r, w,
+                                offsetof(struct sl_noise_sample, task_clock_s)) != 0 ||
+            read_count_column(rd, worker, w_at, "context_switches", r, w,
+                              offsetof(struct sl_noise_sample, context_switches), NULL) != 0 ||
+            read_count_column(rd, worker, w_at, "involuntary_switches", r, w,
+                              offsetof(struct sl_noise_sample, involuntary_switches), NULL) != 0 ||
+            read_count_column(rd, worker, w_at, "migrations", r, w,
+                              offsetof(struct sl_noise_sample, migrations), &no_migrations) != 0 ||
+            read_count_column(rd, worker, w_at, "page_faults", r, w,
+                              offsetof(struct sl_noise_sample, page_faults), NULL) != 0)
+            return -1;
+    }
+    if (no_migrations && with_migrations)
+        return bad(rd, at, "workers", "migrations counted for some workers only");
+    r->noise.migrations_why = no_migrations;
+    return 0;
+}
+
+/* results[].noise: counted (the raw samples, each repetition's wall time,
+ * the steal time) or "unavailable (why)"; absent in older records. */
+static int read_noise(const struct reader *rd, const json_t *o, const char *at,
+                      struct sl_result *r)
+{
+    const json_t *noise = json_object_get(o, "noise"), *per_rep, *steal;
+    char n_at[96];
+    snprintf(n_at, sizeof n_at, "%s.noise", at);
+    if (!noise)
+        return 0;
+    if (json_is_string(noise)) {
+        struct sl_figure f;
+        if (check_figure(rd, noise, at, "noise", 0, &f) != 0)
+            return -1;
+        if (!f.why)
+            return wrong_type(rd, at, "noise", noise, "an object or \"unavailable (reason)\"");
+        r->noise.why = f.why;
+        return 0;
+    }
+    if (!json_is_object(noise))
+        return wrong_type(rd, at, "noise", noise, "an object or \"unavailable (reason)\"");
+    if (sl_noise_alloc(rd->run, r, r->reps) != 0 ||
+        get_string(rd, noise, n_at, "source", REQUIRED, &r->noise.source) != 0 ||
+        get_array(rd, noise, n_at, "per_rep", r->reps, &per_rep) != 0)
+        return -1;
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *rep = json_array_get(per_rep, i);
+        char rep_at[128];
+        snprintf(rep_at, sizeof rep_at, "%s.per_rep[%zu]", n_at, i);
+        if (!json_is_object(rep))
+            return wrong_type(rd, rep_at, NULL, rep, "an object");
+        if (get_number(rd, rep, rep_at, "wall_s", 0, &r->noise.per_rep[i].wall_s) != 0)
+            return -1;
+    }
+    steal = json_object_get(noise, "steal");
+    char s_at[112];
+    snprintf(s_at, sizeof s_at, "%s.steal", n_at);
+    if (json_is_object(steal))
+        return get_number(rd, steal, s_at, "seconds", 0, &r->noise.steal_s.value) != 0 ||
+                       get_number(rd, steal, s_at, "cpu_seconds", 0, &r->noise.steal_cpu_s) != 0
+                   ? -1
+                   : read_noise_workers(rd, noise, n_at, r);
+    if (get_figure(rd, noise, n_at, "steal", 0, &r->noise.steal_s) != 0)
+        return -1;
+    if (!r->noise.steal_s.why)
+        return wrong_type(rd, n_at, "steal", steal, "an object or \"unavailable (reason)\"");
+    return read_noise_workers(rd, noise, n_at, r);
+}
+
 static int read_work(const struct reader *rd, const json_t *o, const char *at,
                      struct sl_result *r)
 {
@@ -795,6 +935,25 @@ static int read_memory_and_ranks(const struct reader *rd, const json_t *o, const
     return 0;
 }
 
+/* Interleaved: each repetition's place in its round. */
+static int read_round_positions(const struct reader *rd, const json_t *o, const char *at,
+                                struct sl_result *r)
+{
+    const json_t *list = json_object_get(o, "round_positions");
+    if (!list)
+        return 0;
+    if (get_array(rd, o, at, "round_positions", r->reps, &list) != 0 ||
+        !(r->round_positions = sl_run_alloc(rd->run, r->reps + 1, sizeof *r->round_positions)))
+        return -1;
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *v = json_array_get(list, i);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX)
+            return bad(rd, at, "round_positions", "entry %zu must be an integer >= 0", i);
+        r->round_positions[i] = (int)json_integer_value(v);
+    }
+    return 0;
+}
+
 /* Everything a measured result holds beyond its identity. */
 static int read_measurement(const struct reader *rd, const json_t *o, const char *at,
                             struct sl_result *r)
@@ -813,6 +972,8 @@ static int read_measurement(const struct reader *rd, const json_t *o, const char
         return -1;
     r->reps = (size_t)reps;
     r->imbalance = imbalance.value;
+    if (read_round_positions(rd, o, at, r) != 0 || read_noise(rd, o, at, r) != 0)
+        return -1;
     const json_t *output;
     char out_at[96];
     snprintf(out_at, sizeof out_at, "%s.output", at);
