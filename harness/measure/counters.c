@@ -28,32 +28,6 @@ static const struct {
       NULL}},
 };
 
-/* The kernel's software events (libpfm4's "perf" PMU, by its names and
- * aliases); `kernel` marks those the kernel counts in itself, which read 0
- * when only user mode is counted. */
-static const struct {
-    const char *name;
-    bool kernel;
-} software_events[] = {
-    {"CONTEXT-SWITCHES", true}, {"CS", true},          {"CPU-MIGRATIONS", true},
-    {"MIGRATIONS", true},       {"PAGE-FAULTS", false}, {"FAULTS", false},
-    {"MINOR-FAULTS", false},    {"MAJOR-FAULTS", false}, {"TASK-CLOCK", false},
-    {"CPU-CLOCK", false},       {"ALIGNMENT-FAULTS", false}, {"EMULATION-FAULTS", false},
-};
-
-/* 1 kernel-side software event, 0 other software event, -1 not one. */
-static int software_event(const char *name)
-{
-    if (strncasecmp(name, "perf::", 6) != 0)
-        return -1;
-    size_t len = strcspn(name + 6, ":");
-    for (size_t i = 0; i < sizeof software_events / sizeof software_events[0]; i++)
-        if (strlen(software_events[i].name) == len &&
-            strncasecmp(name + 6, software_events[i].name, len) == 0)
-            return software_events[i].kernel;
-    return -1;
-}
-
 static int add_event(struct ctr_plan *plan, const char *name)
 {
     for (int i = 0; i < plan->n_events; i++)
@@ -127,6 +101,32 @@ static void mark_all(struct ctr_plan *plan, const char *fmt, const char *detail)
 }
 
 #ifdef SPEEDLAB_HAVE_PAPI
+
+/* The kernel's software events (libpfm4's "perf" PMU, by its names and
+ * aliases); `kernel` marks those the kernel counts in itself, which read 0
+ * when only user mode is counted. */
+static const struct {
+    const char *name;
+    bool kernel;
+} software_events[] = {
+    {"CONTEXT-SWITCHES", true}, {"CS", true},          {"CPU-MIGRATIONS", true},
+    {"MIGRATIONS", true},       {"PAGE-FAULTS", false}, {"FAULTS", false},
+    {"MINOR-FAULTS", false},    {"MAJOR-FAULTS", false}, {"TASK-CLOCK", false},
+    {"CPU-CLOCK", false},       {"ALIGNMENT-FAULTS", false}, {"EMULATION-FAULTS", false},
+};
+
+/* 1 kernel-side software event, 0 other software event, -1 not one. */
+static int software_event(const char *name)
+{
+    if (strncasecmp(name, "perf::", 6) != 0)
+        return -1;
+    size_t len = strcspn(name + 6, ":");
+    for (size_t i = 0; i < sizeof software_events / sizeof software_events[0]; i++)
+        if (strlen(software_events[i].name) == len &&
+            strncasecmp(name + 6, software_events[i].name, len) == 0)
+            return software_events[i].kernel;
+    return -1;
+}
 
 /* A core PMU in sysfs (x86's "cpu", hybrid Intel's "cpu_core"/"cpu_atom",
  * Arm's "armv8_..."): virtual machines often expose none. */
