@@ -122,23 +122,29 @@ check "jq -e '[.results[] | .valid] == [true, true, true, false]' '$T/corrupt.js
 
 # ---- a pipe sees each line when it is said -----------------------------------------
 # The first size's result line arrives while the second size (one
-# repetition of minutes) still runs.
+# repetition of minutes: 10^10 samples, each drawn inside a critical
+# section) still runs.
 mkfifo "$T/pipe"
-"$speedlab" run pairsum --sizes tiny,400000 --variants reduction --schedules static --threads 1 \
+"$speedlab" run montecarlo --sizes 100000,10000000000 --variants shared_generator --threads 1 \
     --warmup 0 --reps 3 --record "$T/piped.json" >"$T/pipe" 2>"$T/piped.err" &
 pid=$!
 pids+=("$pid")
 exec 3<"$T/pipe"
 seen=0
 while IFS= read -r -t 120 line <&3; do
-    case "$line" in pairsum/reduction/static/t1*) seen=1; break ;; esac
+    case "$line" in montecarlo/shared_generator/static/t1*) seen=1; break ;; esac
 done
 check "[ $seen = 1 ] && kill -0 $pid 2>/dev/null" "a result line reaches the pipe while the run goes on"
 
 # ---- Ctrl-C twice ------------------------------------------------------------------------
-# The first: the message, and the run goes on with its current repetition;
-# the second: exit 130 at once, the finished result's record kept, no
-# temporary left beside it.
+# Once the second size is set up (its line said) and its repetition of
+# minutes has begun: the first signal gives the message, and the run goes
+# on with its current repetition; the second: exit 130 at once, the
+# finished result's record kept, no temporary left beside it.
+while IFS= read -r -t 600 line <&3; do
+    case "$line" in "montecarlo 10000000000 "*) break ;; esac
+done
+sleep 1
 kill -INT $pid
 check "wait_for '$T/piped.err' '^stopping after the current repetition \\((about [0-9]+ s; )?Ctrl-C again to stop now\\)$'" \
     "first SIGINT: $(tail -1 "$T/piped.err")"
@@ -148,14 +154,14 @@ wait $pid
 st=$?
 exec 3<&-
 check "[ $st = 130 ]" "second SIGINT: exit $st, wanted 130"
-check "jq -e '.complete == false and (.results | length) == 1 and .results[0].status == \"ok\" and .results[0].size == \"500\"' '$T/piped.json' >/dev/null" \
+check "jq -e '.complete == false and (.results | length) == 1 and .results[0].status == \"ok\" and .results[0].size == \"100000\"' '$T/piped.json' >/dev/null" \
     "second SIGINT: the record keeps the finished result"
 check "\"$speedlab\" export --format bmf '$T/piped.json' -o '$T/piped.bmf' 2>/dev/null" "the record loads"
 check "[ -z \"\$(find '$T' -name '*.tmp.*')\" ]" "no temporary left: $(find "$T" -name '*.tmp.*')"
 
 # One SIGINT during repetitions: the estimate of the current one, then the
 # run ends by itself with the repetitions it took.
-"$speedlab" run pairsum --size 8000 --variants reduction --schedules static --threads 1 \
+"$speedlab" run pairsum --size 2000 --variants reduction --schedules static --threads 1 \
     --max-reps 100000 --budget 86400 --record "$T/once.json" >"$T/once.out" 2>"$T/once.err" &
 pid=$!
 pids+=("$pid")
