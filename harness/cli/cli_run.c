@@ -168,7 +168,7 @@ static int run_parse(int argc, char **argv, struct run_args *a, const struct sl_
 }
 
 /* The environment check, then the measurement with its reporters. */
-static int run_execute(const struct run_plan *plan, const struct run_args *a,
+static int run_checked(const struct run_plan *plan, const struct run_args *a,
                        const struct machine *m, struct sl_run *run)
 {
     const struct sl_env_check *noise = &run->environment.checks[ENV_NOISE];
@@ -183,6 +183,19 @@ static int run_execute(const struct run_plan *plan, const struct run_args *a,
     return cli_measure(plan, m, run);
 }
 
+/* The record locked, the environment checked, then the measurement with
+ * its reporters. */
+static int run_execute(const struct run_plan *plan, const struct run_args *a,
+                       const struct machine *m, struct sl_run *run)
+{
+    struct plan_locks locks;
+    if (plan_lock(plan, &locks) != 0)
+        return cli_usage_error();
+    int status = run_checked(plan, a, m, run);
+    plan_unlock(&locks);
+    return status;
+}
+
 static int cli_run(int argc, char **argv, const struct machine *m)
 {
     char command[2048];
@@ -193,7 +206,7 @@ static int cli_run(int argc, char **argv, const struct machine *m)
     int parsed = run_parse(argc, argv, &a, &w, &options);
     if (parsed == CLI_HELP) {
         cli_print_help(&cli_run_command, w, stdout);
-        return 0;
+        return EXIT_SUCCESS;
     }
     struct sl_run run;
     sl_run_init(&run);
