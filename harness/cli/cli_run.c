@@ -102,7 +102,7 @@ static const struct sl_option run_options[] = {
      .help = "progress of long executions (done, rate, time left) on stderr also when it is "
              "not a terminal, every 10 s",
      .def_text = "only on a terminal", .kind = SL_OPTION_FLAG, RUN_OPTION(progress)},
-    SL_EXPORT_FORMATS(FORMAT_OPTION)
+    SL_RUN_EXPORT_FORMATS(FORMAT_OPTION)
 
     {.name = "strict-env", .group = "environment",
      .help = "refuse to run (exit 2, nothing written) when the noise probe's CV exceeds "

@@ -894,6 +894,28 @@ static int read_header(const struct reader *rd, const json_t *root)
                : 0;
 }
 
+/* What the run held in memory only and the record implies: the counter
+ * plan (every result of a run with --counters has its events, in the plan's
+ * order) and the simulated caches' geometry, which the CSV table's columns
+ * follow. */
+static void recover_plan(struct sl_run *run)
+{
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        if (run->n_counter_plan == 0 && r->n_counters > 0) {
+            run->n_counter_plan = r->n_counters;
+            for (int e = 0; e < r->n_counters; e++)
+                run->counter_plan[e] = r->counters[e].event;
+        }
+        if (!run->sim && r->simulated) {
+            run->sim = true;
+            run->sim_i1 = r->sim.i1;
+            run->sim_d1 = r->sim.d1;
+            run->sim_ll = r->sim.ll;
+        }
+    }
+}
+
 static int read_record(const struct reader *rd, const json_t *root)
 {
     const json_t *results;
@@ -905,6 +927,7 @@ static int read_record(const struct reader *rd, const json_t *root)
     for (size_t i = 0; i < json_array_size(results); i++)
         if (read_result(rd, json_array_get(results, i), i) != 0)
             return -1;
+    recover_plan(rd->run);
     return read_claims(rd, root);
 }
 
