@@ -217,6 +217,8 @@ static int plan_counters(struct run_options *o, const struct run_args *a,
     if (a->counters && ctr_plan_parse(a->counters, &o->counters) != 0)
         return -1;
     ctr_plan_probe(&o->counters);
+    if (ctr_plan_check_names(&o->counters) != 0)
+        return -1;
     /* The simulation (measure/simcache) re-runs the kernel in one process
      * with its default options. */
     if (o->counters.sim && (o->option_facts.section || ctx->ranks > 1))
