@@ -164,6 +164,14 @@ for i in 1 2 3 4 5 6; do
     fi
 done
 echo "SIGKILL: $consistent consistent pairs, $stale detectably stale (made current by export)"
+# A stale table made on purpose (an earlier run's, as a kill between the two
+# writes of a later run leaves it): detected by its first line, made current.
+cp kill/r.csv kill/earlier.csv
+expect 0 'record: ' run pairsum $quick --variants reduction --record kill/r.json
+cp kill/earlier.csv kill/r.csv
+check '[ "$(head -1 kill/r.csv)" != "# speedlab-csv run_id=$(jq -r .run_id kill/r.json) results=$(jq ".results | length" kill/r.json)" ]' "an earlier run's table is detectably stale"
+"$speedlab" export --format csv kill/r.json -o kill/r.csv
+check '[ "$(head -1 kill/r.csv)" = "# speedlab-csv run_id=$(jq -r .run_id kill/r.json) results=$(jq ".results | length" kill/r.json)" ]' "export --format csv makes it current"
 check 'ls -a kill | grep -q "\.tmp\." || true' "(temporaries of killed runs may remain until the next write)"
 expect 0 'record: ' run pairsum $quick --variants reduction --record kill/r.json
 check '! ls -a kill | grep -q "\.tmp\."' "stale temporaries of killed writers removed by the next run"
