@@ -11,29 +11,9 @@ fixture=$2
 root=$3
 T=$(mktemp -d /tmp/speedlab-safety-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-failures=0
-total=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-check() { total=$((total + 1)); if ! eval "$1"; then fail "$2"; fi; }
-# expect STATUS PATTERN ARGS...: the exit status (within 60 s: nothing may
-# block), a pattern in stdout+stderr, and for a refusal exactly one
-# "speedlab: error:" line on stderr.
-expect() {
-    local want=$1 pattern=$2
-    shift 2
-    total=$((total + 1))
-    timeout 60 "$speedlab" "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        fail "speedlab $*: exit $got, expected $want"; head -3 "$T/err" | sed 's/^/    /'; return
-    fi
-    if ! cat "$T/out" "$T/err" | grep -Eq -- "$pattern"; then
-        fail "speedlab $*: output lacks /$pattern/"; cat "$T/out" "$T/err" | head -5 | sed 's/^/    /'
-    fi
-    if [ "$want" != 0 ] && [ "$want" != 3 ] && { [ "$(wc -l <"$T/err")" != 1 ] || ! grep -q '^speedlab: error: ' "$T/err"; }; then
-        fail "speedlab $*: stderr is not one error line"; head -5 "$T/err" | sed 's/^/    /'
-    fi
-}
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+
 # npy NAME ROWS COLS A B: a float32 .npy whose entries alternate between the
 # little-endian float32 bytes A and B (8 hex digits each).
 npy() {

@@ -686,7 +686,7 @@ static int write_summary(const struct claims_run *r, const struct machine *m, co
     }
     for (size_t i = 0; i < r->n_runs && paths; i++)
         json_array_append_new(paths, json_string(r->paths[i]));
-    json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o*, s:o*, s:o*}", "schema",
+    json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
                             "speedlab-claims-summary", "schema_version", 1, "command", r->command,
                             "claims_file", r->args.claims, "quick", r->args.quick, "machine",
                             record_machine_json(&m->desc), "records", paths, "claims", arr);

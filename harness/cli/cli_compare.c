@@ -387,52 +387,56 @@ static void state_text(const struct sl_result *r, char *out, size_t len)
              r && r->reason ? ")" : "");
 }
 
-/* The groups (kernel, variant, schedule, size) of both sides, once each:
- * BASE's in order, then NEW's that BASE lacks. */
-static int collect_groups(const struct run_set *base, const struct run_set *fresh,
-                          const struct sl_result ***out, size_t *n_out)
+/* Every result of both sides, BASE's first, with as much room again after
+ * them; NULL when out of memory. */
+static const struct sl_result **both_sides(const struct run_set *base,
+                                           const struct run_set *fresh, size_t *n_out)
 {
-    const struct sl_result **g = calloc(count_results(base) + count_results(fresh) + 1, sizeof *g);
-    if (!g)
-        return sl_fail("out of memory");
+    const struct sl_result **all =
+        calloc(2 * (count_results(base) + count_results(fresh)) + 1, sizeof *all);
     size_t n = 0;
     const struct run_set *sides[2] = {base, fresh};
-    for (int s = 0; s < 2; s++)
+    for (int s = 0; s < 2 && all; s++)
         for (size_t i = 0; i < sides[s]->n; i++)
-            for (size_t k = 0; k < sides[s]->runs[i].n_results; k++) {
-                const struct sl_result *r = &sides[s]->runs[i].results[k];
-                bool known = false;
-                for (size_t j = 0; j < n && !known; j++)
-                    known = same_group(g[j], r);
-                if (!known)
-                    g[n++] = r;
-            }
-    *out = g;
+            for (size_t k = 0; k < sides[s]->runs[i].n_results; k++)
+                all[n++] = &sides[s]->runs[i].results[k];
     *n_out = n;
-    return 0;
+    return all;
+}
+
+/* The groups (kernel, variant, schedule, size) of `all`, once each, in
+ * order (BASE's, then NEW's that BASE lacks), moved to its front. */
+static size_t collect_groups(const struct sl_result **all, size_t n_all)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < n_all; k++) {
+        bool known = false;
+        for (size_t j = 0; j < n && !known; j++)
+            known = same_group(all[j], all[k]);
+        if (!known)
+            all[n++] = all[k];
+    }
+    return n;
 }
 
 /* The thread counts either side measured a group at, ascending. */
-static size_t group_threads(const struct run_set *base, const struct run_set *fresh,
+static size_t group_threads(const struct sl_result *const *all, size_t n_all,
                             const struct sl_result *key, int *threads, size_t max)
 {
     size_t n = 0;
-    const struct run_set *sides[2] = {base, fresh};
-    for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < sides[s]->n; i++)
-            for (size_t k = 0; k < sides[s]->runs[i].n_results; k++) {
-                const struct sl_result *r = &sides[s]->runs[i].results[k];
-                size_t at = 0;
-                if (!same_group(r, key))
-                    continue;
-                while (at < n && threads[at] < r->threads)
-                    at++;
-                if ((at < n && threads[at] == r->threads) || n == max)
-                    continue;
-                memmove(threads + at + 1, threads + at, (n - at) * sizeof *threads);
-                threads[at] = r->threads;
-                n++;
-            }
+    for (size_t k = 0; k < n_all; k++) {
+        const struct sl_result *r = all[k];
+        size_t at = 0;
+        if (!same_group(r, key))
+            continue;
+        while (at < n && threads[at] < r->threads)
+            at++;
+        if ((at < n && threads[at] == r->threads) || n == max)
+            continue;
+        memmove(threads + at + 1, threads + at, (n - at) * sizeof *threads);
+        threads[at] = r->threads;
+        n++;
+    }
     return n;
 }
 
@@ -445,13 +449,14 @@ struct hardware_tables {
 /* A group's rows: its speedup curve on both machines, and the thread counts
  * one of them did not measure (with the status of each side). */
 static void group_rows(const struct run_set *base, const struct run_set *fresh,
+                       const struct sl_result *const *all, size_t n_all,
                        const struct sl_result *key, struct hardware_tables *t)
 {
     char label[256];
     snprintf(label, sizeof label, "%s/%s/%s [%s]", key->kernel, key->variant, key->schedule,
              key->size);
     int threads[256];
-    size_t n = group_threads(base, fresh, key, threads, sizeof threads / sizeof threads[0]);
+    size_t n = group_threads(all, n_all, key, threads, sizeof threads / sizeof threads[0]);
     bool label_shown = false;
     for (size_t i = 0; i < n; i++) {
         struct located a = locate(base, key, threads[i]), b = locate(fresh, key, threads[i]);
@@ -488,10 +493,16 @@ static void group_rows(const struct run_set *base, const struct run_set *fresh,
 static int hardware_report(const struct run_set *base, const struct run_set *fresh,
                            const struct compare_options *o)
 {
-    const struct sl_result **groups = NULL;
-    size_t n_groups = 0;
-    if (collect_groups(base, fresh, &groups, &n_groups) != 0)
+    size_t n_all;
+    const struct sl_result **all = both_sides(base, fresh, &n_all);
+    if (!all) {
+        sl_fail("out of memory");
         return cli_error(EXIT_FAILURE);
+    }
+    /* The groups go to the front of a copy: every result stays in `all`. */
+    const struct sl_result **groups = all + n_all;
+    memcpy(groups, all, n_all * sizeof *groups);
+    size_t n_groups = collect_groups(groups, n_all);
     static const char *const header[] = {"<result [size]", "threads", "BASE median",
                                          "NEW median", "NEW/BASE", "BASE speedup (eff)",
                                          "NEW speedup (eff)", "BASE merit", "NEW merit"};
@@ -500,8 +511,8 @@ static int hardware_report(const struct run_set *base, const struct run_set *fre
     text_table_init(&t.curves, 9, header);
     text_table_init(&t.skipped, 3, skip_header);
     for (size_t i = 0; i < n_groups; i++)
-        group_rows(base, fresh, groups[i], &t);
-    free(groups);
+        group_rows(base, fresh, all, n_all, groups[i], &t);
+    free(all);
     int status = EXIT_SUCCESS;
     if (t.matched == 0) {
         sl_fail("no matching results: BASE and NEW share no (kernel, variant, schedule, "
