@@ -277,56 +277,62 @@ static void first_cpus(const struct machine *m, int k, char *buf, size_t len)
         snprintf(buf + strlen(buf), len - strlen(buf), "%s%d", i ? "," : "", cpu);
 }
 
+/* argv (taskset's) with stdout and stderr into `log`; 0 when it exited 0,
+ * else -1 and why. */
+static int spawn_logged(char *const argv[], const char *log, char *why, size_t len)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
+                                     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    int wstatus = 0;
+    if (rc == 0 && waitpid(pid, &wstatus, 0) < 0)
+        rc = errno;
+    if (rc == ENOENT || (rc == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127))
+        snprintf(why, len, "taskset (util-linux) not found: cannot run under an affinity mask");
+    else if (rc != 0)
+        snprintf(why, len, "cannot start taskset: %s", strerror(rc));
+    else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+        snprintf(why, len, "'%s %s %s speedlab run %s' failed (status %d; see %s)", argv[0],
+                 argv[1], argv[2], argv[5], WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, log);
+    else
+        return 0;
+    return -1;
+}
+
 /* H1: this program again, under `taskset -c <k CPUs>`, with default threads.
  * Returns the record path, or NULL with why. */
 static char *run_masked(const struct machine *m, const struct claim *c, int k, const char *dir,
                         bool quick, char *why, size_t len)
 {
-    char exe[4096];
+    char exe[4096], name[128], logname[128], cpus[256];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        snprintf(why, len, "cannot find this program (/proc/self/exe): %s", strerror(errno));
-        return NULL;
-    }
-    exe[n] = '\0';
-    char name[128], logname[128], cpus[256];
     snprintf(name, sizeof name, "masked-%s-%dcpu.json", c->workload->name, k);
     snprintf(logname, sizeof logname, "masked-%s-%dcpu.log", c->workload->name, k);
     first_cpus(m, k, cpus, sizeof cpus);
     char *record = path_in(dir, name), *log = path_in(dir, logname);
-    if (!record || !log) {
-        free(record);
-        free(log);
+    bool ran = false;
+    if (n <= 0) {
+        snprintf(why, len, "cannot find this program (/proc/self/exe): %s", strerror(errno));
+    } else if (!record || !log) {
         snprintf(why, len, "out of memory");
-        return NULL;
-    }
-    char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
-                    (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
-                    "--record", record, NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "taskset", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    int wstatus = 0;
-    if (rc == 0 && waitpid(pid, &wstatus, 0) < 0)
-        rc = errno;
-    if (rc == ENOENT || (rc == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)) {
-        snprintf(why, len, "taskset (util-linux) not found: cannot run under an affinity mask");
-    } else if (rc != 0) {
-        snprintf(why, len, "cannot start taskset: %s", strerror(rc));
-    } else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-        snprintf(why, len, "'taskset -c %s speedlab run %s' failed (status %d; see %s)", cpus,
-                 c->workload->name, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, log);
     } else {
-        free(log);
-        return record;
+        exe[n] = '\0';
+        char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
+                        (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
+                        "--record", record, NULL};
+        ran = spawn_logged(argv, log, why, len) == 0;
     }
     free(log);
-    free(record);
-    return NULL;
+    if (!ran) {
+        free(record);
+        record = NULL;
+    }
+    return record;
 }
 
 static void print_table(const struct claim *const *sel, const struct claim_verdict *v, size_t n)
@@ -421,18 +427,17 @@ static int claims_run_alloc(struct claims_run *r)
 /* A run loaded from a record into the next slot; it takes `path`. */
 static int add_record(struct claims_run *r, char *path)
 {
-    if (r->n_runs == MAX_RECORDS) {
-        free(path);
-        return sl_fail("more than %d records", MAX_RECORDS);
-    }
     struct sl_run *run = &r->runs[r->n_runs];
-    if (record_load_run(path, run) != 0) {
-        sl_run_free(run);
+    int rc = r->n_runs == MAX_RECORDS ? sl_fail("more than %d records", MAX_RECORDS)
+                                      : record_load_run(path, run);
+    if (rc == 0) {
+        r->paths[r->n_runs++] = path;
+    } else {
+        if (r->n_runs < MAX_RECORDS)
+            sl_run_free(run);
         free(path);
-        return -1;
     }
-    r->paths[r->n_runs++] = path;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 /* The claims named (each once, in order), or every claim. */

@@ -92,9 +92,13 @@ static const struct sl_option run_options[] = {
      .help = "allow more threads than CPUs; such results are labelled", .kind = SL_OPTION_FLAG,
      RUN_OPTION(oversubscribe)},
 
-    {.name = "record", .arg = "FILE", .group = "output", .help = "the JSON record",
+    {.name = "record", .arg = "FILE", .group = "output",
+     .help = "the JSON record, rewritten after every result and locked while this run writes "
+             "it (a second writer is refused); not a FIFO, but a character device such as "
+             "/dev/null is written through",
      .def_text = "results/runs/RUN-ID.json", .kind = SL_OPTION_TEXT, RUN_OPTION(record)},
-    {.name = "csv", .arg = "FILE", .group = "output", .help = "the CSV table",
+    {.name = "csv", .arg = "FILE", .group = "output",
+     .help = "the CSV table; its first line names the record's run id and result count",
      .def_text = "the record's path with .csv", .kind = SL_OPTION_TEXT, RUN_OPTION(csv)},
     {.name = "quiet", .group = "output", .help = "fewer messages, no progress",
      .kind = SL_OPTION_FLAG, RUN_OPTION(quiet)},
