@@ -67,6 +67,16 @@ int ctr_plan_parse(const char *list, struct ctr_plan *plan)
     return rc;
 }
 
+int ctr_plan_check_names(const struct ctr_plan *plan)
+{
+    for (int i = 0; i < plan->n_events; i++)
+        if (plan->unknown[i])
+            return sl_fail("--counters: '%s' is no event PAPI knows here (papi_avail and "
+                           "papi_native_avail list them) nor a group (cache, ipc, sim)",
+                           plan->events[i].name);
+    return 0;
+}
+
 static void mark_all(struct ctr_plan *plan, const char *fmt, const char *detail)
 {
     for (int i = 0; i < plan->n_events; i++) {
@@ -95,8 +105,11 @@ static unsigned long thread_id(void)
     return (unsigned long)pthread_self();
 }
 
-/* PAPI is initialised once; the outcome (and its reason) is kept. */
+/* PAPI is initialised once; the outcome (and its reason) is kept.  The
+ * library may start where the PMU is not exposed: its presets are then
+ * still known by name. */
 static int papi_ready = -1; /* -1 not tried, 0 failed, 1 ready */
+static bool papi_library = false;
 static char papi_failure[200];
 
 static bool papi_init(void)
@@ -110,6 +123,7 @@ static bool papi_init(void)
                  rc > 0 ? "version mismatch" : PAPI_strerror(rc));
         return false;
     }
+    papi_library = true;
     if ((rc = PAPI_thread_init(thread_id)) != PAPI_OK) {
         snprintf(papi_failure, sizeof papi_failure, "PAPI thread init failed: %s",
                  PAPI_strerror(rc));
@@ -134,12 +148,28 @@ static bool papi_init(void)
     return true;
 }
 
+/* Names PAPI cannot resolve where it could: a PAPI_ preset once the library
+ * started, any name once the PMU is exposed.  A native name cannot be
+ * checked without a PMU. */
+static void mark_unknown(struct ctr_plan *plan, bool pmu)
+{
+    for (int i = 0; i < plan->n_events; i++) {
+        int code;
+        const char *name = plan->events[i].name;
+        bool checkable = pmu || (papi_library && strncmp(name, "PAPI_", 5) == 0);
+        plan->unknown[i] =
+            checkable && PAPI_event_name_to_code((char *)name, &code) != PAPI_OK;
+    }
+}
+
 void ctr_plan_probe(struct ctr_plan *plan)
 {
     plan->n_countable = 0;
     if (plan->n_events == 0)
         return;
-    if (!papi_init()) {
+    bool pmu = papi_init();
+    mark_unknown(plan, pmu);
+    if (!pmu) {
         mark_all(plan, "%s", papi_failure);
         return;
     }

@@ -17,7 +17,8 @@ struct ctr_plan {
     int n_events;
     int n_countable; /* events in state OK or MULTIPLEXED */
     bool multiplex;
-    bool sim;        /* the simulated-cache backend was asked for */
+    bool sim;                     /* the simulated-cache backend was asked for */
+    bool unknown[CTR_MAX_EVENTS]; /* a name PAPI could check and does not know */
 };
 
 /* Expands "cache", "ipc", "sim" and PAPI event names (comma-separated) into
@@ -25,6 +26,11 @@ struct ctr_plan {
  * by ctr_plan_probe(), which never fails: it marks events unavailable. */
 int ctr_plan_parse(const char *list, struct ctr_plan *plan);
 void ctr_plan_probe(struct ctr_plan *plan);
+/* After the probe: -1 with sl_error() naming the first event PAPI does not
+ * know (a misspelt name is a usage error, not an unavailable counter).
+ * Names are checked where PAPI can: a PAPI_ preset wherever the library
+ * starts, a native name only where the PMU is exposed. */
+int ctr_plan_check_names(const struct ctr_plan *plan);
 
 /* One line on what PAPI can do here, for `speedlab info`. */
 void ctr_describe(char *buf, size_t len);

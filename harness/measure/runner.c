@@ -6,6 +6,7 @@
 #include "kit/util.h"
 #include "measure/describe.h"
 #include "measure/simcache.h"
+#include "measure/test_hooks.h"
 
 #include <limits.h>
 #include <math.h>
@@ -55,9 +56,8 @@ static struct sl_progress *progress_start(const struct job *j, const void *probl
     sl_result_name(j->r, label, sizeof label);
     double delay = 2.0, interval = isatty(STDERR_FILENO) ? 1.0 : 10.0;
     /* Tests see lines from short runs by shortening both. */
-    const char *test_interval = getenv("SPEEDLAB_TEST_PROGRESS_INTERVAL");
-    if (test_interval)
-        delay = interval = atof(test_interval);
+    if (sl_test_hooks()->progress_interval_set)
+        delay = interval = sl_test_hooks()->progress_interval_s;
     return sl_progress_start((enum sl_progress_mode)o->progress, label, work.units,
                              o->workload->unit, delay, interval);
 }
@@ -335,7 +335,7 @@ static int validate(const struct job *j, void *problem)
     struct sl_result *r = j->r;
     if (r->status != SL_STATUS_OK || r->reps == 0)
         return 0;
-    if (w->corrupt_output && getenv("SPEEDLAB_TEST_CORRUPT_OUTPUT"))
+    if (w->corrupt_output && sl_test_hooks()->corrupt_output)
         w->corrupt_output(problem);
     int rc = w->validate(problem, &r->validation);
     if (reduce_validation(&r->validation, rc) != 0)
@@ -610,9 +610,11 @@ int runner_execute(const struct run_options *o, const struct machine *m, struct 
     snprintf(why, sizeof why, "%s", rc != 0 ? sl_error() : "");
     if (runner_interrupted)
         run->end = SL_RUN_INTERRUPTED;
-    run->complete = run->end == SL_RUN_FINISHED;
     /* Every rank leaves with rank 0's verdict on --output. */
     ranks_broadcast(&run->output_state, sizeof run->output_state, 0);
+    /* A run whose --output was not written did not do all it was asked. */
+    run->complete = run->end == SL_RUN_FINISHED && run->output_state != SL_OUTPUT_FAILED &&
+                    run->output_state != SL_OUTPUT_INVALID;
     run_describe_time(run->finished, sizeof run->finished);
     if (run->n_results > 0 && ranks_rank() == 0 && sl_reporters_end(reporters, run) != 0) {
         run->end = SL_RUN_FAILED;
