@@ -4,6 +4,8 @@
  * a record stores are not read but computed again (sl_run_derive). */
 #include "results/record.h"
 
+#include "kit/files.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -928,13 +930,19 @@ static int check_schema(const char *path, const json_t *root)
     return 0;
 }
 
+/* Opened as an input (kit/files.h): a FIFO or device given as a record is
+ * refused at once, never waited on. */
 static json_t *load_json(const char *path)
 {
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    FILE *fp = util_fopen_input(path);
+    if (!fp)
+        return NULL;
+    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &err);
+    fclose(fp);
     if (root)
         return root;
-    if (err.line < 0) /* jansson could not open or read it */
+    if (err.line < 0) /* jansson could not read it */
         sl_fail("%s: %s", path, err.text);
     else if (strstr(err.text, "premature end of input") || strstr(err.text, "near end of file"))
         sl_fail("%s: truncated JSON (ends at line %d): not a complete record", path, err.line);
