@@ -98,7 +98,8 @@ claim='{"id": "X1", "workload": "stream", "source_figure": "2x as published", "m
         "measured_ci95": [1.8, 2.0], "measured_text": "1.9x (1.8-2.0)", "verdict": "reproduced",
         "reason": "inside the band", "explanation": "a test claim"}'
 other='{"id": "X2", "workload": "stream", "source_figure": "3x", "measured": "unavailable (not run)",
-        "measured_ci95": "unavailable (not run)", "verdict": "not applicable",
+        "measured_ci95": "unavailable (not run)", "measured_text": "unavailable (not run)",
+        "verdict": "not applicable",
         "reason": "needs 4 threads & <more>", "explanation": "another"}'
 jq ".claims = [$claim, $other]" "$T/records/stream.json" > "$T/claims/a.json"
 jq ".claims = [$claim]" "$T/records/gaussmap.json" > "$T/claims/b.json"
