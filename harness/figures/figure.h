@@ -22,9 +22,10 @@
  * prefix and suffix, a stem stays inside NAME_MAX (255). */
 #define FIGURE_LABEL_MAX 80
 #define FIGURE_STEM_MAX 200
-/* A figure holds at most this many panels (schedules, variants); the rest
- * are named in its caption. */
+/* A figure holds at most this many panels (schedules, variants), and the
+ * roofline this many records; the rest are named in its caption. */
 #define FIGURE_MAX_PANELS 16
+#define FIGURE_MAX_RECORDS 64
 
 /* ---- the records -------------------------------------------------------------- */
 

@@ -371,29 +371,45 @@ static double bandwidth_roof(const struct plot_set *set, char *source, size_t le
     return bandwidth;
 }
 
-/* One record's points: each valid variant at the record's most threads and
- * its largest size, fastest schedule.  The points written, or -1. */
+/* A variant's point: its fastest schedule at the record's most threads and
+ * the largest size with a result there, when valid and with flops and bytes;
+ * or NULL. */
+static const struct sl_result *roofline_point(const struct plot_record *rec, const char *variant)
+{
+    const struct axes *ax = &rec->all;
+    int t = max_threads_of(rec->run);
+    const char *largest = NULL;
+    for (int s = 0; s < ax->sizes.n; s++)
+        if (best_schedule(rec->run, variant, t, ax->sizes.item[s]))
+            largest = ax->sizes.item[s];
+    const struct sl_result *r = largest ? best_schedule(rec->run, variant, t, largest) : NULL;
+    return r && r->work.flops > 0 && r->work.bytes > 0 && !result_invalid(r) ? r : NULL;
+}
+
+static bool has_roofline_point(const struct plot_record *rec)
+{
+    for (int v = 0; v < rec->all.variants.n; v++)
+        if (roofline_point(rec, rec->all.variants.item[v]))
+            return true;
+    return false;
+}
+
+/* One record's points, a TSV block (the file opened at the first point).
+ * The points written, or -1 with sl_error(). */
 static int roofline_points(struct plot_set *set, const struct plot_record *rec,
                            struct data_file *d, bool *opened, int series)
 {
-    const struct axes *ax = &rec->all;
-    const struct sl_run *run = rec->run;
-    int t = max_threads_of(run), points = 0;
-    for (int v = 0; v < ax->variants.n; v++) {
-        const char *largest = NULL;
-        for (int s = 0; s < ax->sizes.n; s++)
-            if (best_schedule(run, ax->variants.item[v], t, ax->sizes.item[s]))
-                largest = ax->sizes.item[s];
-        const struct sl_result *r =
-            largest ? best_schedule(run, ax->variants.item[v], t, largest) : NULL;
-        if (!r || !(r->work.flops > 0) || !(r->work.bytes > 0) || result_invalid(r))
+    int points = 0;
+    for (int v = 0; v < rec->all.variants.n; v++) {
+        const struct sl_result *r = roofline_point(rec, rec->all.variants.item[v]);
+        if (!r)
             continue;
         if (!*opened && data_open(set, d, "roofline", NULL) != 0)
             return -1;
         *opened = true;
         if (points == 0)
             fprintf(d->fp, "%s# %s: flops_per_byte, gflops, variant\n", series ? "\n\n" : "",
-                    run->config.kernel);
+                    rec->run->config.kernel);
         fprintf(d->fp, "%.9g\t%.9g\t%s\n", r->work.flops / r->work.bytes, r->d.gflops.value,
                 r->variant);
         points++;
@@ -401,19 +417,31 @@ static int roofline_points(struct plot_set *set, const struct plot_record *rec,
     return points;
 }
 
-/* Every record of the first one's machine, a series each; -1 when the data
- * could not be written.  *other_machines counts the records left out. */
+/* Records the roofline leaves out. */
+struct left_out {
+    size_t other_machines; /* records of other machines than the first's */
+    size_t beyond;         /* records with points beyond FIGURE_MAX_RECORDS */
+    const char *first_beyond;
+};
+
+/* Every record of the first one's machine with points, a series each (the
+ * first FIGURE_MAX_RECORDS); -1 when the data could not be written. */
 static int roofline_data(struct plot_set *set, struct data_file *d, struct gp_vars *vars,
-                         size_t *other_machines)
+                         struct left_out *left)
 {
     const struct sl_run *first = set->records[0].run;
     bool opened = false;
     int series = 0;
-    *other_machines = 0;
+    memset(left, 0, sizeof *left);
     for (size_t k = 0; k < set->n_records; k++) {
         const struct plot_record *rec = &set->records[k];
         if (!same_machine(rec->run, first)) {
-            (*other_machines)++;
+            left->other_machines++;
+            continue;
+        }
+        if (series == FIGURE_MAX_RECORDS) {
+            if (has_roofline_point(rec) && !left->beyond++)
+                left->first_beyond = rec->path;
             continue;
         }
         int points = roofline_points(set, rec, d, &opened, series);
@@ -435,6 +463,23 @@ static int roofline_data(struct plot_set *set, struct data_file *d, struct gp_va
     return series;
 }
 
+/* What the roofline leaves out, at the end of its caption. */
+static void roofline_left_out(char *caption, size_t len, const struct left_out *left)
+{
+    size_t used = strlen(caption);
+    if (left->other_machines)
+        snprintf(caption + used, len - used,
+                 " Left out: %zu record%s of other machines than the first record's.",
+                 left->other_machines, left->other_machines == 1 ? "" : "s");
+    used = strlen(caption);
+    if (left->beyond)
+        snprintf(caption + used, len - used,
+                 " Left out (a roofline holds %d records): %zu more record%s with points, from "
+                 "%.200s on.",
+                 FIGURE_MAX_RECORDS, left->beyond, left->beyond == 1 ? "" : "s",
+                 left->first_beyond);
+}
+
 int plot_roofline(struct plot_set *set)
 {
     const struct sl_machine_desc *m = &set->records[0].run->machine;
@@ -448,10 +493,8 @@ int plot_roofline(struct plot_set *set)
     double bandwidth = bandwidth_roof(set, bw_source, sizeof bw_source, &small_stream_only);
     struct gp_vars vars = {0};
     struct data_file d;
-    size_t other_machines;
-    int series = roofline_data(set, &d, &vars, &other_machines);
-    char other_count[32];
-    snprintf(other_count, sizeof other_count, "%zu.", other_machines);
+    struct left_out left;
+    int series = roofline_data(set, &d, &vars, &left);
     if (series <= 0) {
         gp_vars_free(&vars);
         if (series < 0)
@@ -471,15 +514,14 @@ int plot_roofline(struct plot_set *set)
              "Achieved GFLOP/s against arithmetic intensity (the work model's flops per byte of "
              "nominal memory traffic) for each variant at its record's most threads, fastest "
              "schedule. Roofs: peak FMA rate (%s) and %s. A point above the memory roof runs from "
-             "cache: its working set fits there, so DRAM bandwidth does not bound it.%s%s",
+             "cache: its working set fits there, so DRAM bandwidth does not bound it.",
              m->peak_basis,
              isfinite(bandwidth) ? bw_source
              : small_stream_only ? "no bandwidth roof: unavailable (the stream records' arrays "
                                    "fit in the last-level cache; run speedlab run stream)"
                                  : "no bandwidth roof: unavailable (no stream record among the "
-                                   "inputs; run speedlab run stream)",
-             other_machines ? " Left out: the records of other machines, " : "",
-             other_machines ? other_count : "");
+                                   "inputs; run speedlab run stream)");
+    roofline_left_out(f->caption, sizeof f->caption, &left);
     figure_render(set, f, "roofline.gp", &vars);
     return 0;
 }

@@ -50,7 +50,7 @@ static void kv_text(struct html *h, const char *key, const char *value)
     kv_end(h);
 }
 
-/* value [lo, hi] in `format` (a number's printf format), or unavailable. */
+/* value [lo, hi], each as `format` ("%.4g") writes it, or unavailable. */
 static void interval(struct html *h, double value, double lo, double hi, const char *format)
 {
     char text[64];
