@@ -196,8 +196,23 @@ for kind in speedup efficiency sizes family busy misses; do
 done
 grep -q '^skipped: misses-r300: ' "$T/many.console" || fail "the last record's figures are not listed"
 [ "$(grep -c '^<li><code>' "$T/many-out/report.html")" -eq 1800 ] || fail "the report does not list 1800 figures not drawn"
-grep -q 'Left out (a roofline holds 64 records): 236 more records with points, from [^ ]*/r065.json on' \
-    "$T/many-out/report.html" || fail "the roofline does not say which records it leaves out"
+left='left out: 236 more records with points (a roofline holds 64), from [^ ]*/r065.json on'
+grep -q "^figure: .*/roofline.png (.svg); $left\$" "$T/many.console" ||
+    fail "the console does not say which records the roofline leaves out: $(grep roofline "$T/many.console")"
+grep -q "<b>Left out:</b> ${left#left out: }\." "$T/many-out/report.html" ||
+    fail "the report does not say which records the roofline leaves out"
+
+# A figure holds 16 panels: a record of 18 schedules has two left out, and
+# the console and the report name them.
+jq '.results |= [.[] | select(.size == "1000") | . as $r | range(1; 10) | . as $k | $r
+                 | .schedule = "s\($k)-" + .schedule]' "$T/records/ragged.json" > "$T/schedules.json"
+"$speedlab" plot "$T/schedules.json" --out "$T/schedules" > "$T/schedules.console" 2>&1 ||
+    fail "plot of 18 schedules failed: $(tail -2 "$T/schedules.console")"
+left='left out: 2 more schedules (a figure holds 16 panels): s8-guided, s9-guided'
+grep -q "^figure: .*/speedup-ragged.png (.svg); $left\$" "$T/schedules.console" ||
+    fail "the speedup figure does not say which schedules it leaves out: $(grep speedup- "$T/schedules.console")"
+grep -q "<b>Left out:</b> ${left#left out: }\." "$T/schedules/report.html" ||
+    fail "the report does not say which schedules the speedup figure leaves out"
 
 # Item 18: a full disk, as `ulimit -f` (no file past 100 KiB; stream's figures
 # are under 60 KiB, its report over 200 KiB).  plot says why (the report's

@@ -171,10 +171,10 @@ int data_open(struct plot_set *set, struct data_file *d, ...)
     va_list ap;
     va_start(ap, d);
     for (const char *part; (part = va_arg(ap, const char *));) {
-        char safe[FIGURE_STEM_MAX + 1];
-        plot_safe_name(part, safe, sizeof safe);
         size_t used = strlen(stem);
-        snprintf(stem + used, sizeof stem - used, "%s%s", used ? "-" : "", safe);
+        if (used > 0 && used + 1 < sizeof stem)
+            stem[used++] = '-';
+        plot_safe_name(part, stem + used, sizeof stem - used); /* cut where the stem ends */
     }
     va_end(ap);
     memset(d, 0, sizeof *d);
@@ -195,12 +195,6 @@ int data_commit(struct data_file *d)
 {
     d->fp = NULL;
     return util_atomic_commit(&d->file);
-}
-
-void data_abort(struct data_file *d)
-{
-    d->fp = NULL;
-    util_atomic_abort(&d->file);
 }
 
 void data_number(struct data_file *d, double v)
@@ -397,18 +391,15 @@ void series_title(const struct sl_run *run, const char *variant, const char *sch
     snprintf(out, len, "%s%s", variant, mark);
 }
 
-void caption_left_out(char *caption, size_t len, const char *what, const struct names *names,
-                      int from)
+void figure_left_out(struct plot_figure *f, const char *what, const struct names *names, int from)
 {
     if (from >= names->n)
         return;
-    size_t used = strlen(caption);
-    snprintf(caption + used, len - used, " Not drawn (a figure holds %d panels): %d more %s:",
-             FIGURE_MAX_PANELS, names->n - from, what);
+    size_t len = sizeof f->left_out;
+    snprintf(f->left_out, len, "%d more %s (a figure holds %d panels):", names->n - from, what,
+             FIGURE_MAX_PANELS);
     for (int i = from; i < names->n; i++) {
-        used = strlen(caption);
-        snprintf(caption + used, len - used, "%s %s", i > from ? "," : "", names->item[i]);
+        size_t used = strlen(f->left_out);
+        snprintf(f->left_out + used, len - used, "%s %s", i > from ? "," : "", names->item[i]);
     }
-    used = strlen(caption);
-    snprintf(caption + used, len - used, ".");
 }

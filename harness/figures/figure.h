@@ -73,7 +73,8 @@ struct plot_figure {
     char title[320];
     char caption[1000]; /* what it shows, and how to read it */
     enum figure_state state;
-    char why_not[400]; /* skipped or failed: the reason, for the console and the report */
+    char why_not[400];  /* skipped or failed: the reason, for the console and the report */
+    char left_out[400]; /* what a figure does not hold (panels, records); "" when nothing */
 };
 
 struct plot_set {
@@ -115,7 +116,6 @@ struct data_file {
 int data_open(struct plot_set *set, struct data_file *d, ...) __attribute__((sentinel));
 /* Commits it; 0, or -1 with sl_error() (nothing half-written is left). */
 int data_commit(struct data_file *d);
-void data_abort(struct data_file *d);
 /* "\t%.9g", or "\tNaN" for an unavailable number. */
 void data_number(struct data_file *d, double v);
 
@@ -171,9 +171,9 @@ void figure_context(const struct sl_run *run, const char *size, char *out, size_
  * `schedule` and at `size`, NULL: any) is invalid. */
 void series_title(const struct sl_run *run, const char *variant, const char *schedule,
                   const char *size, char *out, size_t len);
-/* Appends ", a, b" (at most len) naming names->item[from...] for a caption. */
-void caption_left_out(char *caption, size_t len, const char *what, const struct names *names,
-                      int from);
+/* Says in f->left_out that names->item[from...] (`what`: "schedules") are
+ * not among its panels; nothing when from is past the last. */
+void figure_left_out(struct plot_figure *f, const char *what, const struct names *names, int from);
 
 /* ---- the figure kinds (each returns -1 only when out of memory) -------------------- */
 

@@ -463,21 +463,20 @@ static int roofline_data(struct plot_set *set, struct data_file *d, struct gp_va
     return series;
 }
 
-/* What the roofline leaves out, at the end of its caption. */
-static void roofline_left_out(char *caption, size_t len, const struct left_out *left)
+/* What the roofline leaves out, in f->left_out. */
+static void roofline_left_out(struct plot_figure *f, const struct left_out *left)
 {
-    size_t used = strlen(caption);
-    if (left->other_machines)
-        snprintf(caption + used, len - used,
-                 " Left out: %zu record%s of other machines than the first record's.",
-                 left->other_machines, left->other_machines == 1 ? "" : "s");
-    used = strlen(caption);
+    size_t len = sizeof f->left_out, used;
     if (left->beyond)
-        snprintf(caption + used, len - used,
-                 " Left out (a roofline holds %d records): %zu more record%s with points, from "
-                 "%.200s on.",
-                 FIGURE_MAX_RECORDS, left->beyond, left->beyond == 1 ? "" : "s",
+        snprintf(f->left_out, len, "%zu more record%s with points (a roofline holds %d), from "
+                 "%.200s on",
+                 left->beyond, left->beyond == 1 ? "" : "s", FIGURE_MAX_RECORDS,
                  left->first_beyond);
+    used = strlen(f->left_out);
+    if (left->other_machines)
+        snprintf(f->left_out + used, len - used, "%s%zu record%s of other machines than the "
+                 "first record's",
+                 used ? "; " : "", left->other_machines, left->other_machines == 1 ? "" : "s");
 }
 
 int plot_roofline(struct plot_set *set)
@@ -521,7 +520,7 @@ int plot_roofline(struct plot_set *set)
                                    "fit in the last-level cache; run speedlab run stream)"
                                  : "no bandwidth roof: unavailable (no stream record among the "
                                    "inputs; run speedlab run stream)");
-    roofline_left_out(f->caption, sizeof f->caption, &left);
+    roofline_left_out(f, &left);
     figure_render(set, f, "roofline.gp", &vars);
     return 0;
 }

@@ -131,7 +131,8 @@ static void print_figures(const struct plot_set *set, struct tally *t)
         const struct plot_figure *f = &set->figures[i];
         switch (f->state) {
         case FIGURE_MADE:
-            printf("figure: %s/%s.png (.svg)\n", set->out_dir, f->name);
+            printf("figure: %s/%s.png (.svg)%s%s\n", set->out_dir, f->name,
+                   f->left_out[0] ? "; left out: " : "", f->left_out);
             t->made++;
             break;
         case FIGURE_SKIPPED:

@@ -395,6 +395,11 @@ static int figure_section(struct html *h, const struct plot_set *set)
         html_text(h, f->title);
         html_markup(h, ".</b> ");
         html_text(h, f->caption);
+        if (f->left_out[0]) {
+            html_markup(h, " <b>Left out:</b> ");
+            html_text(h, f->left_out);
+            html_markup(h, ".");
+        }
         html_markup(h, " <a href=\"");
         html_textf(h, "%s.svg", f->name);
         html_markup(h, "\">SVG</a>, <a href=\"data/\">data</a></figcaption>\n</figure>\n");

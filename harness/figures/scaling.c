@@ -116,8 +116,8 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
         }
         panels += series > 0;
     }
-    caption_left_out(sp->caption, sizeof sp->caption, "schedules", &ax->schedules, s);
-    caption_left_out(ef->caption, sizeof ef->caption, "schedules", &ax->schedules, s);
+    figure_left_out(sp, "schedules", &ax->schedules, s);
+    figure_left_out(ef, "schedules", &ax->schedules, s);
     if (panels == 0) {
         gp_vars_free(&vars);
         figure_skip(sp, "no variant has results at two thread counts under one schedule");
@@ -343,7 +343,7 @@ int plot_family(struct plot_set *set, const struct plot_record *rec)
         }
         rows += series > 0;
     }
-    caption_left_out(f->caption, sizeof f->caption, "variants", &ax->variants, v);
+    figure_left_out(f, "variants", &ax->variants, v);
     if (rows == 0) {
         gp_vars_free(&vars);
         figure_skip(f, "no variant has results at two sizes for one thread count above 1");
