@@ -218,24 +218,33 @@ grep -q "<b>Left out:</b> ${left#left out: }\." "$T/schedules/report.html" ||
 # are under 60 KiB, its report over 200 KiB).  plot says why (the report's
 # name and the error), exits 1 and leaves the earlier report as it was, and
 # no temporary.  At 20 KiB the figures fail too, each with its reason, and no
-# PNG or SVG is left cut short.
-"$speedlab" plot "$T/records/stream.json" --out "$T/full" > /dev/null 2>&1 || fail "plot of stream failed"
-cp "$T/full/report.html" "$T/report.before"
-(ulimit -f 100; exec "$speedlab" plot "$T/records/stream.json" --out "$T/full") > "$T/full.console" 2> "$T/full.err"
-rc=$?
-[ $rc -eq 1 ] || fail "plot onto a full disk exited $rc"
-grep -q "cannot write '$T/full/report.html': File too large" "$T/full.err" || fail "full disk: $(cat "$T/full.err")"
-cmp -s "$T/report.before" "$T/full/report.html" || fail "a failed report replaced the earlier one"
-[ -z "$(find "$T/full" -name '.*tmp*')" ] || fail "temporaries left: $(find "$T/full" -name '.*tmp*')"
-(ulimit -f 20; exec "$speedlab" plot "$T/records/stream.json" --out "$T/full2") > "$T/full2.console" 2> "$T/full2.err"
-rc=$?
-[ $rc -eq 1 ] || fail "plot onto a fuller disk exited $rc"
-grep -q '^failed: speedup-stream: gnuplot.s png .*incomplete' "$T/full2.console" || fail "no failed figure with its reason: $(cat "$T/full2.console")"
-grep -q 'figures failed; the first: gnuplot' "$T/full2.err" || fail "full disk, figures: $(cat "$T/full2.err")"
-[ -z "$(ls "$T"/full2/*.png "$T"/full2/*.svg 2>/dev/null)" ] || fail "figures cut short were left: $(ls "$T"/full2)"
-[ -z "$(find "$T/full2" -name '.*tmp*')" ] || fail "temporaries left: $(find "$T/full2" -name '.*tmp*')"
-grep -q '<li class=bad><code>speedup-stream</code>: <b>failed</b>: gnuplot' "$T/full2/report.html" ||
-    fail "the report does not show the failed figures with their reasons"
+# PNG or SVG is left cut short.  (The ThreadSanitizer build's OpenMP runtime,
+# LLVM's libomp, cannot start under so small a limit, so there the check is
+# said to be skipped; the other builds run it.)
+full_disk_checks() {
+    "$speedlab" plot "$T/records/stream.json" --out "$T/full" > /dev/null 2>&1 || fail "plot of stream failed"
+    cp "$T/full/report.html" "$T/report.before"
+    (ulimit -f 100; exec "$speedlab" plot "$T/records/stream.json" --out "$T/full") > "$T/full.console" 2> "$T/full.err"
+    rc=$?
+    [ $rc -eq 1 ] || fail "plot onto a full disk exited $rc"
+    grep -q "cannot write '$T/full/report.html': File too large" "$T/full.err" || fail "full disk: $(cat "$T/full.err")"
+    cmp -s "$T/report.before" "$T/full/report.html" || fail "a failed report replaced the earlier one"
+    [ -z "$(find "$T/full" -name '.*tmp*')" ] || fail "temporaries left: $(find "$T/full" -name '.*tmp*')"
+    (ulimit -f 20; exec "$speedlab" plot "$T/records/stream.json" --out "$T/full2") > "$T/full2.console" 2> "$T/full2.err"
+    rc=$?
+    [ $rc -eq 1 ] || fail "plot onto a fuller disk exited $rc"
+    grep -q '^failed: speedup-stream: gnuplot.s png .*incomplete' "$T/full2.console" || fail "no failed figure with its reason: $(cat "$T/full2.console")"
+    grep -q 'figures failed; the first: gnuplot' "$T/full2.err" || fail "full disk, figures: $(cat "$T/full2.err")"
+    [ -z "$(ls "$T"/full2/*.png "$T"/full2/*.svg 2>/dev/null)" ] || fail "figures cut short were left: $(ls "$T"/full2)"
+    [ -z "$(find "$T/full2" -name '.*tmp*')" ] || fail "temporaries left: $(find "$T/full2" -name '.*tmp*')"
+    grep -q '<li class=bad><code>speedup-stream</code>: <b>failed</b>: gnuplot' "$T/full2/report.html" ||
+        fail "the report does not show the failed figures with their reasons"
+}
+if (ulimit -f 20; exec "$speedlab" list) > /dev/null 2>&1; then
+    full_disk_checks
+else
+    echo "note: full-disk checks skipped: this build cannot start under ulimit -f 20"
+fi
 
 if [ $failures -ne 0 ]; then
     echo "$failures check(s) failed"

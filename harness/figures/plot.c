@@ -153,7 +153,9 @@ static void print_figures(const struct plot_set *set, struct tally *t)
 static int make_dirs(const char *dir)
 {
     char probe[4300];
-    if (strlen(dir) > 4000)
+    /* Room in every path built from it (gnuplot.c's are 4096 bytes) for a
+     * stem, its extension and a temporary's suffix: never a path cut short. */
+    if (strlen(dir) > 3800)
         return sl_fail("the output folder's name is too long (%zu characters)", strlen(dir));
     snprintf(probe, sizeof probe, "%s/data/x", dir);
     if (util_make_parent_dirs(probe) != 0)
