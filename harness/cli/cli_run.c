@@ -108,9 +108,13 @@ static const struct sl_option run_options[] = {
      .help = "allow more threads than CPUs; such results are labelled", .kind = SL_OPTION_FLAG,
      RUN_OPTION(oversubscribe)},
 
-    {.name = "record", .arg = "FILE", .group = "output", .help = "the JSON record",
+    {.name = "record", .arg = "FILE", .group = "output",
+     .help = "the JSON record, rewritten after every result and locked while this run writes "
+             "it (a second writer is refused); not a FIFO, but a character device such as "
+             "/dev/null is written through",
      .def_text = "results/runs/RUN-ID.json", .kind = SL_OPTION_TEXT, RUN_OPTION(record)},
-    {.name = "csv", .arg = "FILE", .group = "output", .help = "the CSV table",
+    {.name = "csv", .arg = "FILE", .group = "output",
+     .help = "the CSV table; its first line names the record's run id and result count",
      .def_text = "the record's path with .csv", .kind = SL_OPTION_TEXT, RUN_OPTION(csv)},
     {.name = "quiet", .group = "output", .help = "fewer messages, no progress",
      .kind = SL_OPTION_FLAG, RUN_OPTION(quiet)},
@@ -118,7 +122,7 @@ static const struct sl_option run_options[] = {
      .help = "progress of long executions (done, rate, time left) on stderr also when it is "
              "not a terminal, every 10 s",
      .def_text = "only on a terminal", .kind = SL_OPTION_FLAG, RUN_OPTION(progress)},
-    SL_EXPORT_FORMATS(FORMAT_OPTION)
+    SL_RUN_EXPORT_FORMATS(FORMAT_OPTION)
 
     {.name = "strict-env", .group = "environment",
      .help = "refuse to run (exit 2, nothing written) when the noise probe's CV exceeds "
@@ -206,7 +210,7 @@ static int nothing_measured(const struct sl_run *run)
 }
 
 /* The environment check, then the measurement with its reporters. */
-static int run_execute(const struct run_plan *plan, const struct run_args *a,
+static int run_checked(const struct run_plan *plan, const struct run_args *a,
                        const struct machine *m, struct sl_run *run)
 {
     const struct sl_env_check *noise = &run->environment.checks[ENV_NOISE];
@@ -223,6 +227,19 @@ static int run_execute(const struct run_plan *plan, const struct run_args *a,
     return status == 0 ? nothing_measured(run) : status;
 }
 
+/* The record locked, the environment checked, then the measurement with
+ * its reporters. */
+static int run_execute(const struct run_plan *plan, const struct run_args *a,
+                       const struct machine *m, struct sl_run *run)
+{
+    struct plan_locks locks;
+    if (plan_lock(plan, &locks) != 0)
+        return cli_usage_error();
+    int status = run_checked(plan, a, m, run);
+    plan_unlock(&locks);
+    return status;
+}
+
 static int cli_run(int argc, char **argv, const struct machine *m)
 {
     char command[2048];
@@ -233,7 +250,7 @@ static int cli_run(int argc, char **argv, const struct machine *m)
     int parsed = run_parse(argc, argv, &a, &w, &options);
     if (parsed == CLI_HELP) {
         cli_print_help(&cli_run_command, w, stdout);
-        return 0;
+        return EXIT_SUCCESS;
     }
     struct sl_run run;
     sl_run_init(&run);

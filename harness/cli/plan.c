@@ -2,6 +2,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "kit/files.h"
 #include "kit/progress.h"
 #include "kit/ranks.h"
 #include "kit/util.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -263,11 +265,6 @@ static char *replace_extension(const char *path, const char *ext)
     return out;
 }
 
-static bool same(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 static int plan_output(struct run_options *o, const struct run_args *a)
 {
     const struct sl_workload *w = o->workload;
@@ -283,24 +280,42 @@ static int plan_output(struct run_options *o, const struct run_args *a)
     return 0;
 }
 
-/* Each --FORMAT file is a file of its own, writable now, before any work. */
+/* The record and its table are rewritten after every result: a FIFO would
+ * get one document after another (a character device such as /dev/null is
+ * written through, which loses nothing). */
+static int refuse_fifo(const char *option, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+        return sl_fail("%s '%s' is a FIFO: the %s is rewritten after every result; give a "
+                       "regular file or a character device",
+                       option, path, strcmp(option, "--csv") == 0 ? "table" : "record");
+    return 0;
+}
+
+/* Every output is a file of its own and none is the input (by device and
+ * inode, or resolved path for files not made yet: issue 15). */
+static int check_distinct(const struct run_plan *p, const struct run_args *a)
+{
+    const struct util_file_role inputs[] = {{"--input", a->input}};
+    struct util_file_role outputs[3 + SL_N_EXPORT_FORMATS] = {
+        {"--record", p->record_path}, {"--csv", p->csv_path}, {"--output", a->output}};
+    char options[SL_N_EXPORT_FORMATS][40];
+    size_t n = 3;
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
+        snprintf(options[f], sizeof options[f], "--%s", sl_export_formats[f].name);
+        outputs[n++] = (struct util_file_role){options[f], a->formats[f]};
+    }
+    return util_check_distinct(inputs, 1, outputs, n);
+}
+
+/* Each --FORMAT file is writable now, before any work. */
 static int plan_formats(struct run_plan *p, const struct run_args *a)
 {
     for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
-        const char *path = a->formats[f];
-        if (!path)
-            continue;
-        bool taken = same(path, p->record_path) || same(path, p->csv_path) ||
-                     same(path, a->output);
-        for (int k = 0; k < f; k++)
-            taken |= same(path, a->formats[k]);
-        if (taken)
-            return sl_fail("--%s must be a file of its own, not the record, table, --output or "
-                           "another format's",
-                           sl_export_formats[f].name);
-        if (util_check_writable(path) != 0)
+        if (a->formats[f] && util_check_writable(a->formats[f]) != 0)
             return -1;
-        p->format_paths[f] = path;
+        p->format_paths[f] = a->formats[f];
     }
     return 0;
 }
@@ -315,16 +330,37 @@ static int plan_files(struct run_plan *p, const struct run_args *a, const char *
         p->csv_path = a->csv ? strdup(a->csv) : replace_extension(p->record_path, ".csv");
     if (!p->record_path || !p->csv_path)
         return sl_fail("out of memory");
-    if (plan_output(p->options, a) != 0)
+    if (plan_output(p->options, a) != 0 || check_distinct(p, a) != 0 ||
+        refuse_fifo("--record", p->record_path) != 0 || refuse_fifo("--csv", p->csv_path) != 0)
         return -1;
-    if (same(p->record_path, p->csv_path) || same(a->output, p->record_path) ||
-        same(a->output, p->csv_path))
-        return sl_fail("the record, the CSV table and --output must be different files");
     if ((!a->record && util_make_parent_dirs(p->record_path) != 0) ||
         util_check_writable(p->record_path) != 0 || util_check_writable(p->csv_path) != 0 ||
         (a->output && util_check_writable(a->output) != 0))
         return -1;
     return plan_formats(p, a);
+}
+
+int plan_lock(const struct run_plan *p, struct plan_locks *l)
+{
+    *l = (struct plan_locks){{.fd = -1}, {.fd = -1}};
+    int rc = 0;
+    if (ranks_rank() == 0)
+        rc = util_lock_acquire(&l->record, p->record_path) != 0 ||
+                     util_lock_acquire(&l->csv, p->csv_path) != 0
+                 ? -1
+                 : 0;
+    ranks_broadcast(&rc, sizeof rc, 0);
+    if (rc != 0 && ranks_rank() != 0)
+        sl_fail("rank 0 could not lock the record");
+    if (rc != 0)
+        plan_unlock(l);
+    return rc;
+}
+
+void plan_unlock(struct plan_locks *l)
+{
+    util_lock_release(&l->csv);
+    util_lock_release(&l->record);
 }
 
 /* <UTC time>-<kernel>-<process>: one run, one name, rank 0's. */

@@ -275,6 +275,8 @@ int util_atomic_commit(struct util_atomic_file *f)
     int rc = 0;
     if (fflush(f->fp) != 0 || (f->tmp_path && fsync(fileno(f->fp)) != 0))
         rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
+    else if (ferror(f->fp)) /* an earlier write failed, and its data are gone */
+        rc = sl_fail("cannot write '%s': a write failed", f->path);
     if (fclose(f->fp) != 0 && rc == 0)
         rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
     f->fp = NULL;

@@ -164,8 +164,11 @@ static unsigned long thread_id(void)
     return (unsigned long)pthread_self();
 }
 
-/* PAPI is initialised once; the outcome (and its reason) is kept. */
+/* PAPI is initialised once; the outcome (and its reason) is kept.  The
+ * library may start where the PMU is not exposed: its presets are then
+ * still known by name. */
 static int papi_ready = -1; /* -1 not tried, 0 failed, 1 ready */
+static bool papi_library = false;
 static char papi_failure[200];
 
 static bool papi_init(void)
@@ -179,6 +182,7 @@ static bool papi_init(void)
                  rc > 0 ? "version mismatch" : PAPI_strerror(rc));
         return false;
     }
+    papi_library = true;
     if ((rc = PAPI_thread_init(thread_id)) != PAPI_OK) {
         snprintf(papi_failure, sizeof papi_failure, "PAPI thread init failed: %s",
                  PAPI_strerror(rc));
@@ -262,6 +266,15 @@ static int try_alone(int code, bool kernel_mode)
     return rc;
 }
 
+/* A name PAPI was asked about and does not know: a usage error (a misspelt
+ * name), not an unavailable counter. */
+static int unknown_event(const char *name)
+{
+    return sl_fail("--counters: '%s' is no event PAPI knows here (papi_avail and "
+                   "papi_native_avail list them) nor a group (cache, ipc, os, sim)",
+                   name);
+}
+
 /* Every event PAPI knows, each counted alone first (an event the kernel
  * counts in itself in user and kernel mode, the others in user mode): what
  * cannot be counted here says why, the others stay.  -1 for a name PAPI
@@ -272,9 +285,7 @@ static int probe_each(struct ctr_plan *plan)
         struct sl_counter_event *e = &plan->events[i];
         int rc = PAPI_event_name_to_code(e->name, &plan->codes[i]);
         if (rc != PAPI_OK)
-            return sl_fail("--counters: '%s' is not an event PAPI knows here (%s; see papi_avail "
-                           "and papi_native_avail)",
-                           e->name, PAPI_strerror(rc));
+            return unknown_event(e->name);
         bool kernel_side = software_event(e->name) == 1;
         if ((rc = try_alone(plan->codes[i], kernel_side)) != PAPI_OK) {
             refusal(e->name, rc, e->reason, sizeof e->reason);
@@ -287,6 +298,21 @@ static int probe_each(struct ctr_plan *plan)
     return 0;
 }
 
+/* Where the perf_event component is off, the names PAPI can still check: its
+ * presets, once the library started.  A native name cannot be checked
+ * without the component; its form is. */
+static int check_names_off(const struct ctr_plan *plan)
+{
+    for (int i = 0; i < plan->n_events; i++) {
+        int code;
+        const char *name = plan->events[i].name;
+        if (papi_library && strncmp(name, "PAPI_", 5) == 0 &&
+            PAPI_event_name_to_code((char *)name, &code) != PAPI_OK)
+            return unknown_event(name);
+    }
+    return check_name_form(plan);
+}
+
 int ctr_plan_probe(struct ctr_plan *plan)
 {
     static unsigned plans;
@@ -295,7 +321,7 @@ int ctr_plan_probe(struct ctr_plan *plan)
     if (plan->n_events == 0)
         return 0;
     if (!papi_init()) {
-        if (check_name_form(plan) != 0)
+        if (check_names_off(plan) != 0)
             return -1;
         mark_all(plan, "%s", papi_failure);
         return 0;

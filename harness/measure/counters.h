@@ -32,8 +32,10 @@ struct ctr_plan {
 int ctr_plan_parse(const char *list, struct ctr_plan *plan);
 /* Decides what can be counted here: events PAPI cannot count are marked
  * unavailable with the reason.  -1 with sl_error() only for a name that is
- * no event: unknown to PAPI where PAPI can tell, otherwise neither a preset
- * (PAPI_*) nor a native name (pmu::EVENT). */
+ * no event (a misspelt name is a usage error, not an unavailable counter):
+ * unknown to PAPI where PAPI can tell (any name where its perf_event
+ * component is on, a PAPI_ preset wherever the library starts), otherwise
+ * neither a preset (PAPI_*) nor a native name (pmu::EVENT). */
 int ctr_plan_probe(struct ctr_plan *plan);
 
 /* One line on PAPI here, for `speedlab info`. */

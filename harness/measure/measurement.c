@@ -5,6 +5,7 @@
 #include "kit/ranks.h"
 #include "kit/util.h"
 #include "measure/simcache.h"
+#include "measure/test_hooks.h"
 
 #include <limits.h>
 #include <math.h>
@@ -30,9 +31,8 @@ static struct sl_progress *progress_start(const struct size_context *sc,
     sl_result_name(&ms->r, label, sizeof label);
     double delay = 2.0, interval = isatty(STDERR_FILENO) ? 1.0 : 10.0;
     /* Tests see lines from short runs by shortening both. */
-    const char *test_interval = getenv("SPEEDLAB_TEST_PROGRESS_INTERVAL");
-    if (test_interval)
-        delay = interval = atof(test_interval);
+    if (sl_test_hooks()->progress_interval_set)
+        delay = interval = sl_test_hooks()->progress_interval_s;
     return sl_progress_start((enum sl_progress_mode)o->progress, label, work.units,
                              o->workload->unit, delay, interval);
 }
@@ -291,9 +291,7 @@ static int validate(const struct size_context *sc, struct measurement *ms)
         return 0;
     char name[160];
     sl_result_name(r, name, sizeof name);
-    /* "1" spoils every result's output, a result's name only its own. */
-    const char *corrupt = getenv("SPEEDLAB_TEST_CORRUPT_OUTPUT");
-    if (w->corrupt_output && corrupt && (strcmp(corrupt, "1") == 0 || strcmp(corrupt, name) == 0))
+    if (w->corrupt_output && sl_test_corrupts(name))
         w->corrupt_output(sc->problem);
     int rc = w->validate(sc->problem, &r->validation);
     if (reduce_validation(&r->validation, rc) != 0) {

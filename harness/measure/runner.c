@@ -367,9 +367,11 @@ int runner_execute(const struct run_options *o, const struct machine *m, struct 
     snprintf(why, sizeof why, "%s", rc != 0 ? sl_error() : "");
     if (runner_interrupted)
         run->end = SL_RUN_INTERRUPTED;
-    run->complete = run->end == SL_RUN_FINISHED;
     /* Every rank leaves with rank 0's verdict on --output. */
     ranks_broadcast(&run->output_state, sizeof run->output_state, 0);
+    /* A run whose --output was not written did not do all it was asked. */
+    run->complete = run->end == SL_RUN_FINISHED && run->output_state != SL_OUTPUT_FAILED &&
+                    run->output_state != SL_OUTPUT_INVALID;
     run_describe_time(run->finished, sizeof run->finished);
     if (run->n_results > 0 && ranks_rank() == 0 && sl_reporters_end(reporters, run) != 0) {
         run->end = SL_RUN_FAILED;

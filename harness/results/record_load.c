@@ -4,6 +4,8 @@
  * a record stores are not read but computed again (sl_run_derive). */
 #include "results/record.h"
 
+#include "kit/files.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1053,6 +1055,28 @@ static int read_header(const struct reader *rd, const json_t *root)
                : 0;
 }
 
+/* What the run held in memory only and the record implies: the counter
+ * plan (every result of a run with --counters has its events, in the plan's
+ * order) and the simulated caches' geometry, which the CSV table's columns
+ * follow. */
+static void recover_plan(struct sl_run *run)
+{
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        if (run->n_counter_plan == 0 && r->n_counters > 0) {
+            run->n_counter_plan = r->n_counters;
+            for (int e = 0; e < r->n_counters; e++)
+                run->counter_plan[e] = r->counters[e].event;
+        }
+        if (!run->sim && r->simulated) {
+            run->sim = true;
+            run->sim_i1 = r->sim.i1;
+            run->sim_d1 = r->sim.d1;
+            run->sim_ll = r->sim.ll;
+        }
+    }
+}
+
 static int read_record(const struct reader *rd, const json_t *root)
 {
     const json_t *results;
@@ -1064,6 +1088,7 @@ static int read_record(const struct reader *rd, const json_t *root)
     for (size_t i = 0; i < json_array_size(results); i++)
         if (read_result(rd, json_array_get(results, i), i) != 0)
             return -1;
+    recover_plan(rd->run);
     return read_claims(rd, root);
 }
 
@@ -1081,21 +1106,34 @@ static int check_schema(const char *path, const json_t *root)
         return sl_fail("%s: not a speedlab record (no \"schema\": \"speedlab-record\")", path);
     }
     const json_t *version = json_object_get(root, "schema_version");
-    int v = json_is_integer(version) ? (int)json_integer_value(version) : -1;
-    if (v != RECORD_SCHEMA_VERSION)
-        return sl_fail("%s: record schema_version %d is not supported (this speedlab reads "
+    if (!json_is_integer(version))
+        return sl_fail("%s: schema_version must be an integer, not %s", path,
+                       !version               ? "missing"
+                       : json_is_real(version) ? "a real number"
+                                               : type_name(version));
+    if (json_integer_value(version) != RECORD_SCHEMA_VERSION)
+        return sl_fail("%s: record schema_version %lld is not supported (this speedlab reads "
                        "version %d)",
-                       path, v, RECORD_SCHEMA_VERSION);
+                       path, json_integer_value(version), RECORD_SCHEMA_VERSION);
     return 0;
 }
 
+/* The document, read only from a regular file: a FIFO or device given as a
+ * record is refused at once instead of blocking (kit/files.h). */
 static json_t *load_json(const char *path)
 {
+    FILE *fp = util_fopen_input(path);
+    if (!fp)
+        return NULL;
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &err);
+    bool read_failed = ferror(fp);
+    fclose(fp);
     if (root)
         return root;
-    if (err.line < 0) /* jansson could not open or read it */
+    if (read_failed)
+        sl_fail("%s: cannot read it", path);
+    else if (err.line < 0) /* jansson could not read it */
         sl_fail("%s: %s", path, err.text);
     else if (strstr(err.text, "premature end of input") || strstr(err.text, "near end of file"))
         sl_fail("%s: truncated JSON (ends at line %d): not a complete record", path, err.line);
