@@ -79,8 +79,9 @@ check 'jq -e ".results[0].ci95_s | startswith(\"unavailable (\")" "$T/ok.json" >
 check 'jq -e ".results[0].speedup == 1" "$T/ok.json" >/dev/null' "1-thread speedup is 1"
 check 'jq -e ".results[0].cpus[0].cpu >= 0" "$T/ok.json" >/dev/null' "worker CPU recorded"
 check 'jq -e ".results[0].status == \"skipped\" and .results[0].valid == null" "$T/skip.json" >/dev/null' "skipped result"
-check 'head -1 "$T/ok.csv" | grep -q "^kernel,variant,layout,loops,isa,algorithm,schedule,threads,size"' "csv header"
-check '[ "$(wc -l < "$T/ok.csv")" = 2 ]' "csv has one result row"
+check '[ "$(head -1 "$T/ok.csv")" = "# speedlab-csv run_id=$(jq -r .run_id "$T/ok.json") results=1" ]' "csv names its record's run id and result count"
+check 'sed -n 2p "$T/ok.csv" | grep -q "^kernel,variant,layout,loops,isa,algorithm,schedule,threads,size"' "csv header"
+check '[ "$(wc -l < "$T/ok.csv")" = 3 ]' "csv has one result row"
 check 'grep -q "unavailable (fewer than 6 repetitions)" "$T/ok.csv"' "csv says unavailable"
 check '! ls -A "$T" | grep -q "\.tmp\."' "no temporary files left"
 # The dense output: 9 x 9 float32 after a 128-byte header; lower triangle zero.

@@ -6,28 +6,8 @@ speedlab=$1
 fixture=$2
 T=$(mktemp -d /tmp/speedlab-compare-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-failures=0
-total=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-check() { total=$((total + 1)); if ! eval "$1"; then fail "$2"; fi; }
-# expect STATUS PATTERN ARGS...: exit status, a pattern in stdout+stderr, and
-# for a failure exactly one "speedlab: error:" line on stderr
-expect() {
-    local want=$1 pattern=$2
-    shift 2
-    total=$((total + 1))
-    "$speedlab" "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        fail "speedlab $*: exit $got, expected $want"; head -5 "$T/err" | sed 's/^/    /'; return
-    fi
-    if ! cat "$T/out" "$T/err" | grep -Eq -- "$pattern"; then
-        fail "speedlab $*: output lacks /$pattern/"; cat "$T/out" "$T/err" | head -8 | sed 's/^/    /'
-    fi
-    if [ "$want" = 2 ] && { [ "$(wc -l <"$T/err")" != 1 ] || ! grep -q '^speedlab: error: ' "$T/err"; }; then
-        fail "speedlab $*: stderr is not one error line"; sed 's/^/    /' "$T/err" | head -5
-    fi
-}
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 
 base=$fixture
 # The same run, repetitions in another order and scaled by at most +-2 %: same.

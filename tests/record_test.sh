@@ -140,7 +140,7 @@ refused 'comes twice' export --format bmf "$T/counters.json" "$T/counters.json" 
 check "[ ! -e '$T/twice.bmf' ]" "a refused export writes nothing"
 refused 'comes twice' export --format bmf "$T/counters.json" "$T/counters.json"
 check "[ ! -s '$T/refused.out' ]" "a refused export prints nothing on stdout"
-refused "unknown --format 'nope' \(there are gbench, bmf\)" export --format nope "$T/counters.json"
+refused "unknown --format 'nope' \(there are csv, gbench, bmf\)" export --format nope "$T/counters.json"
 check "'$speedlab' export --help | grep -q ' bmf: Bencher Metric Format' && '$speedlab' run --help | grep -q -- '--bmf FILE'" "--help names the formats"
 
 # ---- bad numbers are refused, one line naming the field ------------------------------------

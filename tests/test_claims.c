@@ -160,38 +160,46 @@ static void test_validation(void)
 
 /* ---- verdicts on synthetic records ---- */
 
-/* A result measured 7 times around `median` (spread relative, symmetric). */
-static json_t *result(const char *kernel, const char *variant, const char *schedule, int threads,
-                      const char *size, double median, double spread)
+/* A result measured 7 times around `median` (spread relative, symmetric),
+ * valid, with imbalance 1 and one unit of work. */
+static struct sl_result *result(struct sl_run *run, const char *variant, const char *schedule,
+                                int threads, double median, double spread)
 {
-    json_t *times = json_array();
+    struct sl_result *r = sl_run_add_result(run);
+    double *times = sl_run_alloc(run, 7, sizeof *times);
+    CHECK(r && times, "out of memory");
+    if (!r || !times)
+        exit(1);
     for (int i = 0; i < 7; i++)
-        json_array_append_new(times, json_real(median * (1 + spread * (i - 3) / 3.0)));
-    char name[160];
-    snprintf(name, sizeof name, "%s/%s/%s/t%d", kernel, variant, schedule, threads);
-    return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:f, s:f, s:b, s:b, s:f}", "name",
-                     name, "kernel", kernel, "variant", variant, "schedule", schedule, "threads",
-                     threads, "size", size, "status", "ok", "times_s", times, "median_s", median,
-                     "imbalance", 1.0, "valid", 1, "oversubscribed", threads > 2, "max_error", 0.0);
+        times[i] = median * (1 + spread * (i - 3) / 3.0);
+    *r = (struct sl_result){.kernel = run->config.kernel, .variant = variant,
+                            .schedule = schedule, .threads = threads,
+                            .size = run->problems[0].size, .status = SL_STATUS_OK, .reps = 7,
+                            .times_s = times, .imbalance = 1.0, .validated = true,
+                            .validation = {.valid = true}, .oversubscribed = threads > 2,
+                            .work = {.units = 1}};
+    return r;
 }
 
-/* Writes a record of `results` (stolen) and loads it. */
-static void make_record(const char *kernel, const char *size_name, const char *size, int allowed,
-                        const char *command, json_t *results, struct loaded_record *rec)
+/* A run of `kernel` at one size ("tiny" measured as `size`) on a machine
+ * allowing `allowed` CPUs, made by `command`; its results come next. */
+static void make_run(struct sl_run *run, const char *kernel, const char *size, int allowed,
+                     const char *command)
 {
-    char path[] = "/tmp/speedlab-claims-test-XXXXXX";
-    int fd = mkstemp(path);
-    json_t *doc = json_pack(
-        "{s:s, s:i, s:s, s:s, s:b, s:{s:s, s:{s:i}}, s:{s:s, s:[s]}, s:[{s:s}], s:o}", "schema",
-        "speedlab-record", "schema_version", 1, "run_id", "synthetic", "command", command,
-        "complete", 1, "machine", "hostname", "test", "allowed", "count", allowed, "config",
-        "kernel", kernel, "sizes", size_name, "problems", "size", size, "results", results);
-    FILE *fp = fdopen(fd, "w");
-    json_dumpf(doc, fp, JSON_INDENT(1));
-    fclose(fp);
-    json_decref(doc);
-    CHECK(record_load(path, rec) == 0, "synthetic record: %s", sl_error());
-    unlink(path);
+    static const char *sizes[] = {"tiny"};
+    sl_run_init(run);
+    snprintf(run->run_id, sizeof run->run_id, "synthetic");
+    run->command = command;
+    run->complete = true;
+    run->machine.pus_allowed = allowed;
+    run->config.kernel = kernel;
+    run->config.sizes = sizes;
+    run->config.n_sizes = 1;
+    struct sl_problem_info *p = sl_run_add_problem(run);
+    CHECK(p != NULL, "out of memory");
+    if (!p)
+        exit(1);
+    snprintf(p->size, sizeof p->size, "%s", size);
 }
 
 static const struct claim *claim_from(struct claim_set *set, const char *text)
@@ -201,14 +209,14 @@ static const struct claim *claim_from(struct claim_set *set, const char *text)
     return rc == 0 ? &set->claims[0] : NULL;
 }
 
-static void judge(const char *claim_text, const struct loaded_record *recs, size_t n, int allowed,
+static void judge(const char *claim_text, const struct sl_run *runs, size_t n, int allowed,
                   enum claim_verdict_kind want, const char *reason_part, const char *what)
 {
     struct claim_set set;
     const struct claim *c = claim_from(&set, claim_text);
     if (!c)
         return;
-    struct claims_context ctx = {recs, n, allowed, NULL, false};
+    struct claims_context ctx = {runs, n, allowed, NULL, false};
     struct claim_verdict v;
     claims_judge(c, &ctx, &v);
     CHECK(v.verdict == want, "%s: verdict %s, wanted %s (reason: %s)", what,
@@ -237,34 +245,29 @@ static void judge(const char *claim_text, const struct loaded_record *recs, size
 
 static void test_verdicts(void)
 {
-    struct loaded_record recs[3];
-    json_t *results = json_array();
+    struct sl_run recs[3];
+    make_run(&recs[0], "cosine", "64x100", 2, "speedlab claims");
     /* colmajor 2.7 s, rowmajor 1.0 s: a 2.7x layout speedup, tight. */
-    json_array_append_new(results, result("cosine", "colmajor_fused_branchfree", "static", 1, "64x100", 2.7, 0.01));
-    json_array_append_new(results, result("cosine", "rowmajor_fused_branchfree", "static", 1, "64x100", 1.0, 0.01));
+    result(&recs[0], "colmajor_fused_branchfree", "static", 1, 2.7, 0.01);
+    result(&recs[0], "rowmajor_fused_branchfree", "static", 1, 1.0, 0.01);
     /* naive 1.1 s vs fused 1.0 s, very noisy: straddles any edge near 1. */
-    json_array_append_new(results, result("cosine", "rowmajor_naive", "static", 1, "64x100", 1.1, 0.5));
+    result(&recs[0], "rowmajor_naive", "static", 1, 1.1, 0.5);
     /* static with imbalance 1.5 and slower than fusedindex at 2 threads. */
-    json_t *st = result("cosine", "rowmajor_fused_avx2", "static", 2, "64x100", 1.5, 0.01);
-    json_object_set_new(st, "imbalance", json_real(1.5));
-    json_array_append_new(results, st);
-    json_array_append_new(results, result("cosine", "rowmajor_fused_avx2", "fusedindex", 2, "64x100", 1.0, 0.01));
-    json_array_append_new(results, result("cosine", "rowmajor_fused_avx2", "guided", 2, "64x100", 1.0, 0.01));
-    json_array_append_new(results, result("cosine", "rowmajor_fused_avx2", "dynamic", 2, "64x100", 0.5, 0.01));
-    /* The layout pair with simulated caches: rowmajor misses less. */
-    json_t *cs = result("cosine", "colmajor_fused_branchfree", "static", 1, "64x100", 2.7, 0.01);
-    json_t *rs = result("cosine", "rowmajor_fused_branchfree", "static", 1, "64x100", 1.0, 0.01);
-    json_object_set_new(cs, "simulated_cache", json_pack("{s:{s:f}}", "per_unit", "d1_misses", 9.0));
-    json_object_set_new(rs, "simulated_cache", json_pack("{s:{s:f}}", "per_unit", "d1_misses", 3.0));
+    result(&recs[0], "rowmajor_fused_avx2", "static", 2, 1.5, 0.01)->imbalance = 1.5;
+    result(&recs[0], "rowmajor_fused_avx2", "fusedindex", 2, 1.0, 0.01);
+    result(&recs[0], "rowmajor_fused_avx2", "guided", 2, 1.0, 0.01);
+    result(&recs[0], "rowmajor_fused_avx2", "dynamic", 2, 0.5, 0.01);
     /* A validated race that lost updates, oversubscribed twice over. */
-    json_t *race = result("cosine", "colmajor_naive", "static", 4, "64x100", 1.0, 0.01);
-    json_object_set_new(race, "valid", json_false());
-    json_array_append_new(results, race);
-    make_record("cosine", "tiny", "64x100", 2, "speedlab claims", results, &recs[0]);
-    json_t *sim = json_array();
-    json_array_append_new(sim, cs);
-    json_array_append_new(sim, rs);
-    make_record("cosine", "tiny", "64x100", 2, "speedlab claims", sim, &recs[1]);
+    result(&recs[0], "colmajor_naive", "static", 4, 1.0, 0.01)->validation.valid = false;
+    sl_run_derive(&recs[0]);
+    /* The layout pair with simulated caches: rowmajor misses less. */
+    make_run(&recs[1], "cosine", "64x100", 2, "speedlab claims");
+    struct sl_result *cs = result(&recs[1], "colmajor_fused_branchfree", "static", 1, 2.7, 0.01);
+    struct sl_result *rs = result(&recs[1], "rowmajor_fused_branchfree", "static", 1, 1.0, 0.01);
+    cs->simulated = rs->simulated = cs->sim.available = rs->sim.available = true;
+    cs->sim.d1_misses = 9.0;
+    rs->sim.d1_misses = 3.0;
+    sl_run_derive(&recs[1]);
 
     const char *layout = SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 2.7, \"tolerance\": 0.5");
     judge(CLAIM("1", "", SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 2.7, \"tolerance\": 0.5")),
@@ -349,16 +352,16 @@ static void test_verdicts(void)
           recs, 1, 2, VERDICT_NOT_APPLICABLE, "needs streamed output", "not applicable claim");
 
     /* Affinity: a default-threads run under a 1-CPU mask. */
-    json_t *masked = json_array();
-    json_array_append_new(masked, result("gaussmap", "scalar", "static", 1, "64x40", 1.0, 0.01));
-    make_record("gaussmap", "tiny", "64x40", 1, "speedlab run gaussmap --size tiny", masked, &recs[2]);
+    make_run(&recs[2], "gaussmap", "64x40", 1, "speedlab run gaussmap --size tiny");
+    result(&recs[2], "scalar", "static", 1, 1.0, 0.01);
+    sl_run_derive(&recs[2]);
     const char *affinity = "{" HEAD "\"workload\": \"gaussmap\", \"size\": \"tiny\", "
                            "\"threads_needed\": 4, \"threads_minimum\": 1, "
                            "\"checks\": [{\"kind\": \"affinity\", \"cpus\": 1}]}";
     judge(affinity, &recs[2], 1, 2, VERDICT_REPRODUCED, "detected the mask", "affinity");
     judge(affinity, recs, 1, 2, VERDICT_NOT_APPLICABLE, "no record of a default-threads", "no masked run");
     for (int i = 0; i < 3; i++)
-        record_unload(&recs[i]);
+        sl_run_free(&recs[i]);
 }
 
 int main(void)

@@ -181,11 +181,27 @@ static void test_validation_catches_errors(const struct machine *mach)
           val.failures);
     CHECK(strstr(val.detail, "(3, 17)") != NULL, "detail names the pair: %s", val.detail);
 
+    /* A pair left as prepare_validation poisoned it: never written. */
+    cosine_workload.prepare_validation(p);
+    float poison = p->out[5 * p->n + 39];
+    v->run(p, &ex);
+    p->out[5 * p->n + 39] = poison;
+    cosine_workload.validate(p, &val);
+    CHECK(!val.valid && strstr(val.detail, "1 pairs never written, first (5, 39)"),
+          "an unwritten pair: %s", val.detail);
+
+    /* Pairs the kernel wrote as NaN or inf (float32 overflow, issue 15):
+     * said as such, not as unwritten. */
     cosine_workload.prepare_validation(p);
     v->run(p, &ex);
     p->out[5 * p->n + 39] = NAN;
+    p->out[6 * p->n + 39] = INFINITY;
     cosine_workload.validate(p, &val);
-    CHECK(!val.valid && strstr(val.detail, "never written"), "an unwritten pair: %s", val.detail);
+    CHECK(!val.valid && val.failures == 2 &&
+              strstr(val.detail, "2 pairs written as inf or NaN (float32 overflowed?), first "
+                                 "(5, 39) = nan") &&
+              !strstr(val.detail, "never written"),
+          "pairs written as NaN and inf: %s", val.detail);
 
     /* Sampled validation still covers the edges of the triangle. */
     p->validate_mode = COSINE_VALIDATE_SAMPLE;
@@ -368,8 +384,9 @@ static void test_row_sample_validation(const struct machine *mach)
         CHECK(!val.valid && strstr(val.detail, "(15, 39)"), "a wrong pair: %s", val.detail);
 
         cosine_workload.prepare_validation(p);
+        float poison = cosine_out_row(p, 2)[30];
         v->run(p, &ex);
-        cosine_out_row(p, 2)[30] = NAN;
+        cosine_out_row(p, 2)[30] = poison;
         cosine_workload.validate(p, &val);
         CHECK(!val.valid && strstr(val.detail, "never written, first (25, 30)"),
               "an unwritten pair: %s", val.detail);

@@ -8,6 +8,7 @@
 #include "kit/memory.h"
 #include "cosine/cosine.h"
 #include "kit/npz.h"
+#include "npz_read.h"
 #include "run_variant.h"
 #include "kit/triangle.h"
 

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "kit/npy.h"
 #include "kit/npz.h"
+#include "npz_read.h"
 #include "kit/sl.h"
 
 #include <dirent.h>

@@ -16,6 +16,7 @@
 #include "measure/describe.h"
 #include "measure/envcheck.h"
 #include "results/model.h"
+#include "reporters/reporters.h"
 #include "results/record.h"
 
 #include <jansson.h>
@@ -161,6 +162,23 @@ static void describe(struct sl_run *run)
     snprintf(p->source, sizeof p->source, "generated");
 }
 
+/* run written and read back into *back: the same JSON. */
+static void read_back(const struct sl_run *run, struct sl_run *back, const char *what)
+{
+    char tmp[] = "/tmp/speedlab-record-XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0, "temporary file");
+    close(fd);
+    CHECK(record_write(run, tmp) == 0, "%s: write: %s", what, sl_error());
+    CHECK(record_load_run(tmp, back) == 0, "%s: read back: %s", what, sl_error());
+    char *a = dump(run), *b = dump(back);
+    CHECK(a && b && strcmp(a, b) == 0, "%s: read back, it differs from line %d on", what,
+          a && b ? first_difference(a, b) : 0);
+    free(a);
+    free(b);
+    unlink(tmp);
+}
+
 static void test_derived_figures(void)
 {
     struct sl_run run;
@@ -203,22 +221,11 @@ static void test_derived_figures(void)
     CHECK(strcmp(lone->d.speedup.why, "not measured") == 0, "interrupted: %s", lone->d.speedup.why);
 
     /* Written and read back: the same run, the same figures. */
-    char tmp[] = "/tmp/speedlab-record-XXXXXX";
-    int fd = mkstemp(tmp);
-    CHECK(fd >= 0, "temporary file");
-    close(fd);
-    CHECK(record_write(&run, tmp) == 0, "write: %s", sl_error());
     struct sl_run back;
-    CHECK(record_load_run(tmp, &back) == 0, "read back: %s", sl_error());
-    char *a = dump(&run), *b = dump(&back);
-    CHECK(a && b && strcmp(a, b) == 0, "read back, it differs from line %d on",
-          a && b ? first_difference(a, b) : 0);
+    read_back(&run, &back, "derived figures");
     CHECK(back.n_results == 3 && back.results[1].d.speedup.value == 2.0, "speedup read back");
-    free(a);
-    free(b);
     sl_run_free(&back);
     sl_run_free(&run);
-    unlink(tmp);
 }
 
 /* A record whose first time is `bad` (JSON text) is refused, naming it. */
@@ -248,6 +255,211 @@ static void refused(const char *bad, const char *words)
           "time %s: '%s' lacks the field or '%s'", bad, sl_error(), words);
     sl_run_free(&back);
     unlink(tmp);
+}
+
+/* ---- noise ------------------------------------------------------------------- */
+
+/* Counts a quiet worker leaves in a repetition of `busy` seconds. */
+static struct sl_noise_sample quiet_sample(double busy)
+{
+    return (struct sl_noise_sample){.busy_s = busy, .task_clock_s = busy, .migrations = 0};
+}
+
+/* r with noise counted over its repetitions, every sample quiet: 1 s busy,
+ * on its CPU all of it. */
+static void count_noise(struct sl_run *run, struct sl_result *r)
+{
+    CHECK(sl_noise_alloc(run, r, r->reps) == 0, "noise room");
+    r->noise.source = "test";
+    r->noise.steal_s = (struct sl_figure){0.5, NULL};
+    r->noise.steal_cpu_s = 100;
+    for (size_t i = 0; i < r->reps; i++) {
+        r->noise.per_rep[i].wall_s = r->times_s[i];
+        for (int w = 0; w < r->threads; w++)
+            r->noise.samples[i * (size_t)r->threads + (size_t)w] = quiet_sample(1.0);
+    }
+}
+
+static struct sl_noise_sample *sample(struct sl_result *r, size_t rep, int w)
+{
+    return &r->noise.samples[rep * (size_t)r->threads + (size_t)w];
+}
+
+/* Which repetitions are disturbed, the verdict, the statistics beside, on
+ * crafted counts; each rule at its edge. */
+static void test_noise_verdicts(void)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    describe(&run);
+    const double t[] = {1.0, 1.1, 0.9, 1.2, 5.0, 1.05, 0.95};
+    struct sl_result *r = add(&run, "reduction", 2, t, 7);
+    const struct sl_noise_derived *n = &r->d.noise;
+    CHECK(strcmp(n->verdict, "not counted (not in this record)") == 0, "no noise: %s", n->verdict);
+    count_noise(&run, r);
+    sl_run_derive_result(&run, r);
+    CHECK(n->disturbed_reps == 0 && strcmp(n->verdict, "quiet") == 0, "quiet: %s", n->verdict);
+    CHECK(n->quiet_reps == 7 && n->quiet_median_s.value == r->d.median_s.value,
+          "quiet: the undisturbed statistics are all of them");
+    CHECK(n->steal_fraction.value == 0.005, "steal fraction %g", n->steal_fraction.value);
+    CHECK(n->on_cpu_imbalance.value == 1.0, "on-CPU imbalance %g", n->on_cpu_imbalance.value);
+
+    /* At each rule's edge: not disturbed. */
+    sample(r, 0, 1)->task_clock_s = SL_ON_CPU_QUIET * 2 - 1; /* on_cpu exactly the limit */
+    sample(r, 1, 1)->start_delay_s = SL_LATE_START_SHARE * t[1]; /* late by exactly 5 % */
+    sample(r, 2, 0)->context_switches = 4;                     /* voluntary only */
+    sample(r, 3, 1)->migrations = NAN;                         /* not counted */
+    sample(r, 5, 1)->page_faults = 1000;                       /* faults alone */
+    sl_run_derive_result(&run, r);
+    CHECK(n->disturbed_reps == 0, "at the edges: %s", n->verdict);
+    CHECK(r->noise.per_rep[0].on_cpu == SL_ON_CPU_QUIET, "on_cpu %.17g",
+          r->noise.per_rep[0].on_cpu);
+    CHECK(r->noise.per_rep[2].context_switches == 4 && r->noise.per_rep[2].involuntary_switches == 0,
+          "rep totals");
+
+    /* Beyond them: each rule alone disturbs its repetition. */
+    sample(r, 0, 1)->task_clock_s -= 1e-9;
+    sample(r, 1, 1)->start_delay_s *= 1.001;
+    sample(r, 2, 0)->involuntary_switches = 3;
+    sample(r, 2, 0)->context_switches = 7;
+    sample(r, 4, 1)->involuntary_switches = 37;
+    sample(r, 6, 0)->migrations = 2;
+    sl_run_derive_result(&run, r);
+    bool expected[7] = {true, true, true, false, true, false, true};
+    for (size_t i = 0; i < 7; i++)
+        CHECK(r->noise.per_rep[i].disturbed == expected[i], "repetition %zu disturbed: %d", i,
+              r->noise.per_rep[i].disturbed);
+    CHECK(n->disturbed_reps == 5, "disturbed %zu", n->disturbed_reps);
+    const char *verdict = "disturbed: 5 of 7 repetitions, worker 1 switched out 37 times, worker 0 "
+                          "migrated 2 times, on-CPU as low as 0.95, worker 1 began up to 55 ms late";
+    CHECK(strcmp(n->verdict, verdict) == 0, "verdict: %s", n->verdict);
+    /* The undisturbed: 1.2 and 1.05 (the 5.0 s repetition was disturbed). */
+    CHECK(n->quiet_reps == 2 && n->quiet_median_s.value == (1.2 + 1.05) / 2,
+          "undisturbed median %g of %zu", n->quiet_median_s.value, n->quiet_reps);
+    CHECK(isnan(n->quiet_ci95_s.lo) && strcmp(n->quiet_ci95_s.why, "fewer than 6 repetitions") == 0,
+          "undisturbed interval: %s", n->quiet_ci95_s.why);
+
+    /* A late start beyond 0.1 ms in a long repetition, below 5 %: quiet. */
+    for (size_t i = 0; i < 7; i++)
+        for (int w = 0; w < 2; w++)
+            *sample(r, i, w) = quiet_sample(1.0);
+    sample(r, 3, 1)->start_delay_s = 0.01;
+    sl_run_derive_result(&run, r);
+    CHECK(n->disturbed_reps == 0, "10 ms late in 1.2 s: %s", n->verdict);
+    sample(r, 3, 1)->start_delay_s = 0.07;
+    sl_run_derive_result(&run, r);
+    CHECK(n->disturbed_reps == 1 && strstr(n->verdict, "worker 1 began up to 70 ms late"),
+          "70 ms late in 1.2 s: %s", n->verdict);
+
+    /* Worker 1 loses CPU time to others: busy 1.3 s, on its CPU 1 s.  The
+     * wall imbalance is the neighbours', the on-CPU one the schedule's. */
+    for (size_t i = 0; i < 7; i++) {
+        *sample(r, i, 0) = quiet_sample(1.0);
+        *sample(r, i, 1) = quiet_sample(1.3);
+        sample(r, i, 1)->task_clock_s = 1.0;
+    }
+    sl_run_derive_result(&run, r);
+    CHECK(n->on_cpu_imbalance.value == 1.0, "on-CPU imbalance %g", n->on_cpu_imbalance.value);
+    CHECK(n->lowest_share_worker == 1 && fabs(n->lowest_on_cpu_share.value - 1 / 1.3) < 1e-12,
+          "worker %d on its CPU %g of its busy time", n->lowest_share_worker,
+          n->lowest_on_cpu_share.value);
+    CHECK(n->disturbed_reps == 7, "every repetition on-CPU 2/2.3: %s", n->verdict);
+    CHECK(isnan(n->quiet_median_s.value) &&
+              strcmp(n->quiet_median_s.why, "every repetition was disturbed") == 0,
+          "no undisturbed repetition: %s", n->quiet_median_s.why);
+
+    /* Not counted: said, no figures. */
+    r->noise = (struct sl_noise){.why = "--noise off"};
+    sl_run_derive_result(&run, r);
+    CHECK(strcmp(n->verdict, "not counted (--noise off)") == 0 && n->disturbed_reps == 0 &&
+              strcmp(n->on_cpu_imbalance.why, "--noise off") == 0,
+          "--noise off: %s", n->verdict);
+    sl_run_free(&run);
+}
+
+/* The console's lines under a result, captured from stdout. */
+static char *console_lines(const struct sl_run *run, const struct sl_result *r)
+{
+    struct sl_reporter *console = console_reporter_create(false, NULL, NULL);
+    char tmp[] = "/tmp/speedlab-console-XXXXXX";
+    int fd = mkstemp(tmp), saved = dup(STDOUT_FILENO);
+    fflush(stdout);
+    dup2(fd, STDOUT_FILENO);
+    console->result(console, run, r);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    close(fd);
+    console->destroy(console);
+    char *text = read_file(tmp);
+    unlink(tmp);
+    return text ? text : strdup("(not captured)");
+}
+
+/* A superlinear efficiency beyond its interval, a speedup from disturbed
+ * repetitions and an imbalance that the neighbours made are each flagged
+ * where the result is printed; a quiet, plausible result is not. */
+static void test_console_flags(void)
+{
+    struct sl_run run;
+    sl_run_init(&run);
+    describe(&run);
+    const double t1[] = {3.0, 3.1, 2.9, 3.2, 2.8, 3.05, 2.95};
+    const double t2[] = {1.0, 1.05, 0.95, 1.1, 0.9, 1.02, 0.98};
+    add(&run, "reduction", 1, t1, 7);
+    struct sl_result *r2 = add(&run, "reduction", 2, t2, 7);
+    count_noise(&run, &run.results[0]);
+    count_noise(&run, r2);
+    run.results[0].placement_verified = r2->placement_verified = true;
+    sl_run_derive(&run);
+    char *text = console_lines(&run, r2);
+    CHECK(strstr(text, "superlinear: efficiency 1.50 [1.27, 1.78] is above 1 beyond its "
+                               "interval: cache effect or noise, see noise verdict"),
+          "superlinear flagged: %s", text);
+    CHECK(strstr(text, " quiet  yes\n") && !strstr(text, "noise: disturbed") &&
+              !strstr(text, "speedup from disturbed"),
+          "quiet: %s", text);
+    free(text);
+
+    sample(&run.results[0], 2, 0)->involuntary_switches = 1;
+    for (size_t i = 0; i < 7; i++)
+        sample(r2, i, 1)->busy_s = 1.3;
+    r2->imbalance = 1.3 / 1.15;
+    sl_run_derive(&run);
+    text = console_lines(&run, r2);
+    CHECK(strstr(text, "  7/7  yes\n"), "the noise column: %s", text);
+    CHECK(strstr(text, "speedup from disturbed repetitions: 7 of 7 here, 1 of 7 in its "
+                               "1-thread run"),
+          "disturbed speedup flagged: %s", text);
+    CHECK(strstr(text, "imbalance 1.130 of busy time, 1.000 of on-CPU time: read the "
+                               "on-CPU one, the schedule's (worker 1 was on its CPU only 77%"),
+          "imbalance attributed: %s", text);
+    free(text);
+
+    /* The noise read back: migrations and steal counted or not, a result
+     * counted and one not, interleaved positions. */
+    run.results[0].noise.migrations_why = "not counted here";
+    for (size_t i = 0; i < 7; i++)
+        sample(&run.results[0], i, 0)->migrations = NAN;
+    run.results[0].noise.steal_s = (struct sl_figure){NAN, "no steal column"};
+    r2->round_positions = sl_run_alloc(&run, 7, sizeof(int));
+    for (int i = 0; i < 7; i++)
+        r2->round_positions[i] = i % 2;
+    const double t3[] = {2.0, 2.1};
+    add(&run, "partials", 1, t3, 2)->noise.why = "--noise off";
+    run.config.interleave_recorded = run.config.noise_recorded = true;
+    run.config.interleave = run.config.noise_counting = true;
+    sl_run_derive(&run);
+    struct sl_run back;
+    read_back(&run, &back, "noise");
+    const struct sl_result *b0 = &back.results[0], *b1 = &back.results[1];
+    CHECK(b0->noise.migrations_why && strcmp(b0->noise.migrations_why, "not counted here") == 0 &&
+              b0->d.noise.disturbed_reps == 1 && b1->d.noise.disturbed_reps == 7 &&
+              b1->round_positions && b1->round_positions[3] == 1 && back.config.interleave &&
+              strcmp(back.results[2].d.noise.verdict, "not counted (--noise off)") == 0,
+          "noise read back");
+    sl_run_free(&back);
+    sl_run_free(&run);
 }
 
 /* The value of environment variable `name` as the run records it. */
@@ -305,5 +517,7 @@ int main(int argc, char **argv)
     refused("-0.5", "must be positive");
     refused("0", "must be positive");
     test_describe_update();
+    test_noise_verdicts();
+    test_console_flags();
     return check_report("record");
 }

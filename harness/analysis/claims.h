@@ -4,14 +4,14 @@
  * published, the workload, and the checks that decide it, each naming the
  * measurements it compares (variant, schedule, threads, size).  claims.c
  * loads and validates that file; claims_verdict.c judges a claim against
- * loaded records; cli_claims.c runs what is missing and prints the table.
+ * runs of the result model (measured now, or read from records);
+ * cli_claims.c runs what is missing and prints the table.
  * The format is documented in claims/README.md. */
 #ifndef SL_CLAIMS_H
 #define SL_CLAIMS_H
 
-#include "results/model.h"
-#include "results/record_read.h"
 #include "kit/sl.h"
+#include "results/model.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -109,11 +109,11 @@ struct claim_verdict {
     char reason[1600];
 };
 
-/* What the judge sees: the records measured (or given), the CPUs the
- * measurements were allowed, and why an affinity child could not run. */
+/* What the judge sees: the runs measured (or the records given), the CPUs
+ * the measurements were allowed, and why an affinity child could not run. */
 struct claims_context {
-    const struct loaded_record *records;
-    size_t n_records;
+    const struct sl_run *runs;
+    size_t n_runs;
     int allowed_cpus;
     const char *affinity_unavailable; /* NULL, or the reason */
     bool quick;

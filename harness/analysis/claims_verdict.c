@@ -1,4 +1,4 @@
-/* A claim's verdict from loaded records.  The rules (claims/README.md):
+/* A claim's verdict from runs of the result model.  The rules (claims/README.md):
  * a ratio is judged by its 95 % interval against the published figure's
  * band or bound; a property by the recorded fact; a claim is reproduced
  * only when every check that decides it is. */
@@ -34,52 +34,60 @@ static void append(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The canonical size a record gives a size as written: config.sizes[i] was
+/* The canonical size a run gives a size as written: config.sizes[i] was
  * measured as problems[i].size. */
-static const char *canonical_size(const struct loaded_record *rec, const char *size)
+static const char *canonical_size(const struct sl_run *run, const char *size)
 {
-    const json_t *sizes = json_object_get(json_object_get(rec->root, "config"), "sizes");
-    const json_t *problems = json_object_get(rec->root, "problems");
-    for (size_t i = 0; i < json_array_size(sizes); i++) {
-        const json_t *s = json_array_get(sizes, i);
-        const json_t *p = json_object_get(json_array_get(problems, i), "size");
-        if (json_is_string(s) && json_is_string(p) && strcmp(json_string_value(s), size) == 0)
-            return json_string_value(p);
-    }
+    for (int i = 0; i < run->config.n_sizes && (size_t)i < run->n_problems; i++)
+        if (strcmp(run->config.sizes[i], size) == 0)
+            return run->problems[i].size;
     return size;
 }
 
+static bool is_invalid(const struct sl_result *r)
+{
+    return r->validated && !r->validation.valid;
+}
+
+static bool is_probe(const struct sl_result *r, const struct claim_probe *p, int threads,
+                     const char *size, const char *canonical)
+{
+    return strcmp(r->variant, p->variant->name) == 0 &&
+           strcmp(r->schedule, sl_schedule_name(p->schedule)) == 0 && r->threads == threads &&
+           (strcmp(r->size, canonical) == 0 || strcmp(r->size, size) == 0) &&
+           (!p->sim || r->simulated);
+}
+
 /* The measurement of a probe, or NULL with why. */
-static const struct loaded_result *find(const struct claims_context *ctx, const struct claim *c,
-                                        const struct claim_probe *p, int threads, char *why,
-                                        size_t len)
+static const struct sl_result *find(const struct claims_context *ctx, const struct claim *c,
+                                    const struct claim_probe *p, int threads, char *why,
+                                    size_t len)
 {
     const char *size = claim_probe_size(c, p, ctx->quick);
-    const struct loaded_result *not_ok = NULL;
+    const struct sl_result *not_ok = NULL;
     bool any_record = false;
-    for (size_t i = 0; i < ctx->n_records; i++) {
-        const struct loaded_record *rec = &ctx->records[i];
-        if (strcmp(rec->kernel, c->workload->name) != 0)
+    for (size_t i = 0; i < ctx->n_runs; i++) {
+        const struct sl_run *run = &ctx->runs[i];
+        if (strcmp(run->config.kernel, c->workload->name) != 0)
             continue;
         any_record = true;
-        const char *canonical = canonical_size(rec, size);
-        for (size_t j = 0; j < rec->n_results; j++) {
-            const struct loaded_result *r = &rec->results[j];
-            if (strcmp(r->variant, p->variant->name) != 0 ||
-                strcmp(r->schedule, sl_schedule_name(p->schedule)) != 0 || r->threads != threads ||
-                (strcmp(r->size, canonical) != 0 && strcmp(r->size, size) != 0))
+        const char *canonical = canonical_size(run, size);
+        for (size_t j = 0; j < run->n_results; j++) {
+            const struct sl_result *r = &run->results[j];
+            if (!is_probe(r, p, threads, size, canonical))
                 continue;
-            if (p->sim && !json_is_object(json_object_get(r->json, "simulated_cache")))
-                continue;
-            if (strcmp(r->status, "ok") == 0 && (r->valid != 0 || p->may_be_invalid))
+            if (r->status == SL_STATUS_OK && (!is_invalid(r) || p->may_be_invalid))
                 return r;
             not_ok = r;
         }
     }
-    if (not_ok && strcmp(not_ok->status, "ok") == 0)
-        snprintf(why, len, "%s at %s is invalid: its time is no evidence", not_ok->name, size);
+    char name[256] = "";
+    if (not_ok)
+        sl_result_name(not_ok, name, sizeof name);
+    if (not_ok && not_ok->status == SL_STATUS_OK)
+        snprintf(why, len, "%s at %s is invalid: its time is no evidence", name, size);
     else if (not_ok)
-        snprintf(why, len, "%s at %s was %s (%s)", not_ok->name, size, not_ok->status,
+        snprintf(why, len, "%s at %s was %s (%s)", name, size, sl_status_name(not_ok->status),
                  not_ok->reason ? not_ok->reason : "no reason recorded");
     else if (!any_record)
         snprintf(why, len, "no record of %s", c->workload->name);
@@ -92,8 +100,8 @@ static const struct loaded_result *find(const struct claims_context *ctx, const 
 
 /* Both probes' measurements; false with the outcome set not applicable. */
 static bool find_pair(const struct claims_context *ctx, const struct claim *c,
-                      const struct claim_check *k, const struct loaded_result **base,
-                      const struct loaded_result **cand, struct check_outcome *out)
+                      const struct claim_check *k, const struct sl_result **base,
+                      const struct sl_result **cand, struct check_outcome *out)
 {
     int tb = claim_probe_threads(c, &k->baseline, ctx->allowed_cpus);
     int tc = claim_probe_threads(c, &k->candidate, ctx->allowed_cpus);
@@ -117,16 +125,14 @@ static bool find_pair(const struct claims_context *ctx, const struct claim *c,
 
 /* T(a)/T(b) of two medians, with the interval built from both medians'
  * 97.5 % intervals (jointly >= 95 %). */
-static void time_ratio(const struct loaded_result *a, const struct loaded_result *b, double *ratio,
+static void time_ratio(const struct sl_result *a, const struct sl_result *b, double *ratio,
                        double *lo, double *hi)
 {
-    struct stats_summary sa, sb;
-    stats_summarize(a->times, a->n_times, &sa);
-    stats_summarize(b->times, b->n_times, &sb);
-    *ratio = sa.median / sb.median;
+    const struct sl_interval *ia = &a->d.ci975_s, *ib = &b->d.ci975_s;
+    *ratio = a->d.median_s.value / b->d.median_s.value;
     *lo = *hi = NAN;
-    if (sa.ci975_available && sb.ci975_available)
-        stats_ratio_interval(sa.ci975_lo, sa.ci975_hi, sb.ci975_lo, sb.ci975_hi, lo, hi);
+    if (!ia->why && !ib->why)
+        stats_ratio_interval(ia->lo, ia->hi, ib->lo, ib->hi, lo, hi);
 }
 
 static void judge_interval(const struct claim_check *k, struct check_outcome *out)
@@ -184,7 +190,7 @@ static void no_number(struct check_outcome *out, const char *why)
 static void check_ratio(const struct claims_context *ctx, const struct claim *c,
                         const struct claim_check *k, struct check_outcome *out)
 {
-    const struct loaded_result *base, *cand;
+    const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
@@ -215,7 +221,7 @@ static void check_ratio(const struct claims_context *ctx, const struct claim *c,
 static void check_imbalance(const struct claims_context *ctx, const struct claim *c,
                             const struct claim_check *k, struct check_outcome *out)
 {
-    const struct loaded_result *base, *cand;
+    const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
@@ -254,22 +260,29 @@ static void check_imbalance(const struct claims_context *ctx, const struct claim
     }
 }
 
+/* A simulated count per unit of work by its name in claims.json. */
+static double simulated_per_unit(const struct sl_result *r, const char *counter)
+{
+    if (strcmp(counter, "d1_misses") == 0)
+        return r->d.sim_d1_misses_per_unit;
+    if (strcmp(counter, "ll_misses") == 0)
+        return r->d.sim_ll_misses_per_unit;
+    return r->d.sim_instructions_per_unit;
+}
+
 static void check_misses(const struct claims_context *ctx, const struct claim *c,
                          const struct claim_check *k, struct check_outcome *out)
 {
-    const struct loaded_result *base, *cand;
+    const struct sl_result *base, *cand;
     no_number(out, "not measured");
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
-    const json_t *sb = json_object_get(base->json, "simulated_cache");
-    const json_t *sc = json_object_get(cand->json, "simulated_cache");
-    double mb = record_number(json_object_get(sb, "per_unit"), k->counter);
-    double mc = record_number(json_object_get(sc, "per_unit"), k->counter);
+    double mb = simulated_per_unit(base, k->counter), mc = simulated_per_unit(cand, k->counter);
     if (isnan(mb) || isnan(mc)) {
-        const json_t *reason = json_object_get(isnan(mb) ? sb : sc, "reason");
+        const struct sl_result *missing = isnan(mb) ? base : cand;
         out->outcome = OUT_NA;
         snprintf(out->why, sizeof out->why, "simulated cache unavailable (%s)",
-                 json_is_string(reason) ? json_string_value(reason) : "no count recorded");
+                 missing->sim.reason[0] ? missing->sim.reason : "no count recorded");
         return;
     }
     out->measured = mb / mc;
@@ -292,32 +305,34 @@ static void check_invalid(const struct claims_context *ctx, const struct claim *
                  k->candidate.threads_value, ctx->allowed_cpus);
         return;
     }
-    const struct loaded_result *r = find(ctx, c, &k->candidate, threads, out->why, sizeof out->why);
+    const struct sl_result *r = find(ctx, c, &k->candidate, threads, out->why, sizeof out->why);
     if (!r) {
         out->outcome = OUT_NA;
         return;
     }
-    double err = record_number(r->json, "max_error");
-    if (r->valid < 0) {
+    char name[256];
+    sl_result_name(r, name, sizeof name);
+    if (!r->validated) {
         out->outcome = OUT_NA;
-        snprintf(out->why, sizeof out->why, "%s was not validated", r->name);
+        snprintf(out->why, sizeof out->why, "%s was not validated", name);
         return;
     }
-    snprintf(out->text, sizeof out->text, "%s: %s", r->name, r->valid ? "valid" : "invalid");
+    bool valid = r->validation.valid;
+    double err = r->validation.max_abs_error;
+    snprintf(out->text, sizeof out->text, "%s: %s", name, valid ? "valid" : "invalid");
     if (!isnan(err))
         append(out->text, sizeof out->text, " (max error %.4g)", err);
-    out->outcome = r->valid ? OUT_NO : OUT_YES;
-    snprintf(out->why, sizeof out->why, r->valid ? "the validated repetition came out right"
-                                                 : "the result fails validation, as claimed");
+    out->outcome = valid ? OUT_NO : OUT_YES;
+    snprintf(out->why, sizeof out->why, valid ? "the validated repetition came out right"
+                                              : "the result fails validation, as claimed");
 }
 
 static void check_fastest(const struct claims_context *ctx, const struct claim *c,
                           const struct claim_check *k, struct check_outcome *out)
 {
     int threads = claim_probe_threads(c, &k->candidate, ctx->allowed_cpus);
-    const struct loaded_result *cand = threads ? find(ctx, c, &k->candidate, threads, out->why,
-                                                      sizeof out->why)
-                                               : NULL;
+    const struct sl_result *cand =
+        threads ? find(ctx, c, &k->candidate, threads, out->why, sizeof out->why) : NULL;
     if (!cand) {
         out->outcome = OUT_NA;
         if (!threads)
@@ -325,22 +340,22 @@ static void check_fastest(const struct claims_context *ctx, const struct claim *
                      k->candidate.threads_value, ctx->allowed_cpus);
         return;
     }
-    const struct loaded_result *best = NULL;
+    const struct sl_result *best = NULL;
     for (int i = 0; i < k->n_others; i++) {
         int t = claim_probe_threads(c, &k->others[i], ctx->allowed_cpus);
-        const struct loaded_result *o = t ? find(ctx, c, &k->others[i], t, out->why, sizeof out->why)
-                                          : NULL;
+        const struct sl_result *o =
+            t ? find(ctx, c, &k->others[i], t, out->why, sizeof out->why) : NULL;
         if (!o) {
             out->outcome = OUT_NA;
             return;
         }
-        if (!best || o->median_s < best->median_s)
+        if (!best || o->d.median_s.value < best->d.median_s.value)
             best = o;
     }
     time_ratio(best, cand, &out->measured, &out->lo, &out->hi);
     snprintf(out->text, sizeof out->text, "%s/%s %.4g s vs fastest other (%s) %.4g s at t%d: %.3gx",
-             cand->variant, cand->schedule, cand->median_s, best->schedule, best->median_s,
-             cand->threads, out->measured);
+             cand->variant, cand->schedule, cand->d.median_s.value, best->schedule,
+             best->d.median_s.value, cand->threads, out->measured);
     if (isnan(out->lo)) {
         snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
         out->outcome = OUT_INCONCLUSIVE;
@@ -375,24 +390,24 @@ static void check_affinity(const struct claims_context *ctx, const struct claim 
                  k->affinity_cpus, k->affinity_cpus, ctx->allowed_cpus);
         return;
     }
-    for (size_t i = 0; i < ctx->n_records; i++) {
-        const struct loaded_record *rec = &ctx->records[i];
-        if (strcmp(rec->kernel, c->workload->name) != 0 ||
-            strncmp(rec->command, "speedlab run ", 13) != 0 || strstr(rec->command, "--threads") ||
-            strstr(rec->command, "--oversubscribe") || rec->allowed_cpus != k->affinity_cpus)
+    for (size_t i = 0; i < ctx->n_runs; i++) {
+        const struct sl_run *run = &ctx->runs[i];
+        int allowed = run->machine.pus_allowed;
+        if (strcmp(run->config.kernel, c->workload->name) != 0 ||
+            strncmp(run->command, "speedlab run ", 13) != 0 || strstr(run->command, "--threads") ||
+            strstr(run->command, "--oversubscribe") || allowed != k->affinity_cpus)
             continue;
         int most = 0;
-        bool over = false, ok = rec->n_results > 0;
-        for (size_t j = 0; j < rec->n_results; j++) {
-            const struct loaded_result *r = &rec->results[j];
+        bool over = false, ok = run->n_results > 0;
+        for (size_t j = 0; j < run->n_results; j++) {
+            const struct sl_result *r = &run->results[j];
             most = r->threads > most ? r->threads : most;
             over |= r->oversubscribed;
-            ok &= strcmp(r->status, "ok") == 0;
+            ok &= r->status == SL_STATUS_OK;
         }
         snprintf(out->text, sizeof out->text,
                  "under a %d-CPU mask: saw %d CPU%s, ran at most %d thread%s by default",
-                 k->affinity_cpus, rec->allowed_cpus, rec->allowed_cpus == 1 ? "" : "s", most,
-                 most == 1 ? "" : "s");
+                 k->affinity_cpus, allowed, allowed == 1 ? "" : "s", most, most == 1 ? "" : "s");
         if (!ok) {
             snprintf(out->why, sizeof out->why, "the masked run did not finish every measurement");
             return;

@@ -153,17 +153,6 @@ void cmp_holm(const double *p, size_t n, double *adjusted)
     free(order);
 }
 
-const char *cmp_verdict_name(enum cmp_verdict v)
-{
-    switch (v) {
-    case CMP_SAME: return "same";
-    case CMP_FASTER: return "faster";
-    case CMP_SLOWER: return "slower";
-    case CMP_UNKNOWN: return "unknown";
-    }
-    return "?";
-}
-
 int cmp_pair_compute(const double *base, size_t nb, const double *fresh, size_t nn,
                      struct cmp_pair *out)
 {

@@ -22,7 +22,6 @@ double cmp_mann_whitney_min_p(size_t na, size_t nb);
 void cmp_holm(const double *p, size_t n, double *adjusted);
 
 enum cmp_verdict { CMP_SAME, CMP_FASTER, CMP_SLOWER, CMP_UNKNOWN };
-const char *cmp_verdict_name(enum cmp_verdict v);
 
 /* BASE against NEW, timings in seconds (smaller is better). */
 struct cmp_pair {

@@ -17,15 +17,20 @@ extern const struct cli_command cli_run_command, cli_list_command, cli_info_comm
 /* Hidden: one kernel execution under valgrind, for --counters sim. */
 int cli_simulate(int argc, char **argv, const struct machine *m);
 
-/* Prints sl_error() as "speedlab: error: ..." and returns EXIT_USAGE. */
-int cli_usage_error(void);
-
-/* Exit statuses shared by all subcommands (EXIT_FAILURE, 1: any other error). */
+/* Exit statuses shared by all subcommands, with EXIT_SUCCESS (0) and
+ * EXIT_FAILURE (1: any other error: a measurement, a file, memory).  A
+ * handler returns one of these names, never a number. */
 enum {
+    EXIT_REGRESSION = 1,    /* compare: slower or newly invalid; history: a step */
     EXIT_USAGE = 2,         /* bad command line or input */
     EXIT_INVALID = 3,       /* a result failed validation */
     EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM; the record keeps what finished */
 };
+
+/* Prints sl_error() as "speedlab: error: ..." and returns EXIT_USAGE. */
+int cli_usage_error(void);
+/* The same, returning `status`. */
+int cli_error(int status);
 
 /* Measures `run` (its run_id and, for `run`, its environment checks set)
  * as planned, with the console, the record files and the export formats the

@@ -43,7 +43,7 @@ struct claims_args {
     bool quick;
 };
 
-static int add_record(const struct sl_option *row, const char *arg, void *options)
+static int add_record_option(const struct sl_option *row, const char *arg, void *options)
 {
     struct claims_args *c = options;
     if (c->n_records == MAX_RECORDS)
@@ -60,7 +60,7 @@ static const struct sl_option claims_options[] = {
     {.name = "record", .arg = "FILE", .group = "options",
      .help = "judge from this record instead of measuring (repeatable: one per workload); "
              "claims it lacks are not applicable",
-     .kind = SL_OPTION_CUSTOM, .parse = add_record},
+     .kind = SL_OPTION_CUSTOM, .parse = add_record_option},
     {.name = "out", .arg = "DIR", .group = "options",
      .help = "where records and claims.json go",
      .def_text = "when measuring results/claims/<UTC time>/; with --record nothing is written "
@@ -268,57 +268,6 @@ static void group_lists_free(struct group_lists *l)
     free(l->sizes);
 }
 
-/* Measures one group into DIR/<workload>[-sim].json, planned as `run` with
- * its defaults and the claims' budget and repetitions; returns the runner's
- * status (0, 3 invalid results, 1, 2, 130) or 1 when it could not start. */
-static int measure_group(const struct machine *m, const struct group *g, const char *dir,
-                         const struct claims_args *c, const char *command, char **record_out)
-{
-    char name[160];
-    snprintf(name, sizeof name, "%s%s.json", g->workload->name, g->sim ? "-sim" : "");
-    char *record = path_in(dir, name);
-    struct group_lists l = {0};
-    struct run_args a;
-    struct run_plan plan;
-    struct sl_run run;
-    sl_run_init(&run);
-    int status = 1;
-    if (!record)
-        sl_fail("out of memory");
-    if (!record || group_lists(g, m->desc.pus_allowed, &l) != 0 || plan_run_defaults(&a) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        group_lists_free(&l);
-        free(record);
-        sl_run_free(&run);
-        return 1;
-    }
-    a.variants = l.variants;
-    a.schedules = l.schedules;
-    a.threads = l.threads;
-    a.sizes = l.sizes;
-    a.oversubscribe = l.oversubscribe;
-    a.counters = g->sim ? "sim" : NULL;
-    a.budget = c->budget;
-    a.min_reps = c->min_reps;
-    a.max_reps = c->min_reps > a.max_reps ? c->min_reps : a.max_reps;
-    a.record = record;
-    if (plan_build(&a, g->workload, NULL, command, m, &plan, run.run_id, sizeof run.run_id) !=
-        0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    } else {
-        plan.options->wanted = group_wants;
-        plan.options->wanted_ctx = g;
-        status = cli_measure(&plan, m, &run);
-        plan_free(&plan);
-        *record_out = record;
-        record = NULL;
-    }
-    group_lists_free(&l);
-    free(record);
-    sl_run_free(&run);
-    return status;
-}
-
 /* The first k allowed CPUs as a taskset list ("0" or "0,1"). */
 static void first_cpus(const struct machine *m, int k, char *buf, size_t len)
 {
@@ -328,56 +277,62 @@ static void first_cpus(const struct machine *m, int k, char *buf, size_t len)
         snprintf(buf + strlen(buf), len - strlen(buf), "%s%d", i ? "," : "", cpu);
 }
 
+/* argv (taskset's) with stdout and stderr into `log`; 0 when it exited 0,
+ * else -1 and why. */
+static int spawn_logged(char *const argv[], const char *log, char *why, size_t len)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
+                                     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    int wstatus = 0;
+    if (rc == 0 && waitpid(pid, &wstatus, 0) < 0)
+        rc = errno;
+    if (rc == ENOENT || (rc == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127))
+        snprintf(why, len, "taskset (util-linux) not found: cannot run under an affinity mask");
+    else if (rc != 0)
+        snprintf(why, len, "cannot start taskset: %s", strerror(rc));
+    else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+        snprintf(why, len, "'%s %s %s speedlab run %s' failed (status %d; see %s)", argv[0],
+                 argv[1], argv[2], argv[5], WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, log);
+    else
+        return 0;
+    return -1;
+}
+
 /* H1: this program again, under `taskset -c <k CPUs>`, with default threads.
  * Returns the record path, or NULL with why. */
 static char *run_masked(const struct machine *m, const struct claim *c, int k, const char *dir,
                         bool quick, char *why, size_t len)
 {
-    char exe[4096];
+    char exe[4096], name[128], logname[128], cpus[256];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        snprintf(why, len, "cannot find this program (/proc/self/exe): %s", strerror(errno));
-        return NULL;
-    }
-    exe[n] = '\0';
-    char name[128], logname[128], cpus[256];
     snprintf(name, sizeof name, "masked-%s-%dcpu.json", c->workload->name, k);
     snprintf(logname, sizeof logname, "masked-%s-%dcpu.log", c->workload->name, k);
     first_cpus(m, k, cpus, sizeof cpus);
     char *record = path_in(dir, name), *log = path_in(dir, logname);
-    if (!record || !log) {
-        free(record);
-        free(log);
+    bool ran = false;
+    if (n <= 0) {
+        snprintf(why, len, "cannot find this program (/proc/self/exe): %s", strerror(errno));
+    } else if (!record || !log) {
         snprintf(why, len, "out of memory");
-        return NULL;
-    }
-    char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
-                    (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
-                    "--record", record, NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "taskset", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    int wstatus = 0;
-    if (rc == 0 && waitpid(pid, &wstatus, 0) < 0)
-        rc = errno;
-    if (rc == ENOENT || (rc == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)) {
-        snprintf(why, len, "taskset (util-linux) not found: cannot run under an affinity mask");
-    } else if (rc != 0) {
-        snprintf(why, len, "cannot start taskset: %s", strerror(rc));
-    } else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-        snprintf(why, len, "'taskset -c %s speedlab run %s' failed (status %d; see %s)", cpus,
-                 c->workload->name, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, log);
     } else {
-        free(log);
-        return record;
+        exe[n] = '\0';
+        char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
+                        (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
+                        "--record", record, NULL};
+        ran = spawn_logged(argv, log, why, len) == 0;
     }
     free(log);
-    free(record);
-    return NULL;
+    if (!ran) {
+        free(record);
+        record = NULL;
+    }
+    return record;
 }
 
 static void print_table(const struct claim *const *sel, const struct claim_verdict *v, size_t n)
@@ -414,25 +369,6 @@ static int write_json_file(json_t *doc, const char *path)
     return util_atomic_commit(&f);
 }
 
-/* Adds the verdicts of its workload's claims to a record this run wrote. */
-static int attach_to_record(const char *path, const char *kernel, const struct claim *const *sel,
-                            const struct claim_verdict *v, size_t n)
-{
-    struct sl_run run;
-    int rc = record_load_run(path, &run);
-    if (rc == 0 && !(run.claims = sl_run_alloc(&run, n + 1, sizeof *run.claims)))
-        rc = -1;
-    if (rc == 0) {
-        run.has_claims = true;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(sel[i]->workload->name, kernel) == 0)
-                claims_verdict_entry(sel[i], &v[i], &run.claims[run.n_claims++]);
-        rc = record_write(&run, path);
-    }
-    sl_run_free(&run);
-    return rc;
-}
-
 static int make_dir(const char *dir)
 {
     char *probe = path_in(dir, "x");
@@ -454,10 +390,13 @@ struct claims_run {
     const struct claim **sel; /* the selected claims, in order */
     size_t n_sel;
     struct claim_verdict *verdicts;
-    struct loaded_record *records; /* MAX_RECORDS: given, or measured */
-    size_t n_records;
-    char *written[MAX_RECORDS]; /* records this run measured (claims attached) */
-    size_t n_written;
+    /* MAX_RECORDS runs: the records given, or those measured now and the
+     * affinity children's; each with the record it is. */
+    struct sl_run *runs;
+    char *paths[MAX_RECORDS];
+    bool measured[MAX_RECORDS];           /* by this command: the verdicts go into it */
+    struct plan_locks locks[MAX_RECORDS]; /* on the records this command writes */
+    size_t n_runs;
     char *dir; /* where records and claims.json go; NULL: nowhere */
     char affinity_why[400]; /* why the affinity check could not run, if it could not */
     bool affinity_tried;
@@ -465,11 +404,12 @@ struct claims_run {
 
 static void claims_run_free(struct claims_run *r)
 {
-    for (size_t i = 0; i < r->n_written; i++)
-        free(r->written[i]);
-    for (size_t i = 0; i < r->n_records; i++)
-        record_unload(&r->records[i]);
-    free(r->records);
+    for (size_t i = 0; i < r->n_runs; i++) {
+        plan_unlock(&r->locks[i]);
+        sl_run_free(&r->runs[i]);
+        free(r->paths[i]);
+    }
+    free(r->runs);
     free(r->verdicts);
     free(r->sel);
     free(r->dir);
@@ -480,8 +420,24 @@ static int claims_run_alloc(struct claims_run *r)
 {
     r->sel = calloc(r->claims.n, sizeof *r->sel);
     r->verdicts = calloc(r->claims.n, sizeof *r->verdicts);
-    r->records = calloc(MAX_RECORDS, sizeof *r->records);
-    return r->sel && r->verdicts && r->records ? 0 : sl_fail("out of memory");
+    r->runs = calloc(MAX_RECORDS, sizeof *r->runs);
+    return r->sel && r->verdicts && r->runs ? 0 : sl_fail("out of memory");
+}
+
+/* A run loaded from a record into the next slot; it takes `path`. */
+static int add_record(struct claims_run *r, char *path)
+{
+    struct sl_run *run = &r->runs[r->n_runs];
+    int rc = r->n_runs == MAX_RECORDS ? sl_fail("more than %d records", MAX_RECORDS)
+                                      : record_load_run(path, run);
+    if (rc == 0) {
+        r->paths[r->n_runs++] = path;
+    } else {
+        if (r->n_runs < MAX_RECORDS)
+            sl_run_free(run);
+        free(path);
+    }
+    return rc == 0 ? 0 : -1;
 }
 
 /* The claims named (each once, in order), or every claim. */
@@ -519,16 +475,20 @@ static void print_list(const struct claims_run *r)
     }
 }
 
-/* The --record files, and the output folder (made now) when there is one. */
-static int prepare_inputs(struct claims_run *r, bool measuring)
+/* Every file this command writes is none it reads (issue 15): the claims
+ * file and the --record files against `outputs`. */
+static int check_outputs(const struct claims_run *r, const struct util_file_role *outputs,
+                         size_t n_outputs)
 {
-    for (int i = 0; i < r->args.n_records; i++) {
-        if (record_load(r->args.records[i], &r->records[r->n_records]) != 0)
-            return -1;
-        r->n_records++;
-    }
-    if (!r->args.out && !measuring)
-        return 0;
+    struct util_file_role inputs[1 + MAX_RECORDS] = {{"--claims", r->args.claims}};
+    for (int i = 0; i < r->args.n_records; i++)
+        inputs[1 + i] = (struct util_file_role){"--record", r->args.records[i]};
+    return util_check_distinct(inputs, 1 + (size_t)r->args.n_records, outputs, n_outputs);
+}
+
+/* The output folder: --out, or results/claims/<UTC time>/ when measuring. */
+static int choose_dir(struct claims_run *r)
+{
     if (r->args.out) {
         r->dir = strdup(r->args.out);
     } else {
@@ -540,22 +500,102 @@ static int prepare_inputs(struct claims_run *r, bool measuring)
         if ((r->dir = malloc(64)))
             snprintf(r->dir, 64, "results/claims/%s", stamp);
     }
-    if (!r->dir)
-        return sl_fail("out of memory");
-    return make_dir(r->dir);
+    return r->dir ? 0 : sl_fail("out of memory");
+}
+
+/* The --record files, and the output folder (made now) when there is one. */
+static int prepare_inputs(struct claims_run *r, bool measuring)
+{
+    for (int i = 0; i < r->args.n_records; i++) {
+        char *path = strdup(r->args.records[i]);
+        if (!path)
+            return sl_fail("out of memory");
+        if (add_record(r, path) != 0)
+            return -1;
+    }
+    if (!r->args.out && !measuring)
+        return 0;
+    if (choose_dir(r) != 0 || make_dir(r->dir) != 0)
+        return -1;
+    char *summary = path_in(r->dir, "claims.json");
+    const struct util_file_role outputs[] = {{"claims.json of --out", summary}};
+    int rc = summary ? check_outputs(r, outputs, 1) : sl_fail("out of memory");
+    free(summary);
+    return rc;
+}
+
+/* Measures one group into DIR/<workload>[-sim].json, planned as `run` with
+ * its defaults and the claims' budget and repetitions, the record locked
+ * from now until its verdicts are in; the run stays in memory.  Returns the
+ * measurement's status (cli_run_status), or EXIT_FAILURE / EXIT_USAGE when it
+ * could not start. */
+static int measure_group(struct claims_run *r, const struct machine *m, const struct group *g)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s%s.json", g->workload->name, g->sim ? "-sim" : "");
+    char *record = path_in(r->dir, name);
+    struct group_lists l = {0};
+    struct run_args a;
+    struct run_plan plan = {0};
+    size_t slot = r->n_runs;
+    struct sl_run *run = &r->runs[slot];
+    sl_run_init(run);
+    int status;
+    if (!record || group_lists(g, m->desc.pus_allowed, &l) != 0 || plan_run_defaults(&a) != 0) {
+        if (!record)
+            sl_fail("out of memory");
+        status = cli_error(EXIT_FAILURE);
+    } else {
+        a.variants = l.variants;
+        a.schedules = l.schedules;
+        a.threads = l.threads;
+        a.sizes = l.sizes;
+        a.oversubscribe = l.oversubscribe;
+        a.counters = g->sim ? "sim" : NULL;
+        a.budget = r->args.budget;
+        a.min_reps = r->args.min_reps;
+        a.max_reps = r->args.min_reps > a.max_reps ? r->args.min_reps : a.max_reps;
+        a.record = record;
+        if (plan_build(&a, g->workload, NULL, r->command, m, &plan, run->run_id,
+                       sizeof run->run_id) != 0) {
+            status = cli_usage_error();
+        } else {
+            const struct util_file_role outputs[] = {{"record", plan.record_path},
+                                                     {"table", plan.csv_path}};
+            if (check_outputs(r, outputs, 2) != 0 || plan_lock(&plan, &r->locks[slot]) != 0) {
+                status = cli_usage_error();
+            } else {
+                plan.options->wanted = group_wants;
+                plan.options->wanted_ctx = g;
+                status = cli_measure(&plan, m, run);
+            }
+        }
+    }
+    if (run->n_results > 0) { /* the record was written: it is judged */
+        r->paths[slot] = record;
+        r->measured[slot] = true;
+        r->n_runs++;
+        record = NULL;
+    } else {
+        plan_unlock(&r->locks[slot]);
+        sl_run_free(run);
+    }
+    plan_free(&plan);
+    group_lists_free(&l);
+    free(record);
+    return status;
 }
 
 /* Measures every group of needs (one record each, in the order of first
- * need) and loads the records.  Returns the worst status (0, 1, 3, 130). */
+ * need).  Returns the worst status: EXIT_INTERRUPTED, EXIT_INVALID,
+ * EXIT_FAILURE, or EXIT_SUCCESS. */
 static int measure_needs(struct claims_run *r, const struct machine *m)
 {
     struct needs ns = {0};
-    if (collect_needs(r->sel, r->n_sel, m->desc.pus_allowed, r->args.quick, &ns) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        return 1;
-    }
+    if (collect_needs(r->sel, r->n_sel, m->desc.pus_allowed, r->args.quick, &ns) != 0)
+        return cli_error(EXIT_FAILURE);
     printf("claims: %zu measurements for %zu claims; records in %s/\n", ns.n, r->n_sel, r->dir);
-    int status = 0;
+    int status = EXIT_SUCCESS;
     for (size_t i = 0; i < ns.n && !runner_interrupted; i++) {
         bool first = true;
         for (size_t j = 0; j < i; j++)
@@ -563,24 +603,17 @@ static int measure_needs(struct claims_run *r, const struct machine *m)
                        ns.items[j].sim == ns.items[i].sim);
         if (!first)
             continue;
-        struct group g = {&ns, ns.items[i].workload, ns.items[i].sim};
-        char *record = NULL;
-        int rc = measure_group(m, &g, r->dir, &r->args, r->command, &record);
-        if (rc == 130)
-            status = 130;
-        else if (rc != 0 && status == 0)
-            status = rc == EXIT_INVALID ? EXIT_INVALID : 1;
-        if (record && r->n_records < MAX_RECORDS) {
-            if (record_load(record, &r->records[r->n_records]) == 0) {
-                r->n_records++;
-                r->written[r->n_written++] = record;
-                record = NULL;
-            } else {
-                fprintf(stderr, "speedlab: error: %s\n", sl_error());
-                status = 1;
-            }
+        if (r->n_runs == MAX_RECORDS) {
+            sl_fail("more than %d records to measure", MAX_RECORDS);
+            status = cli_error(EXIT_FAILURE);
+            break;
         }
-        free(record);
+        struct group g = {&ns, ns.items[i].workload, ns.items[i].sim};
+        int rc = measure_group(r, m, &g);
+        if (rc == EXIT_INTERRUPTED)
+            status = EXIT_INTERRUPTED;
+        else if (rc != EXIT_SUCCESS && status == EXIT_SUCCESS)
+            status = rc == EXIT_INVALID ? EXIT_INVALID : EXIT_FAILURE;
     }
     free(ns.items);
     return status;
@@ -593,74 +626,121 @@ static void measure_affinity(struct claims_run *r, const struct machine *m)
         for (int k = 0; k < r->sel[i]->n_checks; k++) {
             const struct claim_check *ck = &r->sel[i]->checks[k];
             if (ck->kind != CHECK_AFFINITY || ck->affinity_cpus > m->desc.pus_allowed ||
-                r->n_records == MAX_RECORDS)
+                r->n_runs == MAX_RECORDS)
                 continue;
             r->affinity_tried = true;
             printf("\n%s: speedlab run %s under taskset, a %d-CPU affinity mask\n", r->sel[i]->id,
                    r->sel[i]->workload->name, ck->affinity_cpus);
             char *record = run_masked(m, r->sel[i], ck->affinity_cpus, r->dir, r->args.quick,
                                       r->affinity_why, sizeof r->affinity_why);
-            if (record && record_load(record, &r->records[r->n_records]) == 0)
-                r->n_records++;
-            else if (record)
+            if (record && add_record(r, record) != 0)
                 snprintf(r->affinity_why, sizeof r->affinity_why, "%s", sl_error());
-            free(record);
         }
+}
+
+/* The CPUs a claim is judged with: this process's when measuring, else
+ * those the machine of its workload's record allowed. */
+static int judged_cpus(const struct claims_run *r, const struct claim *c, int allowed,
+                       bool measuring)
+{
+    for (size_t k = 0; !measuring && k < r->n_runs; k++)
+        if (strcmp(r->runs[k].config.kernel, c->workload->name) == 0 &&
+            r->runs[k].machine.pus_allowed > 0)
+            return r->runs[k].machine.pus_allowed;
+    return allowed;
 }
 
 static void judge(struct claims_run *r, const struct machine *m, bool measuring)
 {
     for (size_t i = 0; i < r->n_sel; i++) {
-        struct claims_context ctx = {r->records, r->n_records, m->desc.pus_allowed, NULL,
-                                     r->args.quick};
-        if (!measuring) /* judged with the CPUs the record's machine allowed */
-            for (size_t k = 0; k < r->n_records; k++)
-                if (strcmp(r->records[k].kernel, r->sel[i]->workload->name) == 0 &&
-                    r->records[k].allowed_cpus > 0) {
-                    ctx.allowed_cpus = r->records[k].allowed_cpus;
-                    break;
-                }
-        if (r->affinity_tried && r->affinity_why[0])
-            ctx.affinity_unavailable = r->affinity_why;
+        struct claims_context ctx = {
+            .runs = r->runs,
+            .n_runs = r->n_runs,
+            .allowed_cpus = judged_cpus(r, r->sel[i], m->desc.pus_allowed, measuring),
+            .affinity_unavailable =
+                r->affinity_tried && r->affinity_why[0] ? r->affinity_why : NULL,
+            .quick = r->args.quick};
         claims_judge(r->sel[i], &ctx, &r->verdicts[i]);
     }
 }
 
-/* The verdicts into the records this run wrote and into DIR/claims.json;
- * 0 or 1 (a file could not be written). */
-static int write_verdicts(const struct claims_run *r, const struct machine *m)
+/* The verdicts of its workload's claims into a record this command measured,
+ * rewritten from the run in memory. */
+static int attach_verdicts(const struct claims_run *r, size_t k)
 {
-    int status = 0;
-    for (size_t i = 0; i < r->n_written; i++)
-        if (attach_to_record(r->written[i], r->records[i].kernel, r->sel, r->verdicts,
-                             r->n_sel) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = 1;
-        }
-    if (!r->dir)
-        return status;
+    struct sl_run *run = &r->runs[k];
+    run->claims = sl_run_alloc(run, r->n_sel + 1, sizeof *run->claims);
+    if (!run->claims)
+        return -1;
+    run->has_claims = true;
+    run->n_claims = 0;
+    for (size_t i = 0; i < r->n_sel; i++)
+        if (strcmp(r->sel[i]->workload->name, run->config.kernel) == 0)
+            claims_verdict_entry(r->sel[i], &r->verdicts[i], &run->claims[run->n_claims++]);
+    return record_write(run, r->paths[k]);
+}
+
+/* DIR/claims.json: every verdict, the machine, the records judged. */
+static int write_summary(const struct claims_run *r, const struct machine *m, const char *path)
+{
     json_t *arr = json_array(), *paths = json_array();
-    for (size_t i = 0; i < r->n_sel; i++) {
+    for (size_t i = 0; i < r->n_sel && arr; i++) {
         struct sl_claim_entry entry;
         claims_verdict_entry(r->sel[i], &r->verdicts[i], &entry);
         json_array_append_new(arr, record_claim_json(&entry));
     }
-    for (size_t i = 0; i < r->n_records; i++)
-        json_array_append_new(paths, json_string(r->records[i].path));
+    for (size_t i = 0; i < r->n_runs && paths; i++)
+        json_array_append_new(paths, json_string(r->paths[i]));
     json_t *doc = json_pack("{s:s, s:i, s:s, s:s, s:b, s:o, s:o, s:o}", "schema",
                             "speedlab-claims-summary", "schema_version", 1, "command", r->command,
                             "claims_file", r->args.claims, "quick", r->args.quick, "machine",
                             record_machine_json(&m->desc), "records", paths, "claims", arr);
+    int rc = doc ? write_json_file(doc, path) : sl_fail("out of memory");
+    json_decref(doc);
+    return rc;
+}
+
+/* The verdicts into the records this command measured and into
+ * DIR/claims.json; EXIT_SUCCESS, or EXIT_FAILURE when a file could not be
+ * written. */
+static int write_verdicts(const struct claims_run *r, const struct machine *m)
+{
+    int status = EXIT_SUCCESS;
+    for (size_t i = 0; i < r->n_runs; i++)
+        if (r->measured[i] && attach_verdicts(r, i) != 0)
+            status = cli_error(EXIT_FAILURE);
+    if (!r->dir)
+        return status;
     char *summary = path_in(r->dir, "claims.json");
-    if (!doc || !summary || write_json_file(doc, summary) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", summary ? sl_error() : "out of memory");
-        status = 1;
+    if (!summary || write_summary(r, m, summary) != 0) {
+        if (!summary)
+            sl_fail("out of memory");
+        status = cli_error(EXIT_FAILURE);
     } else {
         printf("claims: %s\nfigures and report with the claims table: speedlab plot %s\n",
                summary, r->dir);
     }
     free(summary);
-    json_decref(doc);
+    return status;
+}
+
+/* Measures (or reads), judges, prints and writes; the exit status. */
+static int check_claims(struct claims_run *r, const struct machine *m)
+{
+    bool measuring = r->args.n_records == 0;
+    if (prepare_inputs(r, measuring) != 0)
+        return cli_usage_error();
+    int status = EXIT_SUCCESS;
+    if (measuring) {
+        status = measure_needs(r, m);
+        measure_affinity(r, m);
+    }
+    if (runner_interrupted)
+        return EXIT_INTERRUPTED;
+    judge(r, m, measuring);
+    print_table(r->sel, r->verdicts, r->n_sel);
+    if (write_verdicts(r, m) != EXIT_SUCCESS)
+        status = EXIT_FAILURE;
     return status;
 }
 
@@ -678,33 +758,16 @@ static int cli_claims(int argc, char **argv, const struct machine *m)
     }
     if (claims_load(r.args.claims, &r.claims) != 0)
         return cli_usage_error();
-    bool measuring = r.args.n_records == 0;
-    int status = EXIT_USAGE;
-    if (claims_run_alloc(&r) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        status = 1;
-    } else if (select_claims(&r, p.operands, p.n_operands) != 0) {
+    int status;
+    if (claims_run_alloc(&r) != 0)
+        status = cli_error(EXIT_FAILURE);
+    else if (select_claims(&r, p.operands, p.n_operands) != 0)
         status = cli_usage_error();
-    } else if (r.args.list) {
+    else if (r.args.list) {
         print_list(&r);
-        status = 0;
-    } else if (prepare_inputs(&r, measuring) != 0) {
-        status = cli_usage_error();
-    } else {
-        status = 0;
-        if (measuring) {
-            status = measure_needs(&r, m);
-            measure_affinity(&r, m);
-        }
-        if (runner_interrupted) {
-            status = 130;
-        } else {
-            judge(&r, m, measuring);
-            print_table(r.sel, r.verdicts, r.n_sel);
-            if (write_verdicts(&r, m) != 0)
-                status = 1;
-        }
-    }
+        status = EXIT_SUCCESS;
+    } else
+        status = check_claims(&r, m);
     claims_run_free(&r);
     return status;
 }

@@ -1,6 +1,7 @@
 /* speedlab export: records in another program's format, one record in
  * memory at a time, each result written as it comes. */
 #include "cli/cli.h"
+#include "kit/files.h"
 #include "kit/sl.h"
 #include "kit/util.h"
 #include "reporters/reporters.h"
@@ -39,6 +40,48 @@ static int export_file(const char *path, bool in_folder, void *reporter)
 {
     int rc = export_record(path, reporter);
     return rc == -2 && in_folder ? 1 : rc;
+}
+
+/* The record files a side names, as inputs that -o must not be. */
+struct inputs {
+    struct util_file_role *items;
+    size_t n;
+};
+
+static int add_input(const char *path, bool in_folder, void *ctx)
+{
+    (void)in_folder;
+    struct inputs *in = ctx;
+    struct util_file_role *grown = realloc(in->items, (in->n + 1) * sizeof *grown);
+    char *copy = strdup(path);
+    if (grown)
+        in->items = grown;
+    if (!grown || !copy) {
+        free(copy);
+        return sl_fail("out of memory");
+    }
+    in->items[in->n++] = (struct util_file_role){"record", copy};
+    return 0;
+}
+
+/* -o is none of the records exported (issue 15: export replaced its input). */
+static int check_output(const char *out, char **specs, int n_specs)
+{
+    if (strcmp(out, "-") == 0)
+        return 0;
+    struct inputs in = {0};
+    int rc = 0;
+    for (int i = 0; i < n_specs && rc == 0; i++)
+        rc = run_set_each(specs[i], add_input, &in);
+    const struct util_file_role output = {"-o", out};
+    if (rc == 0)
+        rc = util_check_distinct(in.items, in.n, &output, 1);
+    if (rc == 0)
+        rc = util_check_writable(out);
+    for (size_t i = 0; i < in.n; i++)
+        free((char *)in.items[i].path);
+    free(in.items);
+    return rc;
 }
 
 /* " NAME: what it is." for each row of the format table. */
@@ -94,7 +137,7 @@ static int cli_export(int argc, char **argv, const struct machine *machine)
         sl_fail("export: which records?");
         return cli_usage_error();
     }
-    if (strcmp(out, "-") != 0 && util_check_writable(out) != 0)
+    if (check_output(out, p.operands, p.n_operands) != 0)
         return cli_usage_error();
     struct sl_reporters reps = {0};
     int rc = sl_reporters_add(&reps, format->create(out));
@@ -103,5 +146,5 @@ static int cli_export(int argc, char **argv, const struct machine *machine)
     if (rc == 0)
         rc = sl_reporters_finish(&reps);
     sl_reporters_destroy(&reps);
-    return rc == 0 ? 0 : cli_usage_error();
+    return rc == 0 ? EXIT_SUCCESS : cli_usage_error();
 }

@@ -3,10 +3,11 @@
 #include "cli/cli.h"
 #include "analysis/compare_stats.h"
 #include "figures/gnuplot.h"
-#include "results/record_set.h"
+#include "kit/files.h"
 #include "kit/sl.h"
-#include "reporters/text_table.h"
 #include "kit/util.h"
+#include "reporters/text_table.h"
+#include "results/run_set.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -71,21 +72,23 @@ const struct cli_command cli_history_command = {
     .notes =
         "exit status: 0 no step, 1 some series has a step (a slowdown or a speedup),\n"
         "2 unusable input (unreadable or foreign record, machines mixed, fewer than two\n"
-        "records, a commit not in this repository with --order commit).\n",
+        "records, a commit not in this repository with --order commit, a --plot file\n"
+        "that is one of the records) or a plot that could not be drawn.\n",
     .options = history_options,
     .main = cli_history,
 };
 
 /* Position of each record in time. */
 struct point {
-    const struct loaded_record *rec;
+    const struct sl_run *run;
+    const char *path;
     long commit_rank; /* --order commit: index in git rev-list (older = larger) */
 };
 
 static int by_date(const void *a, const void *b)
 {
     const struct point *x = a, *y = b;
-    return strcmp(x->rec->started, y->rec->started);
+    return strcmp(x->run->started, y->run->started);
 }
 
 static int by_commit(const void *a, const void *b)
@@ -127,7 +130,7 @@ static int rank_commits(struct point *pts, size_t n)
     for (size_t i = 0; i < n && rc == 0; i++) {
         /* git describe --dirty --always: HASH, HASH-dirty, TAG-N-gHASH[-dirty]. */
         char hash[64];
-        const char *c = pts[i].rec->commit, *g = strstr(c, "-g");
+        const char *c = pts[i].run->build.commit, *g = strstr(c, "-g");
         snprintf(hash, sizeof hash, "%s", g ? g + 2 : c);
         char *dirty = strstr(hash, "-dirty");
         if (dirty)
@@ -139,7 +142,7 @@ static int rank_commits(struct point *pts, size_t n)
         if (pts[i].commit_rank < 0)
             rc = sl_fail("--order commit: %s: commit '%s' is not in this repository's history "
                          "(git rev-list HEAD)",
-                         pts[i].rec->path, c);
+                         pts[i].path, c);
     }
     for (size_t k = 0; k < count; k++)
         free(hashes[k]);
@@ -148,7 +151,8 @@ static int rank_commits(struct point *pts, size_t n)
 }
 
 struct series {
-    const struct loaded_result *key;
+    const struct sl_result *key;
+    char name[256]; /* kernel/variant/schedule/tN */
     double *median, *lo, *hi;
     size_t *at; /* point index of each value */
     size_t n;
@@ -156,57 +160,11 @@ struct series {
     int n_steps;
 };
 
-static bool same_key(const struct loaded_result *a, const struct loaded_result *b)
+static bool same_key(const struct sl_result *a, const struct sl_result *b)
 {
     return a->threads == b->threads && strcmp(a->kernel, b->kernel) == 0 &&
            strcmp(a->variant, b->variant) == 0 && strcmp(a->schedule, b->schedule) == 0 &&
            strcmp(a->size, b->size) == 0;
-}
-
-static int build_series(const struct point *pts, size_t n_pts, const char *filter,
-                        struct series **out, size_t *n_out)
-{
-    struct series *all = NULL;
-    size_t n = 0;
-    for (size_t p = 0; p < n_pts; p++)
-        for (size_t k = 0; k < pts[p].rec->n_results; k++) {
-            const struct loaded_result *r = &pts[p].rec->results[k];
-            if (strcmp(r->status, "ok") != 0 || !isfinite(r->median_s) ||
-                (filter && !strstr(r->name, filter)))
-                continue;
-            size_t s = 0;
-            while (s < n && !same_key(all[s].key, r))
-                s++;
-            if (s == n) {
-                struct series *grown = realloc(all, (n + 1) * sizeof *grown);
-                if (!grown)
-                    goto oom;
-                all = grown;
-                all[n] = (struct series){.key = r};
-                all[n].median = malloc(n_pts * sizeof(double));
-                all[n].lo = malloc(n_pts * sizeof(double));
-                all[n].hi = malloc(n_pts * sizeof(double));
-                all[n].at = malloc(n_pts * sizeof(size_t));
-                n++;
-                if (!all[s].median || !all[s].lo || !all[s].hi || !all[s].at)
-                    goto oom;
-            }
-            struct series *se = &all[s];
-            if (se->n > 0 && se->at[se->n - 1] == p)
-                continue; /* one record holding a key twice: the first counts */
-            se->median[se->n] = r->median_s;
-            se->lo[se->n] = r->ci_lo;
-            se->hi[se->n] = r->ci_hi;
-            se->at[se->n] = p;
-            se->n++;
-        }
-    *out = all;
-    *n_out = n;
-    return 0;
-oom:
-    *out = all;
-    *n_out = n;
-    return sl_fail("out of memory");
 }
 
 static void free_series(struct series *s, size_t n)
@@ -220,73 +178,167 @@ static void free_series(struct series *s, size_t n)
     free(s);
 }
 
-static void point_label(const struct point *p, size_t index, char *out, size_t len)
+/* The series of the measurements (kernel, variant, schedule, threads, size). */
+struct history {
+    struct series *all;
+    size_t n;
+};
+
+/* A new series keyed by r with room for n_pts points; NULL when out of
+ * memory (what was allocated is the history's, freed with it). */
+static struct series *new_series(struct history *h, const struct sl_result *r, size_t n_pts)
 {
-    snprintf(out, len, "#%zu %s %.20s", index, p->rec->commit, p->rec->started);
+    struct series *grown = realloc(h->all, (h->n + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    h->all = grown;
+    struct series *s = &grown[h->n++];
+    *s = (struct series){.key = r};
+    sl_result_name(r, s->name, sizeof s->name);
+    s->median = malloc(n_pts * sizeof *s->median);
+    s->lo = malloc(n_pts * sizeof *s->lo);
+    s->hi = malloc(n_pts * sizeof *s->hi);
+    s->at = malloc(n_pts * sizeof *s->at);
+    return s->median && s->lo && s->hi && s->at ? s : NULL;
 }
 
-static int write_plot(const char *base, const struct series *s, size_t n, const struct point *pts,
-                      size_t n_pts)
+/* Every ok result's median (and its interval) into its measurement's
+ * series, in the order of the points. */
+static int build_series(const struct point *pts, size_t n_pts, const char *filter,
+                        struct history *h)
 {
-    size_t len = strlen(base) + 8;
-    char *dat = malloc(len);
-    if (!dat)
-        return sl_fail("out of memory");
-    snprintf(dat, len, "%s.dat", base);
-    if (util_make_parent_dirs(dat) != 0) {
-        free(dat);
-        return -1;
-    }
+    for (size_t p = 0; p < n_pts; p++)
+        for (size_t k = 0; k < pts[p].run->n_results; k++) {
+            const struct sl_result *r = &pts[p].run->results[k];
+            char name[256];
+            sl_result_name(r, name, sizeof name);
+            if (r->status != SL_STATUS_OK || !isfinite(r->d.median_s.value) ||
+                (filter && !strstr(name, filter)))
+                continue;
+            size_t s = 0;
+            while (s < h->n && !same_key(h->all[s].key, r))
+                s++;
+            struct series *se = s < h->n ? &h->all[s] : new_series(h, r, n_pts);
+            if (!se)
+                return sl_fail("out of memory");
+            if (se->n > 0 && se->at[se->n - 1] == p)
+                continue; /* one record holding a key twice: the first counts */
+            se->median[se->n] = r->d.median_s.value;
+            se->lo[se->n] = r->d.ci95_s.lo;
+            se->hi[se->n] = r->d.ci95_s.hi;
+            se->at[se->n] = p;
+            se->n++;
+        }
+    return 0;
+}
+
+static void point_label(const struct point *p, size_t index, char *out, size_t len)
+{
+    snprintf(out, len, "#%zu %s %.20s", index, p->run->build.commit, p->run->started);
+}
+
+static bool is_step(const struct series *s, size_t k)
+{
+    for (int c = 0; c < s->n_steps && c < 16; c++)
+        if (s->steps[c].index == k)
+            return true;
+    return false;
+}
+
+/* One gnuplot data block per series (index i): point, relative median,
+ * relative CI, a step marker column (the new level, or '?'). */
+static int write_plot_data(const char *path, const struct series *s, size_t n)
+{
     struct util_atomic_file f;
-    if (util_atomic_open(&f, dat) != 0) {
-        free(dat);
+    if (util_make_parent_dirs(path) != 0 || util_atomic_open(&f, path) != 0)
         return -1;
-    }
-    /* One gnuplot data block per series (index i): point, relative median,
-     * relative CI, a step marker column (the new level, or '?'). */
     for (size_t i = 0; i < n; i++) {
-        fprintf(f.fp, "\"%s [%s]\"\trelative\tlo\thi\tstep\n", s[i].key->name, s[i].key->size);
+        fprintf(f.fp, "\"%s [%s]\"\trelative\tlo\thi\tstep\n", s[i].name, s[i].key->size);
+        double ref = s[i].median[0];
         for (size_t k = 0; k < s[i].n; k++) {
-            bool step = false;
-            for (int c = 0; c < s[i].n_steps && c < 16; c++)
-                step |= s[i].steps[c].index == k;
-            double ref = s[i].median[0];
             fprintf(f.fp, "%zu\t%.6g\t", s[i].at[k], s[i].median[k] / ref);
             if (isfinite(s[i].lo[k]))
                 fprintf(f.fp, "%.6g\t%.6g\t", s[i].lo[k] / ref, s[i].hi[k] / ref);
             else
                 fprintf(f.fp, "?\t?\t");
-            if (step)
+            if (is_step(&s[i], k))
                 fprintf(f.fp, "%.6g\n", s[i].median[k] / ref);
             else
                 fprintf(f.fp, "?\n");
         }
         fprintf(f.fp, "\n\n");
     }
-    if (util_atomic_commit(&f) != 0) {
-        free(dat);
-        return -1;
+    if (ferror(f.fp)) {
+        util_atomic_abort(&f);
+        return sl_fail("cannot write '%s'", path);
     }
-    struct gp_vars v = {0};
-    gp_var_str(&v, "datafile", dat);
-    gp_var_int(&v, "n_series", (long)n);
-    gp_var_int(&v, "n_points", (long)n_pts);
-    gp_var_str(&v, "title", pts[0].rec->cpu_model);
-    int rc = gnuplot_render("history.gp", &v, base);
-    gp_vars_free(&v);
+    return util_atomic_commit(&f);
+}
+
+/* BASE + suffix, or NULL (sl_error() set). */
+static char *plot_file(const char *base, const char *suffix)
+{
+    size_t len = strlen(base) + strlen(suffix) + 1;
+    char *path = malloc(len);
+    if (!path)
+        sl_fail("out of memory");
+    else
+        snprintf(path, len, "%s%s", base, suffix);
+    return path;
+}
+
+static int write_plot(const char *base, const struct history *h, const struct point *pts,
+                      size_t n_pts)
+{
+    char *dat = plot_file(base, ".dat");
+    int rc = dat ? write_plot_data(dat, h->all, h->n) : -1;
+    if (rc == 0) {
+        struct gp_vars v = {0};
+        gp_var_path(&v, "datafile", dat);
+        gp_var_int(&v, "n_series", (long)h->n);
+        gp_var_int(&v, "n_points", (long)n_pts);
+        gp_var_str(&v, "title", pts[0].run->machine.cpu_model);
+        rc = gnuplot_render("history.gp", &v, base);
+        gp_vars_free(&v);
+    }
     free(dat);
+    return rc;
+}
+
+/* --plot's files (BASE.dat, .png, .svg and gnuplot's .log) are none of the
+ * records read, and the records none of them (issue 15: an output that is
+ * an input destroys it). */
+static int check_plot_files(const char *base, const struct run_set *set)
+{
+    static const char *const suffixes[] = {".dat", ".png", ".svg", ".log"};
+    enum { N_OUT = sizeof suffixes / sizeof suffixes[0] };
+    struct util_file_role outputs[N_OUT] = {{0}};
+    struct util_file_role *inputs = calloc(set->n + 1, sizeof *inputs);
+    int rc = inputs ? 0 : sl_fail("out of memory");
+    for (size_t i = 0; i < N_OUT && rc == 0; i++) {
+        outputs[i].what = "--plot";
+        if (!(outputs[i].path = plot_file(base, suffixes[i])))
+            rc = -1;
+    }
+    for (size_t i = 0; i < set->n && rc == 0; i++)
+        inputs[i] = (struct util_file_role){"record", set->paths[i]};
+    if (rc == 0)
+        rc = util_check_distinct(inputs, set->n, outputs, N_OUT);
+    for (size_t i = 0; i < N_OUT; i++)
+        free((char *)outputs[i].path);
+    free(inputs);
     return rc;
 }
 
 /* The records of `paths`, checked (one machine, two or more) and put in
  * order; 0 or -1 with sl_error(). */
-static int load_points(char **paths, int n_paths, bool by_commit_order, struct record_set *set,
+static int load_points(char **paths, int n_paths, bool by_commit_order, struct run_set *set,
                        struct point **out)
 {
     for (int i = 0; i < n_paths; i++)
-        if (record_set_add(set, paths[i]) != 0)
+        if (run_set_add(set, paths[i]) != 0)
             return -1;
-    if (record_set_check_one_machine(set, "the history") != 0)
+    if (run_set_check_one_machine(set, "the history") != 0)
         return -1;
     if (set->n < 2)
         return sl_fail("history needs at least two records, got %zu", set->n);
@@ -295,41 +347,45 @@ static int load_points(char **paths, int n_paths, bool by_commit_order, struct r
         return sl_fail("out of memory");
     *out = pts;
     for (size_t i = 0; i < set->n; i++)
-        pts[i].rec = &set->recs[i];
+        pts[i] = (struct point){.run = &set->runs[i], .path = set->paths[i]};
     if (by_commit_order && rank_commits(pts, set->n) != 0)
         return -1;
     qsort(pts, set->n, sizeof *pts, by_commit_order ? by_commit : by_date);
     return 0;
 }
 
-/* One row per series: first and last median, their ratio, the steps. */
-static void print_steps_table(const struct series *series, size_t n_series,
-                              const struct point *pts, bool markdown)
+/* The steps of a series, "#P (commit): before -> after (+x%)"; "none". */
+static void steps_text(const struct series *s, const struct point *pts, char *out, size_t len)
 {
-    static const char *const header[] = {"<result", "<size", "points", "first",
-                                         "last",    "last/first", "<steps (point: before -> after)"};
+    snprintf(out, len, "%s", s->n_steps > 0 ? "" : "none");
+    for (int k = 0; k < s->n_steps && k < 16; k++) {
+        char b[32], a[32];
+        size_t at = s->at[s->steps[k].index], used = strlen(out);
+        text_seconds(s->steps[k].before, b, sizeof b);
+        text_seconds(s->steps[k].after, a, sizeof a);
+        snprintf(out + used, len - used, "%s#%zu (%s): %s -> %s (%+.1f%%)", used ? "; " : "", at,
+                 pts[at].run->build.commit, b, a,
+                 100 * (s->steps[k].after / s->steps[k].before - 1));
+    }
+}
+
+/* One row per series: first and last median, their ratio, the steps. */
+static void print_steps_table(const struct history *h, const struct point *pts, bool markdown)
+{
+    static const char *const header[] = {"<result", "<size",      "points",
+                                         "first",   "last",       "last/first",
+                                         "<steps (point: before -> after)"};
     struct text_table t;
     text_table_init(&t, 7, header);
-    for (size_t i = 0; i < n_series; i++) {
-        const struct series *s = &series[i];
-        char pts_text[16], first[32], last[32], ratio[32], steps[512] = "none";
+    for (size_t i = 0; i < h->n; i++) {
+        const struct series *s = &h->all[i];
+        char pts_text[16], first[32], last[32], ratio[32], steps[512];
         snprintf(pts_text, sizeof pts_text, "%zu", s->n);
         text_seconds(s->median[0], first, sizeof first);
         text_seconds(s->median[s->n - 1], last, sizeof last);
         snprintf(ratio, sizeof ratio, "%.3f", s->median[s->n - 1] / s->median[0]);
-        if (s->n_steps > 0)
-            steps[0] = '\0';
-        for (int k = 0; k < s->n_steps && k < 16; k++) {
-            char b[32], a[32];
-            text_seconds(s->steps[k].before, b, sizeof b);
-            text_seconds(s->steps[k].after, a, sizeof a);
-            size_t used = strlen(steps);
-            snprintf(steps + used, sizeof steps - used, "%s#%zu (%s): %s -> %s (%+.1f%%)",
-                     used ? "; " : "", s->at[s->steps[k].index],
-                     pts[s->at[s->steps[k].index]].rec->commit, b, a,
-                     100 * (s->steps[k].after / s->steps[k].before - 1));
-        }
-        const char *cells[] = {s->key->name, s->key->size, pts_text, first, last, ratio, steps};
+        steps_text(s, pts, steps, sizeof steps);
+        const char *cells[] = {s->name, s->key->size, pts_text, first, last, ratio, steps};
         text_table_add(&t, cells);
     }
     text_table_print(&t, stdout, markdown);
@@ -339,7 +395,7 @@ static void print_steps_table(const struct series *series, size_t n_series,
 /* --series: every point of each series, its interval and its steps. */
 static void print_series(const struct series *s, const struct point *pts, bool markdown)
 {
-    printf("\n%s [%s]:\n\n", s->key->name, s->key->size);
+    printf("\n%s [%s]:\n\n", s->name, s->key->size);
     static const char *const header[] = {"<point", "median", "<95% CI of median", "<step"};
     struct text_table t;
     text_table_init(&t, 4, header);
@@ -363,31 +419,60 @@ static void print_series(const struct series *s, const struct point *pts, bool m
     text_table_free(&t);
 }
 
-/* Finds the steps, prints everything; returns the exit status (0, 1). */
-static int report(struct series *series, size_t n_series, const struct point *pts, size_t n_pts,
+/* Finds the steps, prints everything; returns the exit status. */
+static int report(struct history *h, const struct point *pts, size_t n_pts,
                   const struct history_args *a)
 {
     bool markdown = a->format == FORMAT_MD;
     size_t with_steps = 0;
-    for (size_t i = 0; i < n_series; i++) {
-        int found = cmp_change_points(series[i].median, series[i].n, &a->cp, series[i].steps, 16);
-        series[i].n_steps = found < 0 ? 0 : found;
+    for (size_t i = 0; i < h->n; i++) {
+        struct series *s = &h->all[i];
+        int found = cmp_change_points(s->median, s->n, &a->cp, s->steps, 16);
+        s->n_steps = found < 0 ? 0 : found;
         with_steps += found > 0;
     }
+    const struct sl_run *first = pts[0].run;
     printf("%s%zu records of %s (%d allowed CPUs), ordered by %s, from %s to %s\n",
-           markdown ? "### speedlab history\n\n" : "", n_pts, pts[0].rec->cpu_model,
-           pts[0].rec->allowed_cpus,
+           markdown ? "### speedlab history\n\n" : "", n_pts, first->machine.cpu_model,
+           first->machine.pus_allowed,
            a->order == ORDER_COMMIT ? "commit (git rev-list HEAD), then date"
                                     : "start time ('started')",
-           pts[0].rec->started, pts[n_pts - 1].rec->started);
+           first->started, pts[n_pts - 1].run->started);
     printf("steps: level change > %g%% and > %g standard errors, segments >= %zu points\n\n",
            100 * a->cp.threshold, a->cp.min_t, a->cp.min_segment);
-    print_steps_table(series, n_series, pts, markdown);
-    for (size_t i = 0; a->series && i < n_series; i++)
-        print_series(&series[i], pts, markdown);
-    printf("\n%zu of %zu series %s a step\n", with_steps, n_series,
-           with_steps == 1 ? "has" : "have");
-    return with_steps ? 1 : 0;
+    print_steps_table(h, pts, markdown);
+    for (size_t i = 0; a->series && i < h->n; i++)
+        print_series(&h->all[i], pts, markdown);
+    printf("\n%zu of %zu series %s a step\n", with_steps, h->n, with_steps == 1 ? "has" : "have");
+    return with_steps ? EXIT_REGRESSION : EXIT_SUCCESS;
+}
+
+/* Loads, follows and reports the records of `paths`; the exit status. */
+static int history_of(char **paths, int n_paths, const struct history_args *a)
+{
+    struct run_set set = {0};
+    struct point *pts = NULL;
+    struct history h = {0};
+    int status;
+    if (load_points(paths, n_paths, a->order == ORDER_COMMIT, &set, &pts) != 0 ||
+        (a->plot && check_plot_files(a->plot, &set) != 0) ||
+        build_series(pts, set.n, a->series, &h) != 0) {
+        status = cli_usage_error();
+    } else if (h.n == 0) {
+        sl_fail(a->series ? "no measurement named like '%s' with an ok result" : "no ok results%s",
+                a->series ? a->series : "");
+        status = cli_usage_error();
+    } else {
+        status = report(&h, pts, set.n, a);
+        if (a->plot && write_plot(a->plot, &h, pts, set.n) != 0)
+            status = cli_usage_error();
+        else if (a->plot)
+            printf("plot: %s.png, %s.svg (data %s.dat)\n", a->plot, a->plot, a->plot);
+    }
+    free_series(h.all, h.n);
+    free(pts);
+    run_set_free(&set);
+    return status;
 }
 
 static int cli_history(int argc, char **argv, const struct machine *machine)
@@ -408,29 +493,5 @@ static int cli_history(int argc, char **argv, const struct machine *machine)
         sl_fail("--plot: %s", why);
         return cli_usage_error();
     }
-    struct record_set set = {0};
-    struct point *pts = NULL;
-    struct series *series = NULL;
-    size_t n_series = 0;
-    int status = EXIT_USAGE;
-    if (load_points(p.operands, p.n_operands, a.order == ORDER_COMMIT, &set, &pts) != 0 ||
-        build_series(pts, set.n, a.series, &series, &n_series) != 0) {
-        status = cli_usage_error();
-    } else if (n_series == 0) {
-        sl_fail(a.series ? "no measurement named like '%s' with an ok result" : "no ok results%s",
-                a.series ? a.series : "");
-        status = cli_usage_error();
-    } else {
-        status = report(series, n_series, pts, set.n, &a);
-        if (a.plot && write_plot(a.plot, series, n_series, pts, set.n) != 0) {
-            fprintf(stderr, "speedlab: error: %s\n", sl_error());
-            status = EXIT_USAGE;
-        } else if (a.plot) {
-            printf("plot: %s.png, %s.svg (data %s.dat)\n", a.plot, a.plot, a.plot);
-        }
-    }
-    free_series(series, n_series);
-    free(pts);
-    record_set_free(&set);
-    return status;
+    return history_of(p.operands, p.n_operands, &a);
 }

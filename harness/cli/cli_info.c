@@ -1,126 +1,18 @@
+/* speedlab info: this machine and build, as the records describe them. */
 #include "cli/cli.h"
-#include "cli/suggest.h"
 #include "kit/blas.h"
 #include "kit/ranks.h"
-#include "measure/build.h"
-#include "measure/counters.h"
-#include "results/record.h"
 #include "kit/sl.h"
 #include "kit/util.h"
+#include "measure/build.h"
+#include "measure/counters.h"
+#include "measure/noise.h"
+#include "results/record.h"
 
 #include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <stdio.h>
-#include <string.h>
-
-static void schedule_list(unsigned schedules, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int s = 0; s < SL_SCHED_COUNT; s++)
-        if (schedules & SL_SCHED_BIT(s))
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
-                                     sl_schedule_name((enum sl_schedule)s));
-}
-
-static int widest(int width, const char *text)
-{
-    int len = (int)strlen(text);
-    return len > width ? len : width;
-}
-
-struct list_args {
-    bool names;
-};
-
-static const struct sl_option list_options[] = {
-    {.name = "names", .group = "options",
-     .help = "only the kernel names, one per line (for scripts)", .kind = SL_OPTION_FLAG,
-     .offset = offsetof(struct list_args, names)},
-    {0},
-};
-
-static int cli_list(int argc, char **argv, const struct machine *m);
-
-const struct cli_command cli_list_command = {
-    .name = "list",
-    .operands = "[KERNEL]",
-    .summary = "kernels and variants, and which run on this CPU",
-    .about = "Lists kernels and their variants: axes (layout, loops, isa, algorithm),\n"
-             "the schedules each can run under, and whether it runs on this CPU (and why not).\n",
-    .options = list_options,
-    .main = cli_list,
-};
-
-static int cli_list(int argc, char **argv, const struct machine *m)
-{
-    (void)m;
-    struct list_args a = {0};
-    struct cli_parsed p;
-    int parsed = cli_parse(&cli_list_command, argc, argv, &a, &p);
-    if (parsed != CLI_PARSED)
-        return cli_parse_status(&cli_list_command, parsed);
-    if (p.n_operands > 1 || (a.names && p.n_operands)) {
-        sl_fail(a.names ? "list: --names lists every kernel; give no kernel name"
-                        : "list takes at most one kernel name");
-        return cli_usage_error();
-    }
-    if (a.names) {
-        size_t n;
-        const struct sl_workload *const *names = sl_workloads(&n);
-        for (size_t i = 0; i < n; i++)
-            printf("%s\n", names[i]->name);
-        return 0;
-    }
-    size_t count;
-    const struct sl_workload *const *all = sl_workloads(&count);
-    const struct sl_workload *only = NULL;
-    if (p.n_operands == 1 && !(only = sl_workload_find(p.operands[0]))) {
-        suggest_fail_kernel(p.operands[0]);
-        return cli_usage_error();
-    }
-    for (size_t i = 0; i < count; i++) {
-        const struct sl_workload *w = all[i];
-        if (only && w != only)
-            continue;
-        char merit[32];
-        printf("%s — %s\n  unit: %s; figure of merit: %s; size: %s; default %s; presets:",
-               w->name, w->summary, w->unit, sl_merit_label(w->merit, w->unit, merit, sizeof merit),
-               w->size_syntax, w->default_size);
-        for (const struct sl_preset *preset = w->presets; preset && preset->name; preset++)
-            printf(" %s=%s", preset->name, preset->size);
-        /* Columns as wide as this workload's longest entry. */
-        int wn = 7, wl = 6, wo = 5, wi = 3, wa = 9, ws = 9;
-        for (const struct sl_variant *v = w->variants; v->name; v++) {
-            char scheds[64];
-            schedule_list(v->schedules, scheds, sizeof scheds);
-            wn = widest(wn, v->name);
-            wl = widest(wl, sl_axis(v->axes.layout));
-            wo = widest(wo, sl_axis(v->axes.loops));
-            wi = widest(wi, sl_axis(v->axes.isa));
-            wa = widest(wa, sl_axis(v->axes.algorithm));
-            ws = widest(ws, scheds);
-        }
-        printf("\n  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, "variant", wl, "layout", wo, "loops",
-               wi, "isa", wa, "algorithm", ws, "schedules", "runs here");
-        for (const struct sl_variant *v = w->variants; v->name; v++) {
-            char scheds[64];
-            schedule_list(v->schedules, scheds, sizeof scheds);
-            const char *missing = sl_isa_missing(v->requires);
-            char here[64] = "yes";
-            if (missing)
-                snprintf(here, sizeof here, "no (CPU lacks %s)", missing);
-            printf("  %-*s %-*s %-*s %-*s %-*s %-*s %s\n", wn, v->name, wl,
-                   sl_axis(v->axes.layout), wo, sl_axis(v->axes.loops), wi, sl_axis(v->axes.isa),
-                   wa, sl_axis(v->axes.algorithm), ws, scheds, here);
-            printf("  %-*s   %s\n", wn, "", v->summary);
-            if (v->known_defect)
-                printf("  %-*s   known defect, on purpose: %s\n", wn, "", v->known_defect);
-        }
-    }
-    return 0;
-}
+#include <stdlib.h>
 
 static void print_size(unsigned long long bytes)
 {
@@ -148,7 +40,8 @@ const struct cli_command cli_info_command = {
     .summary = "this machine: CPU, ISA, topology, caches, allowed CPUs",
     .about = "Describes this machine as the records will: CPU, ISA extensions, hwloc\n"
              "topology, caches, the CPUs this process may use (affinity mask and cgroup),\n"
-             "and the build.\n",
+             "and the build; and what counting does here: one hardware and one software\n"
+             "event are tried, and how a run counts its noise.\n",
     .options = info_options,
     .main = cli_info,
 };
@@ -175,7 +68,7 @@ static int cli_info(int argc, char **argv, const struct machine *m)
         json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(doc);
-        return 0;
+        return EXIT_SUCCESS;
     }
     const struct sl_machine_desc *d = &m->desc;
     printf("host         %s (%s)\n", d->hostname, d->os);
@@ -213,6 +106,16 @@ static int cli_info(int argc, char **argv, const struct machine *m)
         printf("peak fp64    %.1f GFLOP/s\n", d->peak_gflops_fp64);
     ctr_describe(counters, sizeof counters);
     printf("counters     %s\n", counters);
+    /* What counting does here, tried now rather than read from a table. */
+    ctr_trial("PAPI_TOT_CYC", false, counters, sizeof counters);
+    printf("             hardware event PAPI_TOT_CYC: %s\n", counters);
+    ctr_trial("perf::CONTEXT-SWITCHES", true, counters, sizeof counters);
+    printf("             software event perf::CONTEXT-SWITCHES (user and kernel mode): %s\n",
+           counters);
+    struct noise_plan noise;
+    struct ctr_plan none = {0};
+    noise_plan_make(&noise, true, &none);
+    printf("noise        counted %s\n", noise.source);
     printf("simulated    valgrind callgrind cache simulation (--counters sim)\n");
-    return 0;
+    return EXIT_SUCCESS;
 }

@@ -1,9 +1,17 @@
-/* speedlab plot RECORD|FOLDER...: figures and the report (figures/plot.c). */
+/* speedlab plot RECORD|FOLDER...: the records loaded into the result model,
+ * the run's name and output folder; figures/plot.c draws. */
 #include "cli/cli.h"
 #include "figures/plot.h"
+#include "kit/sl.h"
+#include "results/run_set.h"
 
+#include <libgen.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct plot_args {
     const char *out, *name;
@@ -45,6 +53,51 @@ const struct cli_command cli_plot_command = {
     .main = cli_plot,
 };
 
+/* The folder's name when a folder, or several records from one folder, are
+ * given; else the first record's run_id.  Either is made a plain file name:
+ * a run_id such as "../../x" must not lead the output out of plots/. */
+static void default_name(const struct run_set *set, char *const *args, int n_args, char *out,
+                         size_t len)
+{
+    char first[4096];
+    snprintf(first, sizeof first, "%s", set->paths[0]);
+    const char *dir = dirname(first);
+    bool one_folder = true;
+    for (size_t i = 1; i < set->n; i++) {
+        char other[4096];
+        snprintf(other, sizeof other, "%s", set->paths[i]);
+        one_folder &= strcmp(dirname(other), dir) == 0;
+    }
+    struct stat st;
+    bool folder_arg = n_args == 1 && stat(args[0], &st) == 0 && S_ISDIR(st.st_mode);
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", dir);
+    if ((folder_arg || (set->n > 1 && one_folder)) && strcmp(dir, ".") != 0 &&
+        strcmp(dir, "/") != 0)
+        plot_safe_name(basename(copy), out, len);
+    else
+        plot_safe_name(set->runs[0].run_id, out, len);
+}
+
+static int plot_loaded(const struct run_set *set, const struct plot_args *a,
+                       const struct cli_parsed *p)
+{
+    char given_name[128], default_out[160];
+    const char *name = a->name, *out = a->out;
+    if (!name) {
+        default_name(set, p->operands, p->n_operands, given_name, sizeof given_name);
+        name = given_name;
+    }
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "plots/%s", name);
+        out = default_out;
+    }
+    /* A file grown past `ulimit -f` is then a write error, reported with the
+     * file's name, not a signal that kills the command mid-figure. */
+    signal(SIGXFSZ, SIG_IGN);
+    return (int)plot_runs(set, out, name);
+}
+
 static int cli_plot(int argc, char **argv, const struct machine *m)
 {
     (void)m;
@@ -62,5 +115,11 @@ static int cli_plot(int argc, char **argv, const struct machine *m)
         sl_fail("plot: --name must be a plain file name");
         return cli_usage_error();
     }
-    return (int)plot_records(p.operands, p.n_operands, a.out, a.name);
+    struct run_set set = {0};
+    int loaded = 0;
+    for (int i = 0; i < p.n_operands && loaded == 0; i++)
+        loaded = run_set_add(&set, p.operands[i]);
+    int status = loaded != 0 ? cli_usage_error() : plot_loaded(&set, &a, &p);
+    run_set_free(&set);
+    return status;
 }

@@ -71,6 +71,20 @@ static const struct sl_option run_options[] = {
     {.name = "warmup", .arg = "N", .group = "measurement",
      .help = "untimed runs before timing", .def = "1", .kind = SL_OPTION_INT,
      RUN_OPTION(warmup), .ints = {0, 1000}},
+    {.name = "interleave", .group = "measurement",
+     .help = "take the repetitions of a size's measurements in rounds, one of each per round in "
+             "an order drawn from --seed for every round, so a slow minute of the machine "
+             "spreads over all of them (warm-up stays per measurement, before its first round)",
+     .def_text = "on", .kind = SL_OPTION_FLAG, RUN_OPTION(interleave)},
+    {.name = "no-interleave", .group = "measurement",
+     .help = "each measurement's repetitions one after another, to its end",
+     .kind = SL_OPTION_FLAG, RUN_OPTION(no_interleave)},
+    {.name = "noise", .arg = "on|off", .group = "measurement",
+     .help = "count what disturbs each repetition, per worker around the kernel: context "
+             "switches, migrations, page faults, on-CPU time; each result's noise verdict and "
+             "its statistics over the undisturbed repetitions follow.  'off' only to measure "
+             "what the counting costs",
+     .def = "on", .kind = SL_OPTION_CHOICE, RUN_OPTION(noise), .choices = plan_noise_modes},
     {.name = "validate", .arg = "MODE", .group = "measurement",
      .help = "auto, full or sample (cosine: auto checks every pair when pairs x variables <= "
              "2e9, else a stated sample; each workload states its method and tolerance in the "
@@ -80,7 +94,9 @@ static const struct sl_option run_options[] = {
 
     {.name = "counters", .arg = "LIST", .group = "counters",
      .help = "PAPI events or groups, per worker around the kernel only: cache (L1/L2 data, L3 "
-             "total misses), ipc (cycles, instructions), or PAPI event names; and 'sim': the "
+             "total misses), ipc (cycles, instructions), os (the kernel's software events: "
+             "context switches, migrations, page faults, task clock), or PAPI event names, "
+             "presets and native ones (perf::CONTEXT-SWITCHES); and 'sim': the "
              "kernel once more under valgrind's cache simulation with this machine's cache "
              "shapes (deterministic; ~50-100x slower, so meant for small sizes such as --size "
              "tiny or 200x1000).  Events that cannot be counted say why; never 0.",
@@ -94,9 +110,13 @@ static const struct sl_option run_options[] = {
      .help = "allow more threads than CPUs; such results are labelled", .kind = SL_OPTION_FLAG,
      RUN_OPTION(oversubscribe)},
 
-    {.name = "record", .arg = "FILE", .group = "output", .help = "the JSON record",
+    {.name = "record", .arg = "FILE", .group = "output",
+     .help = "the JSON record, rewritten after every result and locked while this run writes "
+             "it (a second writer is refused); not a FIFO, but a character device such as "
+             "/dev/null is written through",
      .def_text = "results/runs/RUN-ID.json", .kind = SL_OPTION_TEXT, RUN_OPTION(record)},
-    {.name = "csv", .arg = "FILE", .group = "output", .help = "the CSV table",
+    {.name = "csv", .arg = "FILE", .group = "output",
+     .help = "the CSV table; its first line names the record's run id and result count",
      .def_text = "the record's path with .csv", .kind = SL_OPTION_TEXT, RUN_OPTION(csv)},
     {.name = "quiet", .group = "output", .help = "fewer messages, no progress",
      .kind = SL_OPTION_FLAG, RUN_OPTION(quiet)},
@@ -104,7 +124,7 @@ static const struct sl_option run_options[] = {
      .help = "progress of long executions (done, rate, time left) on stderr also when it is "
              "not a terminal, every 10 s",
      .def_text = "only on a terminal", .kind = SL_OPTION_FLAG, RUN_OPTION(progress)},
-    SL_EXPORT_FORMATS(FORMAT_OPTION)
+    SL_RUN_EXPORT_FORMATS(FORMAT_OPTION)
 
     {.name = "strict-env", .group = "environment",
      .help = "refuse to run (exit 2, nothing written) when the noise probe's CV exceeds "
@@ -125,17 +145,22 @@ const struct cli_command cli_run_command = {
     .about =
         "Measures variants of KERNEL: for each size, variant, schedule and thread count,\n"
         "warm-up runs, then timed repetitions until --budget seconds and --min-reps are\n"
-        "reached; the last repetition is validated against the reference.  Each result\n"
+        "reached (the measurements of a size interleaved: one repetition of each per\n"
+        "round); the last repetition is validated against the reference.  Each result\n"
         "line and the record carry median, 95% CI of the median, CV, speedup and\n"
         "efficiency against the same variant's 1-thread run, load imbalance (max/mean\n"
-        "busy time of the workers) and validity.\n",
+        "busy time of the workers), validity, and a noise verdict: the repetitions in\n"
+        "which a worker was switched out, migrated or kept off its CPU, with the\n"
+        "statistics over the undisturbed ones beside.\n",
     .notes =
         "The environment is checked before every run (recorded under environment.checks,\n"
         "warnings printed first): frequency governor, turbo/boost, SMT, transparent huge\n"
         "pages, ASLR, load average, and a noise probe (CV of 20 fixed ~5 ms spin loops).\n"
         "\n"
-        "exit status: 0 all results valid, 2 bad command line or input, 3 some result\n"
-        "invalid, 1 other error, 130 interrupted (the record keeps what finished).\n"
+        "exit status: 0 all results valid, 2 bad command line or input (or nothing\n"
+        "measured: every combination skipped), 3 some result invalid, 1 other error,\n"
+        "130 interrupted (the record keeps what finished).  The first Ctrl-C stops after\n"
+        "the current repetition, a second one at once.\n"
         "A variant that is wrong on purpose (pairsum/race, a deliberate data race) is\n"
         "validated like every other and shown INVALID (known defect) everywhere, with\n"
         "its error; it alone does not make the exit status 3.\n",
@@ -169,8 +194,25 @@ static int run_parse(int argc, char **argv, struct run_args *a, const struct sl_
     return rc;
 }
 
+/* A run that finished without measuring anything (every combination
+ * skipped) is a command line that asked for nothing this machine can do:
+ * EXIT_USAGE, with the first reason. */
+static int nothing_measured(const struct sl_run *run)
+{
+    for (size_t i = 0; i < run->n_results; i++)
+        if (run->results[i].status != SL_STATUS_SKIPPED)
+            return 0;
+    if (run->n_results == 0)
+        sl_fail("nothing was measured: the selection is empty");
+    else
+        sl_fail("nothing was measured: %s skipped (%s/%s: %s)",
+                run->n_results == 1 ? "the one selected combination was" : "every selected combination was",
+                run->results[0].variant, run->results[0].schedule, run->results[0].reason);
+    return cli_usage_error();
+}
+
 /* The environment check, then the measurement with its reporters. */
-static int run_execute(const struct run_plan *plan, const struct run_args *a,
+static int run_checked(const struct run_plan *plan, const struct run_args *a,
                        const struct machine *m, struct sl_run *run)
 {
     const struct sl_env_check *noise = &run->environment.checks[ENV_NOISE];
@@ -181,14 +223,27 @@ static int run_execute(const struct run_plan *plan, const struct run_args *a,
                 100 * noise->cv, 100 * noise->limit);
         return cli_usage_error();
     }
-    envcheck_print(&run->environment, stdout);
+    /* Warnings on stderr: stdout is the results, for a file or a pipe. */
+    envcheck_print(&run->environment, stderr);
+    int status = cli_measure(plan, m, run);
+    return status == 0 ? nothing_measured(run) : status;
+}
+
+/* The record locked, the environment checked, then the measurement with
+ * its reporters. */
+static int run_execute(const struct run_plan *plan, const struct run_args *a,
+                       const struct machine *m, struct sl_run *run)
+{
     /* The default record's folder, made now that the run starts (the plan
-     * checked that it can be). */
-    if (!a->record && util_make_parent_dirs(plan->record_path) != 0) {
-        fprintf(stderr, "speedlab: error: %s\n", sl_error());
-        return EXIT_FAILURE;
-    }
-    return cli_measure(plan, m, run);
+     * checked that it can be, and nothing was probed yet). */
+    if (!a->record && util_make_parent_dirs(plan->record_path) != 0)
+        return cli_error(EXIT_FAILURE);
+    struct plan_locks locks;
+    if (plan_lock(plan, &locks) != 0)
+        return cli_usage_error();
+    int status = run_checked(plan, a, m, run);
+    plan_unlock(&locks);
+    return status;
 }
 
 static int cli_run(int argc, char **argv, const struct machine *m)
@@ -201,7 +256,7 @@ static int cli_run(int argc, char **argv, const struct machine *m)
     int parsed = run_parse(argc, argv, &a, &w, &options);
     if (parsed == CLI_HELP) {
         cli_print_help(&cli_run_command, w, stdout);
-        return 0;
+        return EXIT_SUCCESS;
     }
     struct sl_run run;
     sl_run_init(&run);

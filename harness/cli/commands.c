@@ -1,6 +1,7 @@
 /* The list of speedlab's commands, `version`, and the two hidden ones. */
 #include "cli/cli.h"
 #include "measure/build.h"
+#include "kit/sl.h"
 
 #include <stdio.h>
 
@@ -49,20 +50,20 @@ static int cli_version(int argc, char **argv, const struct machine *m)
 static int cli_options_markdown(int argc, char **argv, const struct machine *m)
 {
     (void)m;
-    if (argc > 1) {
-        fprintf(stderr, "speedlab: error: __options-markdown takes no arguments\n");
-        return EXIT_USAGE;
-    }
     (void)argv;
+    if (argc > 1) {
+        sl_fail("__options-markdown takes no arguments");
+        return cli_usage_error();
+    }
     cli_print_markdown(stdout);
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 /* Hidden: the README's option list (scripts/readme-options). */
 static const struct cli_command options_markdown_command = {
     .name = "__options-markdown", .operands = "", .main = cli_options_markdown};
 
-/* Hidden: the child of --counters sim (measure/simcache.c). */
+/* Hidden: the child of --counters sim (cli/cli_simulate.c). */
 static const struct cli_command simulate_command = {
     .name = "__simulate", .operands = "", .main = cli_simulate};
 

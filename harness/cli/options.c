@@ -211,10 +211,15 @@ int cli_apply_kernel_options(const struct cli_parsed *p, const struct sl_workloa
     return 0;
 }
 
-int cli_usage_error(void)
+int cli_error(int status)
 {
     fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    return EXIT_USAGE;
+    return status;
+}
+
+int cli_usage_error(void)
+{
+    return cli_error(EXIT_USAGE);
 }
 
 int cli_parse_status(const struct cli_command *cmd, int parsed)

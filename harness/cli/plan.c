@@ -3,10 +3,12 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/suggest.h"
+#include "kit/files.h"
 #include "kit/progress.h"
 #include "kit/ranks.h"
 #include "kit/util.h"
 #include "measure/counters.h"
+#include "measure/noise.h"
 #include "measure/team.h"
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 const char *const plan_validate_modes[] = {"auto", "full", "sample", NULL};
+const char *const plan_noise_modes[] = {"on", "off", NULL};
 
 int plan_run_defaults(struct run_args *a)
 {
@@ -226,9 +229,10 @@ static int plan_sizes(struct run_options *o, const struct run_args *a, const str
 static int plan_counters(struct run_options *o, const struct run_args *a,
                          const struct sl_run_context *ctx)
 {
-    if (a->counters && ctr_plan_parse(a->counters, &o->counters) != 0)
+    if ((a->counters && ctr_plan_parse(a->counters, &o->counters) != 0) ||
+        ctr_plan_probe(&o->counters) != 0)
         return -1;
-    ctr_plan_probe(&o->counters);
+    noise_plan_make(&o->noise, strcmp(plan_noise_modes[a->noise], "on") == 0, &o->counters);
     /* The simulation (measure/simcache) re-runs the kernel in one process
      * with its default options. */
     if (o->counters.sim && (o->option_facts.section || ctx->ranks > 1))
@@ -243,6 +247,9 @@ static int plan_settings(struct run_options *o, const struct run_args *a)
     int min_reps = a->reps ? a->reps : a->min_reps, max_reps = a->reps ? a->reps : a->max_reps;
     if (min_reps > max_reps)
         return sl_fail("--min-reps (%d) is larger than --max-reps (%d)", min_reps, max_reps);
+    if (a->interleave && a->no_interleave)
+        return sl_fail("--interleave and --no-interleave are exclusive");
+    o->interleave = !a->no_interleave;
     o->min_reps = min_reps;
     o->max_reps = max_reps;
     o->warmup = a->warmup;
@@ -271,11 +278,6 @@ static char *replace_extension(const char *path, const char *ext)
     return out;
 }
 
-static bool same(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 static int plan_output(struct run_options *o, const struct run_args *a)
 {
     const struct sl_workload *w = o->workload;
@@ -291,24 +293,42 @@ static int plan_output(struct run_options *o, const struct run_args *a)
     return 0;
 }
 
-/* Each --FORMAT file is a file of its own, writable now, before any work. */
+/* The record and its table are rewritten after every result: a FIFO would
+ * get one document after another (a character device such as /dev/null is
+ * written through, which loses nothing). */
+static int refuse_fifo(const char *option, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+        return sl_fail("%s '%s' is a FIFO: the %s is rewritten after every result; give a "
+                       "regular file or a character device",
+                       option, path, strcmp(option, "--csv") == 0 ? "table" : "record");
+    return 0;
+}
+
+/* Every output is a file of its own and none is the input (by device and
+ * inode, or resolved path for files not made yet: issue 15). */
+static int check_distinct(const struct run_plan *p, const struct run_args *a)
+{
+    const struct util_file_role inputs[] = {{"--input", a->input}};
+    struct util_file_role outputs[3 + SL_N_EXPORT_FORMATS] = {
+        {"--record", p->record_path}, {"--csv", p->csv_path}, {"--output", a->output}};
+    char options[SL_N_EXPORT_FORMATS][40];
+    size_t n = 3;
+    for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
+        snprintf(options[f], sizeof options[f], "--%s", sl_export_formats[f].name);
+        outputs[n++] = (struct util_file_role){options[f], a->formats[f]};
+    }
+    return util_check_distinct(inputs, 1, outputs, n);
+}
+
+/* Each --FORMAT file is writable now, before any work. */
 static int plan_formats(struct run_plan *p, const struct run_args *a)
 {
     for (int f = 0; f < SL_N_EXPORT_FORMATS; f++) {
-        const char *path = a->formats[f];
-        if (!path)
-            continue;
-        bool taken = same(path, p->record_path) || same(path, p->csv_path) ||
-                     same(path, a->output);
-        for (int k = 0; k < f; k++)
-            taken |= same(path, a->formats[k]);
-        if (taken)
-            return sl_fail("--%s must be a file of its own, not the record, table, --output or "
-                           "another format's",
-                           sl_export_formats[f].name);
-        if (util_check_writable(path) != 0)
+        if (a->formats[f] && util_check_writable(a->formats[f]) != 0)
             return -1;
-        p->format_paths[f] = path;
+        p->format_paths[f] = a->formats[f];
     }
     return 0;
 }
@@ -355,11 +375,9 @@ static int plan_files(struct run_plan *p, const struct run_args *a, const char *
         p->csv_path = a->csv ? strdup(a->csv) : replace_extension(p->record_path, ".csv");
     if (!p->record_path || !p->csv_path)
         return sl_fail("out of memory");
-    if (plan_output(p->options, a) != 0)
+    if (plan_output(p->options, a) != 0 || check_distinct(p, a) != 0 ||
+        refuse_fifo("--record", p->record_path) != 0 || refuse_fifo("--csv", p->csv_path) != 0)
         return -1;
-    if (same(p->record_path, p->csv_path) || same(a->output, p->record_path) ||
-        same(a->output, p->csv_path))
-        return sl_fail("the record, the CSV table and --output must be different files");
     /* The default record's folder (results/runs/) is made only when the
      * run starts (cli_run); here only whether it can be. */
     int record_ok = a->record ? util_check_writable(p->record_path)
@@ -368,6 +386,29 @@ static int plan_files(struct run_plan *p, const struct run_args *a, const char *
         (a->output && util_check_writable(a->output) != 0))
         return -1;
     return plan_formats(p, a);
+}
+
+int plan_lock(const struct run_plan *p, struct plan_locks *l)
+{
+    *l = (struct plan_locks){{.fd = -1}, {.fd = -1}};
+    int rc = 0;
+    if (ranks_rank() == 0)
+        rc = util_lock_acquire(&l->record, p->record_path) != 0 ||
+                     util_lock_acquire(&l->csv, p->csv_path) != 0
+                 ? -1
+                 : 0;
+    ranks_broadcast(&rc, sizeof rc, 0);
+    if (rc != 0 && ranks_rank() != 0)
+        sl_fail("rank 0 could not lock the record");
+    if (rc != 0)
+        plan_unlock(l);
+    return rc;
+}
+
+void plan_unlock(struct plan_locks *l)
+{
+    util_lock_release(&l->csv);
+    util_lock_release(&l->record);
 }
 
 /* <UTC time>-<kernel>-<process>: one run, one name, rank 0's. */

@@ -4,6 +4,7 @@
 #ifndef SL_CLI_PLAN_H
 #define SL_CLI_PLAN_H
 
+#include "kit/files.h"
 #include "measure/machine.h"
 #include "measure/runner.h"
 #include "reporters/reporters.h"
@@ -24,6 +25,8 @@ struct run_args {
     int min_reps, max_reps, warmup;
     double budget;
     int validate; /* index into plan_validate_modes */
+    bool interleave, no_interleave;
+    int noise; /* index into plan_noise_modes */
     const char *pin;
     bool oversubscribe;
     const char *counters; /* NULL: none */
@@ -34,8 +37,8 @@ struct run_args {
     double noise_limit; /* a fraction */
 };
 
-/* --validate's words, NULL-terminated. */
-extern const char *const plan_validate_modes[];
+/* --validate's and --noise's words, NULL-terminated. */
+extern const char *const plan_validate_modes[], *const plan_noise_modes[];
 
 /* run's option values at their defaults (what claims starts from). */
 int plan_run_defaults(struct run_args *a);
@@ -65,5 +68,17 @@ int plan_build(const struct run_args *a, const struct sl_workload *w, void *opti
                const char *command, const struct machine *m, struct run_plan *out,
                char *run_id, size_t run_id_len);
 void plan_free(struct run_plan *p);
+
+/* Locks on the files a run rewrites, the record and its table
+ * (util_lock_acquire), held from before the measurement until the files are
+ * final: a second command writing the same record is refused with one line
+ * naming this one's pid.  Only rank 0 writes and locks; every rank returns
+ * its outcome.  0, or -1 with sl_error() and nothing held. */
+struct plan_locks {
+    struct util_lock record, csv;
+};
+int plan_lock(const struct run_plan *p, struct plan_locks *l);
+/* Harmless on a struct plan_lock filled, and twice. */
+void plan_unlock(struct plan_locks *l);
 
 #endif

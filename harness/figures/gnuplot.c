@@ -294,6 +294,12 @@ static int run_once(const char *script_path, const struct gp_vars *vars, const c
         }
         char *argv[] = {"gnuplot", "-e", all.text, script_arg, NULL};
         execvp("gnuplot", argv);
+        /* Into the log, where the error message is taken from (E2BIG: the
+         * variables outgrew one argument). */
+        char why[160];
+        int n = snprintf(why, sizeof why, "speedlab: cannot run gnuplot: %s\n", strerror(errno));
+        ssize_t ignored = write(STDERR_FILENO, why, n > 0 ? (size_t)n : 0);
+        (void)ignored;
         _exit(127);
     }
     close(log_fd);

@@ -1,46 +1,29 @@
-/* `speedlab plot`: figures of one or more records through the gnuplot
- * scripts under plots/, and the run's HTML report beside them. */
+/* `speedlab plot`: the figures records support, drawn by the gnuplot
+ * scripts under plots/, their data as TSV, and report.html beside them. */
 #ifndef SL_PLOT_H
 #define SL_PLOT_H
 
-#include "results/record_read.h"
+#include "results/run_set.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
-#define PLOT_MAX_FIGURES 256
+/* How plot_runs ended; the exit status of `speedlab plot`. */
+enum plot_status { PLOT_DONE = 0, PLOT_FAILED = 1 };
 
-/* One figure the records could or could not support. */
-struct plot_figure {
-    char name[96];     /* file stem: speedup-cosine-600x1000 */
-    char title[320];
-    char caption[640]; /* what it shows, and how to read it */
-    bool made;
-    char why_not[400]; /* when not made: the reason, for the console and the report */
-};
+/* Every figure the runs support, their data (<out_dir>/data/) and the report
+ * (<out_dir>/report.html, titled with `name`).  A figure the runs cannot
+ * support is skipped with the reason; one that cannot be drawn or written
+ * fails with the reason, and the others are still drawn.  Prints each
+ * figure made, skipped or failed and the report's path; errors on stderr.
+ * PLOT_FAILED when gnuplot is missing, a figure failed or the report could
+ * not be written. */
+enum plot_status plot_runs(const struct run_set *runs, const char *out_dir, const char *name);
 
-struct plot_set {
-    struct loaded_record *records;
-    size_t n_records;
-    char (*labels)[96];         /* per record, for file names */
-    char out_dir[4096];
-    char run_name[256];
-    struct plot_figure *figures; /* PLOT_MAX_FIGURES, allocated once */
-    size_t n_figures;
-};
-
-/* How plot_records ended; the exit status of `speedlab plot`. */
-enum plot_status { PLOT_DONE = 0, PLOT_FAILED = 1, PLOT_BAD_INPUT = 2 };
-/* Every figure the records in `inputs` (record files, or folders of them)
- * support, and the report, into `out` (NULL: plots/<name>); `name` (NULL:
- * from the inputs) names the run.  Prints what it made and skipped, and
- * its errors. */
-enum plot_status plot_records(char *const *inputs, int n_inputs, const char *out,
-                              const char *name);
-
-/* Writes <out_dir>/report.html: machine, build, environment, a summary per
- * workload, claims when a record holds them, and every figure inline (PNG as
- * data URIs, so the file stands alone and works offline). 0 or -1. */
-int report_write(const struct plot_set *set, const char *path);
+/* `text` as one plain file-name component, deterministically: every byte
+ * but [A-Za-z0-9._-] becomes '_' (a '/', a control character, a byte of a
+ * multi-byte character), a leading '.' too (no "..", no hidden file), ""
+ * becomes "_", and it is cut to len - 1 bytes.  Names from records (run
+ * ids, kernels, variants, sizes, schedules) reach paths only through it. */
+void plot_safe_name(const char *text, char *out, size_t len);
 
 #endif

@@ -1,488 +1,513 @@
-/* report.html: one file that stands alone.  Styles are inline, images are
- * data URIs, and nothing is fetched, so it opens offline, by mail or from an
- * archive long after the run. */
-#include "figures/plot.h"
+#include "figures/report.h"
 
+#include "figures/html.h"
 #include "kit/sl.h"
-#include "kit/util.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static void html(FILE *fp, const char *s)
+/* A literal (html_markup takes nothing else); inside <style> no escape is read. */
+#define STYLE \
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:1400px;" \
+    "color:#222;padding:0 1em}" \
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;margin-top:1.6em}" \
+    "table{border-collapse:collapse;margin:.5em 0}" \
+    "table.grid td,table.grid th{border:1px solid #ccc;padding:.25em .5em;text-align:left;" \
+    "vertical-align:top}" \
+    "table.grid th{background:#f0f0f0}" \
+    "table.kv th{text-align:left;padding:.15em 1em .15em 0;vertical-align:top;white-space:nowrap}" \
+    "table.kv td{padding:.15em 0;overflow-wrap:anywhere}" \
+    ".na{color:#777;font-style:italic}.ci{color:#666;font-size:.9em}" \
+    ".bad{color:#b00020}.good{color:#1b7f2a}" \
+    "figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}" \
+    "figcaption{color:#444;max-width:1100px}" \
+    ".skipped li{color:#555}code{background:#f4f4f4;padding:0 .2em}"
+
+static void unavailable(struct html *h)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&#39;", fp); break;
-        default: fputc(*s, fp);
+    html_markup(h, "<span class=na>unavailable</span>");
+}
+
+/* A table row "<tr><th>key</th><td>" left open for its value; kv_end closes it. */
+static void kv_row(struct html *h, const char *key)
+{
+    html_markup(h, "<tr><th>");
+    html_text(h, key);
+    html_markup(h, "</th><td>");
+}
+
+static void kv_end(struct html *h)
+{
+    html_markup(h, "</td></tr>\n");
+}
+
+static void kv_text(struct html *h, const char *key, const char *value)
+{
+    kv_row(h, key);
+    html_text(h, value);
+    kv_end(h);
+}
+
+/* value [lo, hi], each as `format` ("%.4g") writes it, or unavailable. */
+static void interval(struct html *h, double value, double lo, double hi, const char *format)
+{
+    char text[64];
+    if (!isfinite(value)) {
+        unavailable(h);
+        return;
+    }
+    snprintf(text, sizeof text, format, value);
+    html_text(h, text);
+    if (isfinite(lo) && isfinite(hi)) {
+        html_markup(h, " <span class=ci>[");
+        snprintf(text, sizeof text, format, lo);
+        html_text(h, text);
+        html_markup(h, ", ");
+        snprintf(text, sizeof text, format, hi);
+        html_text(h, text);
+        html_markup(h, "]</span>");
+    }
+}
+
+/* ---- the machine, the build, the environment ------------------------------------------- */
+
+static void peak(struct html *h, double gflops, const char *precision)
+{
+    if (isfinite(gflops))
+        html_textf(h, "%.6g GFLOP/s %s", gflops, precision);
+    else {
+        unavailable(h);
+        html_textf(h, " GFLOP/s %s", precision);
+    }
+}
+
+static void machine_section(struct html *h, const struct sl_machine_desc *m)
+{
+    html_markup(h, "<table class=kv>\n");
+    kv_row(h, "CPU");
+    html_textf(h, "%s (%s)", m->cpu_model, m->cpu_vendor);
+    kv_end(h);
+    kv_text(h, "host", m->hostname);
+    kv_text(h, "OS", m->os);
+    kv_text(h, "ISA", m->isa);
+    kv_row(h, "topology");
+    html_textf(h, "%d package(s), %d NUMA node(s), %d cores, %d CPUs", m->packages,
+               m->numa_nodes, m->cores_total, m->pus_total);
+    kv_end(h);
+    kv_row(h, "allowed");
+    html_textf(h, "CPUs %s (%d CPUs, %d cores)", m->allowed_list, m->pus_allowed,
+               m->cores_allowed);
+    kv_end(h);
+    kv_row(h, "caches");
+    for (int i = 0; i < m->n_caches; i++) {
+        const struct sl_cache_desc *c = &m->caches[i];
+        html_textf(h, "%sL%d %s %.0f KiB x %d", i ? "; " : "", c->level, c->type,
+                   (double)c->size / 1024.0, c->instances);
+    }
+    kv_end(h);
+    kv_row(h, "memory");
+    html_textf(h, "%.1f GiB", m->memory_gib);
+    kv_end(h);
+    kv_row(h, "peak (FMA)");
+    peak(h, m->peak_gflops_fp64, "fp64");
+    html_markup(h, ", ");
+    peak(h, m->peak_gflops_fp32, "fp32");
+    html_markup(h, "; ");
+    html_text(h, m->peak_basis);
+    kv_end(h);
+    html_markup(h, "</table>\n");
+}
+
+static void build_section(struct html *h, const struct sl_build_desc *b)
+{
+    html_markup(h, "<h2>Build</h2>\n<table class=kv>\n");
+    kv_text(h, "compiler", b->compiler);
+    kv_text(h, "flags", b->flags);
+    kv_text(h, "build_type", b->build_type);
+    kv_text(h, "sanitizers", b->sanitizers);
+    kv_text(h, "commit", b->commit);
+    kv_row(h, "openmp");
+    html_textf(h, "%d", b->openmp);
+    kv_end(h);
+    kv_text(h, "blas", b->blas);
+    html_markup(h, "</table>\n");
+}
+
+static void environment_section(struct html *h, const struct sl_environment *env)
+{
+    html_markup(h, "<h2>Environment</h2>\n<table class=kv>\n");
+    for (int i = 0; i < env->n_variables; i++) {
+        kv_row(h, env->variables[i].name);
+        if (env->variables[i].value)
+            html_text(h, env->variables[i].value);
+        else
+            html_markup(h, "<span class=na>not set</span>");
+        kv_end(h);
+    }
+    html_markup(h, "</table>\n<table class=kv>\n");
+    kv_text(h, "timer", env->timer);
+    html_markup(h, "</table>\n");
+    if (!env->checked)
+        return;
+    html_markup(h, "<h3>Checks</h3>\n<table class=kv>\n");
+    for (int i = 0; i < env->n_checks; i++) {
+        const struct sl_env_check *c = &env->checks[i];
+        kv_row(h, c->name);
+        html_text(h, c->value);
+        if (c->warning[0]) {
+            html_markup(h, " <b class=bad>");
+            html_text(h, c->warning);
+            html_markup(h, "</b>");
         }
+        kv_end(h);
     }
+    html_markup(h, "</table>\n");
 }
 
-static const char *str(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* A JSON value as text for a table cell: strings as they are, numbers in
- * %g, anything else compact JSON. */
-static void cell_value(FILE *fp, const json_t *v)
-{
-    if (!v || json_is_null(v)) {
-        fputs("<span class=na>not set</span>", fp);
-    } else if (json_is_string(v)) {
-        html(fp, json_string_value(v));
-    } else if (json_is_integer(v)) {
-        fprintf(fp, "%lld", (long long)json_integer_value(v));
-    } else if (json_is_real(v)) {
-        fprintf(fp, "%.6g", json_real_value(v));
-    } else if (json_is_boolean(v)) {
-        fputs(json_is_true(v) ? "yes" : "no", fp);
-    } else {
-        char *text = json_dumps(v, JSON_COMPACT);
-        html(fp, text ? text : "?");
-        free(text);
-    }
-}
-
-static void key_value_table(FILE *fp, const json_t *obj)
-{
-    fputs("<table class=kv>\n", fp);
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        fputs("<tr><th>", fp);
-        html(fp, key);
-        fputs("</th><td>", fp);
-        cell_value(fp, v);
-        fputs("</td></tr>\n", fp);
-    }
-    fputs("</table>\n", fp);
-}
-
-static int embed_png(FILE *fp, const char *path)
-{
-    FILE *in = fopen(path, "rb");
-    if (!in)
-        return sl_fail("cannot read %s", path);
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    unsigned char chunk[3];
-    size_t n;
-    fputs("data:image/png;base64,", fp);
-    while ((n = fread(chunk, 1, 3, in)) > 0) {
-        unsigned v = (unsigned)chunk[0] << 16 | (n > 1 ? (unsigned)chunk[1] << 8 : 0) |
-                     (n > 2 ? chunk[2] : 0);
-        fputc(alphabet[v >> 18 & 63], fp);
-        fputc(alphabet[v >> 12 & 63], fp);
-        fputc(n > 1 ? alphabet[v >> 6 & 63] : '=', fp);
-        fputc(n > 2 ? alphabet[v & 63] : '=', fp);
-    }
-    fclose(in);
-    return 0;
-}
-
-static void machine_section(FILE *fp, const struct loaded_record *rec)
-{
-    const json_t *m = json_object_get(rec->root, "machine");
-    const json_t *topo = json_object_get(m, "topology");
-    const json_t *allowed = json_object_get(m, "allowed");
-    const json_t *peak = json_object_get(m, "peak");
-    fputs("<table class=kv>\n<tr><th>CPU</th><td>", fp);
-    html(fp, str(m, "cpu_model"));
-    fputs(" (", fp);
-    html(fp, str(m, "cpu_vendor"));
-    fputs(")</td></tr>\n<tr><th>host</th><td>", fp);
-    html(fp, str(m, "hostname"));
-    fputs("</td></tr>\n<tr><th>OS</th><td>", fp);
-    html(fp, str(m, "os"));
-    fputs("</td></tr>\n<tr><th>ISA</th><td>", fp);
-    html(fp, str(m, "isa"));
-    fprintf(fp,
-            "</td></tr>\n<tr><th>topology</th><td>%lld package(s), %lld NUMA node(s), %lld "
-            "cores, %lld CPUs</td></tr>\n",
-            (long long)json_integer_value(json_object_get(topo, "packages")),
-            (long long)json_integer_value(json_object_get(topo, "numa_nodes")),
-            (long long)json_integer_value(json_object_get(topo, "cores")),
-            (long long)json_integer_value(json_object_get(topo, "cpus")));
-    fprintf(fp, "<tr><th>allowed</th><td>CPUs ");
-    html(fp, str(allowed, "cpus"));
-    fprintf(fp, " (%lld CPUs, %lld cores)</td></tr>\n",
-            (long long)json_integer_value(json_object_get(allowed, "count")),
-            (long long)json_integer_value(json_object_get(allowed, "cores")));
-    fputs("<tr><th>caches</th><td>", fp);
-    size_t i;
-    const json_t *c;
-    json_array_foreach(json_object_get(m, "caches"), i, c)
-    {
-        fprintf(fp, "%sL%lld %s %.0f KiB x %lld", i ? "; " : "",
-                (long long)json_integer_value(json_object_get(c, "level")),
-                str(c, "type") ? str(c, "type") : "?",
-                record_number(c, "size_bytes") / 1024.0,
-                (long long)json_integer_value(json_object_get(c, "instances")));
-    }
-    fprintf(fp, "</td></tr>\n<tr><th>memory</th><td>%.1f GiB</td></tr>\n",
-            record_number(m, "memory_gib"));
-    fputs("<tr><th>peak (FMA)</th><td>", fp);
-    cell_value(fp, json_object_get(peak, "gflops_fp64"));
-    fputs(" GFLOP/s fp64, ", fp);
-    cell_value(fp, json_object_get(peak, "gflops_fp32"));
-    fputs(" GFLOP/s fp32; ", fp);
-    html(fp, str(peak, "basis"));
-    fputs("</td></tr>\n</table>\n", fp);
-}
+/* ---- the summary ----------------------------------------------------------------------- */
 
 /* Counter status of a record in a few words. */
-static void counter_status(FILE *fp, const struct loaded_record *rec)
+static void counter_status(struct html *h, const struct sl_run *run)
 {
     size_t hw_ok = 0, hw_unavailable = 0, sim_ok = 0, sim_unavailable = 0;
     const char *hw_reason = NULL, *sim_reason = NULL;
-    for (size_t i = 0; i < rec->n_results; i++) {
-        const json_t *r = rec->results[i].json;
-        size_t k;
-        const json_t *e;
-        json_array_foreach(json_object_get(json_object_get(r, "counters"), "events"), k, e)
-        {
-            const char *status = str(e, "status");
-            if (status && strcmp(status, "unavailable") == 0) {
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        for (int e = 0; e < r->n_counters; e++) {
+            const struct sl_counter_result *c = &r->counters[e];
+            if (c->event.state == SL_COUNTER_UNAVAILABLE) {
                 hw_unavailable++;
-                hw_reason = str(e, "reason");
-            } else if (status) {
+                hw_reason = sl_counter_why(c);
+            } else {
                 hw_ok++;
             }
         }
-        const json_t *sim = json_object_get(r, "simulated_cache");
-        if (sim) {
-            const char *status = str(sim, "status");
-            if (status && strcmp(status, "ok") == 0)
-                sim_ok++;
-            else {
-                sim_unavailable++;
-                sim_reason = str(sim, "reason");
-            }
+        if (r->simulated && r->sim.available)
+            sim_ok++;
+        else if (r->simulated) {
+            sim_unavailable++;
+            sim_reason = r->sim.reason[0] ? r->sim.reason : "no reason recorded";
         }
     }
-    if (!hw_ok && !hw_unavailable && !sim_ok && !sim_unavailable) {
-        fputs("none requested", fp);
-        return;
-    }
-    if (hw_ok || hw_unavailable) {
-        if (hw_ok == 0) {
-            fputs("hardware: unavailable (", fp);
-            html(fp, hw_reason ? hw_reason : "no reason recorded");
-            fputs(")", fp);
-        } else {
-            fprintf(fp, "hardware: %zu event counts", hw_ok);
-            if (hw_unavailable) {
-                fprintf(fp, ", %zu unavailable (", hw_unavailable);
-                html(fp, hw_reason ? hw_reason : "no reason recorded");
-                fputs(")", fp);
-            }
-        }
-    }
-    if (sim_ok || sim_unavailable) {
-        fprintf(fp, "%ssimulated: %zu results", hw_ok || hw_unavailable ? "; " : "", sim_ok);
-        if (sim_unavailable) {
-            fprintf(fp, ", %zu unavailable (", sim_unavailable);
-            html(fp, sim_reason ? sim_reason : "no reason recorded");
-            fputs(")", fp);
-        }
-    }
+    if (!hw_ok && !hw_unavailable && !sim_ok && !sim_unavailable)
+        html_markup(h, "none requested");
+    if (hw_ok == 0 && hw_unavailable)
+        html_textf(h, "hardware: unavailable (%s)", hw_reason);
+    else if (hw_ok)
+        html_textf(h, "hardware: %zu event counts", hw_ok);
+    if (hw_ok && hw_unavailable)
+        html_textf(h, ", %zu unavailable (%s)", hw_unavailable, hw_reason);
+    if (sim_ok || sim_unavailable)
+        html_textf(h, "%ssimulated: %zu results", hw_ok || hw_unavailable ? "; " : "", sim_ok);
+    if (sim_unavailable)
+        html_textf(h, ", %zu unavailable (%s)", sim_unavailable, sim_reason);
 }
 
-static void interval(FILE *fp, double value, double lo, double hi, const char *fmt)
+/* The record's valid result with the highest figure of merit at the most
+ * threads and the largest size: variants may do different work (stream's
+ * copy moves 16 bytes an element, triad 24), so the shortest time is not
+ * always the best result; without a figure of merit, the shortest time. */
+static const struct sl_result *best_result(const struct plot_record *rec)
 {
-    if (!isfinite(value)) {
-        fputs("<span class=na>unavailable</span>", fp);
-        return;
-    }
-    fprintf(fp, fmt, value);
-    if (isfinite(lo) && isfinite(hi)) {
-        fputs(" <span class=ci>[", fp);
-        fprintf(fp, fmt, lo);
-        fputs(", ", fp);
-        fprintf(fp, fmt, hi);
-        fputs("]</span>", fp);
-    }
-}
-
-/* One row per record: its fastest valid variant at the most threads and the
- * largest size, with the speedup of that variant and schedule. */
-static void summary_row(FILE *fp, const struct loaded_record *rec, const char *label)
-{
-    int max_threads = 0;
-    size_t ok = 0, valid = 0, invalid = 0, expected = 0, skipped = 0, failed = 0;
-    const char *largest = NULL;
-    double largest_bytes = -1;
-    for (size_t i = 0; i < rec->n_results; i++) {
-        const struct loaded_result *r = &rec->results[i];
-        if (strcmp(r->status, "ok") != 0) {
-            skipped += strcmp(r->status, "skipped") == 0;
-            failed += strcmp(r->status, "skipped") != 0;
+    const struct sl_run *run = rec->run;
+    const struct sl_result *best = NULL;
+    int max_threads = max_threads_of(run);
+    for (size_t i = 0; i < run->n_results && rec->largest; i++) {
+        const struct sl_result *r = &run->results[i];
+        if (!result_usable(r) || result_invalid(r) || r->threads != max_threads ||
+            strcmp(r->size, rec->largest) != 0)
             continue;
-        }
-        ok++;
-        valid += r->valid == 1;
-        invalid += r->valid == 0 && !r->invalid_expected;
-        expected += r->valid == 0 && r->invalid_expected;
-        if (r->threads > max_threads)
-            max_threads = r->threads;
-        double bytes = record_problem_parameter(rec, r->size, "working_set_bytes");
-        if (!largest || (isfinite(bytes) && bytes > largest_bytes)) {
-            largest = r->size;
-            largest_bytes = isfinite(bytes) ? bytes : largest_bytes;
-        }
-    }
-    const struct loaded_result *best = NULL;
-    for (size_t i = 0; i < rec->n_results; i++) {
-        const struct loaded_result *r = &rec->results[i];
-        /* Best by the figure of merit: variants may do different work
-         * (stream's copy moves 16 bytes an element, triad 24), so the
-         * shortest time is not always the best result. */
-        if (strcmp(r->status, "ok") == 0 && r->valid != 0 && r->threads == max_threads &&
-            largest && strcmp(r->size, largest) == 0 &&
-            (!best || (isfinite(r->merit) && isfinite(best->merit) ? r->merit > best->merit
-                                                                    : r->median_s < best->median_s)))
+        double merit = result_merit(run, r), best_merit = best ? result_merit(run, best) : NAN;
+        if (!best || (isfinite(merit) && isfinite(best_merit)
+                          ? merit > best_merit
+                          : r->d.median_s.value < best->d.median_s.value))
             best = r;
     }
-    fputs("<tr><td>", fp);
-    html(fp, label);
-    fputs("</td><td>", fp);
-    html(fp, largest ? largest : "-");
-    fputs("</td>", fp);
-    if (best) {
-        fputs("<td>", fp);
-        html(fp, best->variant);
-        fputs("</td><td>", fp);
-        html(fp, best->schedule);
-        fprintf(fp, "</td><td>%d</td><td>", best->threads);
-        interval(fp, best->median_s * 1e3, best->ci_lo * 1e3, best->ci_hi * 1e3, "%.4g");
-        fputs("</td><td>", fp);
-        if (isfinite(best->merit))
-            fprintf(fp, "%.4g %s", best->merit, best->merit_unit);
-        else
-            fputs("<span class=na>unavailable</span>", fp);
-        fputs("</td><td>", fp);
-        if (best->threads > 1)
-            interval(fp, best->speedup, best->speedup_lo, best->speedup_hi, "%.2f");
-        else
-            fputs("<span class=na>unavailable (one thread count)</span>", fp);
-        fputs("</td>", fp);
-    } else {
-        fputs("<td colspan=6><span class=na>no valid result</span></td>", fp);
-    }
-    fprintf(fp, "<td>%zu of %zu valid", valid, ok);
-    if (invalid)
-        fprintf(fp, ", <b class=bad>%zu INVALID</b>", invalid);
-    if (expected)
-        fprintf(fp, ", %zu invalid by design (known defect)", expected);
-    if (skipped)
-        fprintf(fp, ", %zu skipped", skipped);
-    if (failed)
-        fprintf(fp, ", <b class=bad>%zu failed</b>", failed);
-    fputs("</td><td>", fp);
-    counter_status(fp, rec);
-    fputs("</td></tr>\n", fp);
+    return best;
 }
 
-static void claims_section(FILE *fp, const struct plot_set *set)
+static void best_cells(struct html *h, const struct sl_run *run, const struct sl_result *best)
+{
+    char unit[64];
+    if (!best) {
+        html_markup(h, "<td colspan=6><span class=na>no valid result</span></td>");
+        return;
+    }
+    html_markup(h, "<td>");
+    html_text(h, best->variant);
+    html_markup(h, "</td><td>");
+    html_text(h, best->schedule);
+    html_markup(h, "</td><td>");
+    html_textf(h, "%d", best->threads);
+    html_markup(h, "</td><td>");
+    interval(h, best->d.median_s.value * 1e3, best->d.ci95_s.lo * 1e3, best->d.ci95_s.hi * 1e3,
+             "%.4g");
+    html_markup(h, "</td><td>");
+    if (isfinite(result_merit(run, best)))
+        html_textf(h, "%.4g %s", result_merit(run, best), run_merit_label(run, unit, sizeof unit));
+    else
+        unavailable(h);
+    html_markup(h, "</td><td>");
+    if (best->threads > 1)
+        interval(h, best->d.speedup.value, best->d.speedup_ci95.lo, best->d.speedup_ci95.hi,
+                 "%.2f");
+    else
+        html_markup(h, "<span class=na>unavailable (one thread count)</span>");
+    html_markup(h, "</td>");
+}
+
+static void validity_cell(struct html *h, const struct sl_run *run)
+{
+    size_t ok = 0, valid = 0, invalid = 0, expected = 0, skipped = 0, failed = 0;
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        skipped += r->status == SL_STATUS_SKIPPED;
+        failed += r->status == SL_STATUS_ERROR || r->status == SL_STATUS_INTERRUPTED;
+        if (r->status != SL_STATUS_OK)
+            continue;
+        ok++;
+        valid += r->validated && r->validation.valid;
+        invalid += result_invalid(r) && !r->d.invalid_expected;
+        expected += result_invalid(r) && r->d.invalid_expected;
+    }
+    html_markup(h, "<td>");
+    html_textf(h, "%zu of %zu valid", valid, ok);
+    if (invalid) {
+        html_markup(h, ", <b class=bad>");
+        html_textf(h, "%zu INVALID", invalid);
+        html_markup(h, "</b>");
+    }
+    if (expected)
+        html_textf(h, ", %zu invalid by design (known defect)", expected);
+    if (skipped)
+        html_textf(h, ", %zu skipped", skipped);
+    if (failed) {
+        html_markup(h, ", <b class=bad>");
+        html_textf(h, "%zu failed", failed);
+        html_markup(h, "</b>");
+    }
+    html_markup(h, "</td>");
+}
+
+static void summary_section(struct html *h, const struct plot_set *set)
+{
+    html_markup(h, "<h2>Summary</h2>\n<p>Per record: the valid variant with the highest figure "
+                   "of merit at the most threads and the largest size, its median time with the "
+                   "95 % interval of the median, its figure of merit and its speedup over 1 "
+                   "thread (same variant and schedule).</p>\n"
+                   "<table class=grid>\n<tr><th>record</th><th>size</th><th>best variant</th>"
+                   "<th>schedule</th><th>threads</th><th>median (ms)</th><th>figure of merit"
+                   "</th><th>speedup</th><th>validity</th><th>counters</th></tr>\n");
+    for (size_t k = 0; k < set->n_records; k++) {
+        const struct plot_record *rec = &set->records[k];
+        html_markup(h, "<tr><td>");
+        html_text(h, rec->label);
+        html_markup(h, "</td><td>");
+        html_text(h, rec->largest ? rec->largest : "-");
+        html_markup(h, "</td>");
+        best_cells(h, rec->run, best_result(rec));
+        validity_cell(h, rec->run);
+        html_markup(h, "<td>");
+        counter_status(h, rec->run);
+        html_markup(h, "</td></tr>\n");
+    }
+    html_markup(h, "</table>\n");
+}
+
+/* ---- claims ---------------------------------------------------------------------------- */
+
+/* A claim judged from two records (cosine timed and simulated) sits in
+ * both: whether an earlier record than k holds it. */
+static bool claim_seen(const struct plot_set *set, size_t k, const char *id)
+{
+    for (size_t j = 0; j < k; j++)
+        for (size_t i = 0; i < set->records[j].run->n_claims; i++)
+            if (strcmp(set->records[j].run->claims[i].id, id) == 0)
+                return true;
+    return false;
+}
+
+static void claim_row(struct html *h, const struct sl_claim_entry *c)
+{
+    html_markup(h, "<tr><td title=\"");
+    html_text(h, c->explanation);
+    html_markup(h, "\">");
+    html_text(h, c->id);
+    html_markup(h, "</td><td>");
+    html_text(h, c->workload);
+    html_markup(h, "</td><td>");
+    html_text(h, c->source_figure);
+    html_markup(h, "</td><td>");
+    html_text(h, c->measured_text);
+    if (strcmp(c->verdict, "reproduced") == 0)
+        html_markup(h, "</td><td class=\"good\">");
+    else if (strcmp(c->verdict, "not reproduced") == 0)
+        html_markup(h, "</td><td class=\"bad\">");
+    else
+        html_markup(h, "</td><td class=\"na\">");
+    html_text(h, c->verdict);
+    html_markup(h, "</td><td>");
+    html_text(h, c->reason);
+    html_markup(h, "</td></tr>\n");
+}
+
+static void claims_section(struct html *h, const struct plot_set *set)
 {
     bool any = false;
     for (size_t k = 0; k < set->n_records; k++) {
-        const json_t *claims = json_object_get(set->records[k].root, "claims");
-        if (!json_is_array(claims) || json_array_size(claims) == 0)
-            continue;
-        if (!any)
-            fputs("<h2 id=claims>Claims</h2>\n<table class=grid>\n<tr><th>claim</th><th>workload"
-                  "</th><th>published</th><th>measured</th><th>verdict</th><th>reason</th></tr>\n",
-                  fp);
-        any = true;
-        size_t i;
-        const json_t *c;
-        json_array_foreach(claims, i, c)
-        {
-            /* A claim judged from two records (cosine timed and simulated)
-             * sits in both: show it once. */
-            bool seen = false;
-            for (size_t j = 0; j < k && !seen; j++) {
-                size_t m;
-                const json_t *earlier;
-                json_array_foreach(json_object_get(set->records[j].root, "claims"), m, earlier)
-                {
-                    if (str(earlier, "id") && str(c, "id") &&
-                        strcmp(str(earlier, "id"), str(c, "id")) == 0)
-                        seen = true;
-                }
-            }
-            if (seen)
+        const struct sl_run *run = set->records[k].run;
+        for (size_t i = 0; i < run->n_claims; i++) {
+            if (claim_seen(set, k, run->claims[i].id))
                 continue;
-            const char *verdict = str(c, "verdict");
-            fputs("<tr><td title=\"", fp);
-            html(fp, str(c, "explanation"));
-            fputs("\">", fp);
-            html(fp, str(c, "id"));
-            fputs("</td><td>", fp);
-            html(fp, str(c, "workload"));
-            fputs("</td><td>", fp);
-            html(fp, str(c, "source_figure"));
-            fputs("</td><td>", fp);
-            if (str(c, "measured_text"))
-                html(fp, str(c, "measured_text"));
-            else
-                cell_value(fp, json_object_get(c, "measured"));
-            fprintf(fp, "</td><td class=\"%s\">",
-                    !verdict                                    ? "na"
-                    : strcmp(verdict, "reproduced") == 0        ? "good"
-                    : strcmp(verdict, "not reproduced") == 0    ? "bad"
-                                                                : "na");
-            html(fp, verdict ? verdict : "?");
-            fputs("</td><td>", fp);
-            html(fp, str(c, "reason"));
-            fputs("</td></tr>\n", fp);
+            if (!any)
+                html_markup(h, "<h2 id=claims>Claims</h2>\n<table class=grid>\n<tr><th>claim"
+                               "</th><th>workload</th><th>published</th><th>measured</th><th>"
+                               "verdict</th><th>reason</th></tr>\n");
+            any = true;
+            claim_row(h, &run->claims[i]);
         }
     }
     if (any)
-        fputs("</table>\n", fp);
+        html_markup(h, "</table>\n");
 }
 
-static const char *const style =
-    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:1400px;"
-    "color:#222;padding:0 1em}"
-    "h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;margin-top:1.6em}"
-    "table{border-collapse:collapse;margin:.5em 0}"
-    "table.grid td,table.grid th{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
-    "vertical-align:top}"
-    "table.grid th{background:#f0f0f0}"
-    "table.kv th{text-align:left;padding:.15em 1em .15em 0;vertical-align:top;white-space:nowrap}"
-    "table.kv td{padding:.15em 0;overflow-wrap:anywhere}"
-    ".na{color:#777;font-style:italic}.ci{color:#666;font-size:.9em}"
-    ".bad{color:#b00020}.good{color:#1b7f2a}"
-    "figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}"
-    "figcaption{color:#444;max-width:1100px}"
-    ".skipped li{color:#555}code{background:#f4f4f4;padding:0 .2em}";
+/* ---- figures ---------------------------------------------------------------------------- */
 
-int report_write(const struct plot_set *set, const char *path)
+static int figure_section(struct html *h, const struct plot_set *set)
 {
-    struct util_atomic_file out;
-    if (util_atomic_open(&out, path) != 0)
-        return -1;
-    FILE *fp = out.fp;
-    const struct loaded_record *first = &set->records[0];
+    html_markup(h, "<h2>Figures</h2>\n");
+    for (size_t i = 0; i < set->n_figures; i++) {
+        const struct plot_figure *f = &set->figures[i];
+        char png[4300];
+        if (f->state != FIGURE_MADE)
+            continue;
+        snprintf(png, sizeof png, "%s/%s.png", set->out_dir, f->name);
+        html_markup(h, "<figure id=\"");
+        html_text(h, f->name);
+        html_markup(h, "\">\n<img alt=\"");
+        html_text(h, f->title);
+        html_markup(h, "\" src=\"");
+        if (html_png_data_uri(h, png) != 0)
+            return -1;
+        html_markup(h, "\">\n<figcaption><b>");
+        html_text(h, f->title);
+        html_markup(h, ".</b> ");
+        html_text(h, f->caption);
+        if (f->left_out[0]) {
+            html_markup(h, " <b>Left out:</b> ");
+            html_text(h, f->left_out);
+            html_markup(h, ".");
+        }
+        html_markup(h, " <a href=\"");
+        html_textf(h, "%s.svg", f->name);
+        html_markup(h, "\">SVG</a>, <a href=\"data/\">data</a></figcaption>\n</figure>\n");
+    }
+    return 0;
+}
+
+/* Every figure not drawn: skipped (the records cannot support it) or failed. */
+static void not_drawn_section(struct html *h, const struct plot_set *set)
+{
+    bool any = false;
+    for (size_t i = 0; i < set->n_figures; i++) {
+        const struct plot_figure *f = &set->figures[i];
+        if (f->state == FIGURE_MADE)
+            continue;
+        if (!any)
+            html_markup(h, "<h3>Not drawn</h3>\n<ul class=skipped>\n");
+        any = true;
+        if (f->state == FIGURE_FAILED)
+            html_markup(h, "<li class=bad><code>");
+        else
+            html_markup(h, "<li><code>");
+        html_text(h, f->name);
+        html_markup(h, "</code>: ");
+        if (f->state == FIGURE_FAILED)
+            html_markup(h, "<b>failed</b>: ");
+        html_text(h, f->why_not);
+        html_markup(h, "</li>\n");
+    }
+    if (any)
+        html_markup(h, "</ul>\n");
+}
+
+/* ---- the page ---------------------------------------------------------------------------- */
+
+static void head(struct html *h, const struct plot_set *set)
+{
     char now[64];
     time_t t = time(NULL);
     strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+    html_markup(h, "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>"
+                   "speedlab report: ");
+    html_text(h, set->run_name);
+    html_markup(h, "</title>\n<style>" STYLE "</style>\n</head>\n<body>\n<h1>speedlab report: ");
+    html_text(h, set->run_name);
+    html_markup(h, "</h1>\n<p>");
+    html_textf(h, "Written %s from %zu record%s; commit ", now, set->n_records,
+               set->n_records == 1 ? "" : "s");
+    html_markup(h, "<code>");
+    html_text(h, set->records[0].run->build.commit);
+    html_markup(h, "</code>.</p>\n");
+}
 
-    fputs("<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>speedlab "
-          "report: ",
-          fp);
-    html(fp, set->run_name);
-    fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>speedlab report: ", style);
-    html(fp, set->run_name);
-    fprintf(fp, "</h1>\n<p>Written %s from %zu record%s; commit <code>", now, set->n_records,
-            set->n_records == 1 ? "" : "s");
-    html(fp, first->commit);
-    fputs("</code>.</p>\n", fp);
-
-    fputs("<h2>Summary</h2>\n<p>Per record: the valid variant with the highest figure of merit "
-          "at the most threads and the largest size, its median time with the 95 % interval of the median, its figure "
-          "of merit and its speedup over 1 thread (same variant and schedule).</p>\n"
-          "<table class=grid>\n<tr><th>record</th><th>size</th><th>best variant</th>"
-          "<th>schedule</th><th>threads</th><th>median (ms)</th><th>figure of merit</th>"
-          "<th>speedup</th><th>validity</th><th>counters</th></tr>\n",
-          fp);
-    for (size_t k = 0; k < set->n_records; k++)
-        summary_row(fp, &set->records[k], set->labels[k]);
-    fputs("</table>\n", fp);
-    claims_section(fp, set);
-
-    fputs("<h2>Figures</h2>\n", fp);
-    int rc = 0;
-    for (size_t i = 0; i < set->n_figures && rc == 0; i++) {
-        const struct plot_figure *f = &set->figures[i];
-        if (!f->made)
+static void machines(struct html *h, const struct plot_set *set)
+{
+    const struct sl_machine_desc *first = &set->records[0].run->machine;
+    html_markup(h, "<h2>Machine</h2>\n");
+    machine_section(h, first);
+    for (size_t k = 1; k < set->n_records; k++) {
+        const struct sl_machine_desc *m = &set->records[k].run->machine;
+        if (strcmp(m->hostname, first->hostname) == 0 && strcmp(m->cpu_model, first->cpu_model) == 0)
             continue;
-        char png[8192];
-        snprintf(png, sizeof png, "%s/%s.png", set->out_dir, f->name);
-        fprintf(fp, "<figure id=\"%s\">\n<img alt=\"", f->name);
-        html(fp, f->title);
-        fputs("\" src=\"", fp);
-        rc = embed_png(fp, png);
-        fputs("\">\n<figcaption><b>", fp);
-        html(fp, f->title);
-        fputs(".</b> ", fp);
-        html(fp, f->caption);
-        fprintf(fp, " <a href=\"%s.svg\">SVG</a>, <a href=\"data/\">data</a></figcaption>\n"
-                    "</figure>\n",
-                f->name);
+        html_markup(h, "<p>Record <code>");
+        html_text(h, set->records[k].path);
+        html_markup(h, "</code> comes from another machine:</p>\n");
+        machine_section(h, m);
     }
-    bool any_skipped = false;
-    for (size_t i = 0; i < set->n_figures; i++) {
-        const struct plot_figure *f = &set->figures[i];
-        if (f->made)
-            continue;
-        if (!any_skipped)
-            fputs("<h3>Not drawn</h3>\n<ul class=skipped>\n", fp);
-        any_skipped = true;
-        fputs("<li><code>", fp);
-        html(fp, f->name);
-        fputs("</code>: ", fp);
-        html(fp, f->why_not);
-        fputs("</li>\n", fp);
-    }
-    if (any_skipped)
-        fputs("</ul>\n", fp);
+}
 
-    fputs("<h2>Machine</h2>\n", fp);
-    machine_section(fp, first);
-    for (size_t k = 1; k < set->n_records; k++)
-        if (strcmp(set->records[k].hostname, first->hostname) != 0 ||
-            strcmp(set->records[k].cpu_model, first->cpu_model) != 0) {
-            fputs("<p>Record <code>", fp);
-            html(fp, set->records[k].path);
-            fputs("</code> comes from another machine:</p>\n", fp);
-            machine_section(fp, &set->records[k]);
-        }
-    fputs("<h2>Build</h2>\n", fp);
-    key_value_table(fp, json_object_get(first->root, "build"));
-    fputs("<h2>Environment</h2>\n", fp);
-    const json_t *env = json_object_get(first->root, "environment");
-    key_value_table(fp, json_object_get(env, "variables"));
-    fputs("<table class=kv>\n<tr><th>timer</th><td>", fp);
-    html(fp, str(env, "timer"));
-    fputs("</td></tr>\n</table>\n", fp);
-    if (json_is_object(json_object_get(env, "checks"))) {
-        fputs("<h3>Checks</h3>\n", fp);
-        key_value_table(fp, json_object_get(env, "checks"));
-    }
-
-    fputs("<h2>Records</h2>\n<table class=grid>\n<tr><th>record</th><th>run</th><th>started"
-          "</th><th>complete</th><th>command</th></tr>\n",
-          fp);
+static void records_section(struct html *h, const struct plot_set *set)
+{
+    html_markup(h, "<h2>Records</h2>\n<table class=grid>\n<tr><th>record</th><th>run</th>"
+                   "<th>started</th><th>complete</th><th>command</th></tr>\n");
     for (size_t k = 0; k < set->n_records; k++) {
-        const struct loaded_record *rec = &set->records[k];
-        fputs("<tr><td>", fp);
-        html(fp, rec->path);
-        fputs("</td><td>", fp);
-        html(fp, rec->run_id);
-        fputs("</td><td>", fp);
-        html(fp, rec->started);
-        fprintf(fp, "</td><td>%s</td><td><code>", rec->complete ? "yes" : "<b class=bad>no</b>");
-        html(fp, rec->command);
-        fputs("</code></td></tr>\n", fp);
+        const struct sl_run *run = set->records[k].run;
+        html_markup(h, "<tr><td>");
+        html_text(h, set->records[k].path);
+        html_markup(h, "</td><td>");
+        html_text(h, run->run_id);
+        html_markup(h, "</td><td>");
+        html_text(h, run->started);
+        if (run->complete)
+            html_markup(h, "</td><td>yes</td><td><code>");
+        else
+            html_markup(h, "</td><td><b class=bad>no</b></td><td><code>");
+        html_text(h, run->command);
+        html_markup(h, "</code></td></tr>\n");
     }
-    fputs("</table>\n</body>\n</html>\n", fp);
-    if (rc != 0) {
-        util_atomic_abort(&out);
+    html_markup(h, "</table>\n");
+}
+
+int report_write(const struct plot_set *set, const char *path)
+{
+    struct html *h = html_open(path);
+    if (!h)
+        return -1;
+    head(h, set);
+    summary_section(h, set);
+    claims_section(h, set);
+    if (figure_section(h, set) != 0) {
+        html_abort(h);
         return -1;
     }
-    return util_atomic_commit(&out);
+    not_drawn_section(h, set);
+    machines(h, set);
+    build_section(h, &set->records[0].run->build);
+    environment_section(h, &set->records[0].run->environment);
+    records_section(h, set);
+    html_markup(h, "</body>\n</html>\n");
+    return html_commit(h);
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,6 +22,39 @@
 #define TMP_BASE_MAX (NAME_MAX - (1 + 5 + 10 + 1 + TMP_RANDOM))
 /* A lock file's name is "." NAME ".lock". */
 #define LOCK_BASE_MAX (NAME_MAX - 6)
+
+/* Atomic writes between open and commit/abort, and the status to exit with
+ * once none is (-1: no exit asked for); lock-free atomics, so a signal
+ * handler may read and set them. */
+static atomic_int writes_in_progress;
+static atomic_int exit_when_written = -1;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may use only lock-free atomics");
+
+static void write_started(struct util_atomic_file *f)
+{
+    atomic_fetch_add(&writes_in_progress, 1);
+    f->in_progress = true;
+}
+
+/* The order (count down, then look for an exit; the handler sets the exit,
+ * then looks at the count) lets at least one of the two see the other. */
+static void write_ended(struct util_atomic_file *f)
+{
+    if (!f->in_progress)
+        return;
+    f->in_progress = false;
+    int status = -1;
+    if (atomic_fetch_sub(&writes_in_progress, 1) == 1 &&
+        (status = atomic_load(&exit_when_written)) >= 0)
+        _exit(status);
+}
+
+void util_atomic_exit(int status)
+{
+    atomic_store(&exit_when_written, status);
+    if (atomic_load(&writes_in_progress) == 0)
+        _exit(status);
+}
 
 static const char *base_of(const char *path)
 {
@@ -203,6 +237,7 @@ int util_atomic_open(struct util_atomic_file *f, const char *path)
     bool exists;
     if (classify_target(path, &st, &exists) != 0)
         return -1;
+    write_started(f);
     f->path = strdup(path);
     if (!f->path)
         return sl_fail("out of memory");
@@ -240,6 +275,8 @@ int util_atomic_commit(struct util_atomic_file *f)
     int rc = 0;
     if (fflush(f->fp) != 0 || (f->tmp_path && fsync(fileno(f->fp)) != 0))
         rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
+    else if (ferror(f->fp)) /* an earlier write failed, and its data are gone */
+        rc = sl_fail("cannot write '%s': a write failed", f->path);
     if (fclose(f->fp) != 0 && rc == 0)
         rc = sl_fail("cannot write '%s': %s", f->path, strerror(errno));
     f->fp = NULL;
@@ -270,7 +307,9 @@ void util_atomic_abort(struct util_atomic_file *f)
         unlink(f->tmp_path);
     free(f->path);
     free(f->tmp_path);
-    memset(f, 0, sizeof *f);
+    f->fp = NULL;
+    f->path = f->tmp_path = NULL;
+    write_ended(f);
 }
 
 int util_check_writable(const char *path)

@@ -41,10 +41,18 @@ struct util_atomic_file {
     FILE *fp;
     char *path;
     char *tmp_path;
+    bool in_progress; /* counted among the writes util_atomic_exit waits for */
 };
 int util_atomic_open(struct util_atomic_file *f, const char *path);
 int util_atomic_commit(struct util_atomic_file *f); /* closes; -1 on error */
 void util_atomic_abort(struct util_atomic_file *f); /* closes, removes the temporary */
+
+/* Ends the process with _exit(status) without leaving a temporary behind:
+ * at once when no atomic write is between open and commit/abort, else as the
+ * last one in progress ends (its target then holds the new file or the old
+ * one, never half).  Async-signal-safe: for a signal handler that must stop
+ * a process whose main thread is busy (a second Ctrl-C). */
+void util_atomic_exit(int status);
 
 /* Fails early (before any work) where util_atomic_open(path) would refuse:
  * the kinds above, a missing folder, a folder or device the writer may not

@@ -1,5 +1,5 @@
-/* SciPy sparse .npz files: a COO matrix streamed out in bounded memory, and
- * read back whole (tests, small files).  The file is what
+/* SciPy sparse .npz files: a COO matrix streamed out in bounded memory (the
+ * tests read it back with tests/npz_read.h).  The file is what
  * scipy.sparse.save_npz(path, coo_matrix(...), compressed=False) writes, so
  * scipy.sparse.load_npz reads it. */
 #ifndef SL_NPZ_H
@@ -29,12 +29,6 @@ struct npz_coo_stream {
  * one-line sl_error(). */
 int npz_write_coo(const char *path, uint64_t rows, uint64_t cols, uint64_t nnz,
                   const struct npz_coo_stream *s);
-
-/* Reads such a file back whole: checks format == coo, dtypes and lengths; -1 + sl_fail() on
- * any problem (missing, not a zip, missing member, wrong dtype, lengths differ, index out of
- * range, CRC mismatch).  The caller frees the arrays (NULL when nnz is 0). */
-int npz_read_coo(const char *path, uint64_t *rows, uint64_t *cols, uint64_t *nnz, int32_t **row,
-                 int32_t **col, float **value);
 
 /* Checks, before any work, that `path` can become an .npz: ends in .npz, its directory
  * exists and is writable; -1 + one line. */

@@ -239,7 +239,8 @@ struct sl_workload {
     bool splits_across_ranks;
     /* Optional test hook: spoils the last computed output the way a lost
      * update would, so tests can drive the invalid-result path
-     * deterministically (SPEEDLAB_TEST_CORRUPT_OUTPUT=1). */
+     * deterministically (SPEEDLAB_TEST_CORRUPT_OUTPUT=1, or a result's name
+     * "kernel/variant/schedule/tN" for that result alone). */
     void (*corrupt_output)(void *problem);
 };
 

@@ -73,6 +73,9 @@ static int describe_config(const struct run_options *o, struct sl_run *run)
     c->budget_s = o->budget_s;
     c->pin = pin_policy_name(o->pin.policy);
     c->oversubscribe = o->pin.oversubscribe;
+    c->interleave_recorded = c->noise_recorded = true;
+    c->interleave = o->interleave;
+    c->noise_counting = o->noise.on;
     if (option_facts(o, run) != 0)
         return -1;
     char host[256];

@@ -2,6 +2,7 @@
 
 #include "results/stats.h"
 #include "kit/util.h"
+#include "measure/test_hooks.h"
 
 #include <glob.h>
 #include <math.h>
@@ -187,9 +188,8 @@ static void check_noise(struct sl_env_check *c, double limit)
     c->limit = limit;
     c->cv = s.cv;
     c->loop_s = s.median;
-    const char *forced = getenv("SPEEDLAB_TEST_NOISE_CV");
-    if (forced && forced[0]) {
-        c->cv = atof(forced);
+    if (sl_test_hooks()->noise_cv_forced) {
+        c->cv = sl_test_hooks()->noise_cv;
         c->forced = true;
     }
     c->available = true;

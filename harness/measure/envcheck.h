@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 /* The checks, in environment.checks[]; the last is the noise probe: the CV
- * of ENV_PROBE_LOOPS spin loops of ~5 ms each (SPEEDLAB_TEST_NOISE_CV, a
- * test hook, replaces the measurement). */
+ * of ENV_PROBE_LOOPS spin loops of ~5 ms each (a test hook can replace the
+ * measurement: measure/test_hooks.h). */
 enum { ENV_GOVERNOR, ENV_TURBO, ENV_SMT, ENV_THP, ENV_ASLR, ENV_LOAD, ENV_NOISE, ENV_COUNT };
 
 #define ENV_PROBE_LOOPS 20

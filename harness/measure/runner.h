@@ -1,12 +1,16 @@
 /* The measurement loop: sizes x variants x schedules x threads, each one
  * warmed up, repeated and validated into one result of the result model,
- * which goes to the reporters the runner is given.  It prints and writes
- * nothing itself. */
+ * which goes to the reporters the runner is given.  A size's measurements
+ * run one after another, or interleaved: one repetition of each per round,
+ * in a seeded random order per round.  It prints and writes nothing
+ * itself. */
 #ifndef SL_RUNNER_H
 #define SL_RUNNER_H
 
 #include "measure/counters.h"
+#include "measure/interrupt.h"
 #include "measure/machine.h"
+#include "measure/noise.h"
 #include "measure/team.h"
 #include "kit/sl.h"
 #include "results/model.h"
@@ -35,6 +39,8 @@ struct run_options {
     double budget_s; /* measured time per configuration before stopping */
     struct pin_config pin;
     struct ctr_plan counters; /* --counters: events (probed) and/or sim */
+    struct noise_plan noise;  /* --noise: what disturbs each repetition, counted */
+    bool interleave;          /* repetitions of a size's measurements taken in rounds */
     bool quiet;
     int progress; /* enum sl_progress_mode: live progress of long executions */
     /* The workload's own options object (NULL: it has none) and what the
@@ -48,8 +54,6 @@ struct run_options {
                    int threads, const char *size);
     const void *wanted_ctx;
 };
-
-extern volatile sig_atomic_t runner_interrupted;
 
 /* Describes the run into `run` (the caller has set run_id and, when it ran
  * them, the environment checks), measures everything the options ask for

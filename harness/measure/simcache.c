@@ -23,9 +23,6 @@
 
 extern char **environ;
 
-/* Child exit statuses the parent understands. */
-enum { SIM_CHILD_SKIPPED = 4, SIM_CHILD_ERROR = 6 };
-
 static const struct sl_cache_desc *find_cache(const struct machine *m, int level, bool instruction)
 {
     for (int i = 0; i < m->desc.n_caches; i++)
@@ -218,66 +215,45 @@ void sim_measure(const struct machine *m, const struct sl_workload *w, const str
     rmdir(dir);
 }
 
-/* __simulate KERNEL VARIANT SCHEDULE THREADS SIZE SEED INPUT */
-int cli_simulate(int argc, char **argv, const struct machine *m)
+int sim_child_execute(const struct machine *m, const struct sl_workload *w,
+                      const struct sl_variant *v, enum sl_schedule schedule, int threads,
+                      const struct sl_problem_args *args)
 {
-    if (argc != 8) {
-        fprintf(stderr, "__simulate: internal command, 7 arguments expected\n");
-        return SIM_CHILD_ERROR;
-    }
-    const struct sl_workload *w = sl_workload_find(argv[1]);
-    const struct sl_variant *v = w ? sl_variant_find(w, argv[2]) : NULL;
-    enum sl_schedule schedule;
-    long threads;
-    unsigned long long seed = strtoull(argv[6], NULL, 10);
-    if (!v || sl_schedule_parse(argv[3], &schedule) != 0 ||
-        util_parse_long(argv[4], 1, 1024, "threads", &threads) != 0) {
-        fprintf(stderr, "__simulate: bad arguments\n");
-        return SIM_CHILD_ERROR;
-    }
     const char *missing = sl_isa_missing(v->requires);
     if (missing) {
         fprintf(stderr, "CPU lacks %s (valgrind does not emulate it)\n", missing);
         return SIM_CHILD_SKIPPED;
     }
-    struct sl_problem_args args = {.size = strcmp(argv[5], "-") ? argv[5] : NULL,
-                                   .seed = seed,
-                                   .input_path = strcmp(argv[7], "-") ? argv[7] : NULL,
-                                   .validate = "full"};
-    void *problem;
-    if (w->problem_create(&args, &problem) != 0) {
-        fprintf(stderr, "%s\n", sl_error());
-        return SIM_CHILD_ERROR;
-    }
+    void *problem = NULL;
+    struct sl_team *team = NULL;
     struct pin_config pin = {.policy = PIN_NONE, .oversubscribe = true};
-    struct sl_team *team;
-    if (team_create(&team, m, &pin, (int)threads) != 0) {
-        fprintf(stderr, "%s\n", sl_error());
-        w->problem_destroy(problem);
-        return SIM_CHILD_ERROR;
-    }
-    team_bind(team);
-    struct sl_exec ex = {.threads = (int)threads, .schedule = schedule, .team = team};
-    /* Instrumented from here only (data generation is not simulated).  One
-     * execution outside collection warms the simulated caches, as the
-     * warm-up does for the timed runs; the second is the one counted. */
-    CALLGRIND_START_INSTRUMENTATION;
-    int rc = v->run(problem, &ex);
-    if (w->prepare_validation)
-        w->prepare_validation(problem);
-    if (rc == 0) {
-        CALLGRIND_TOGGLE_COLLECT;
+    bool created = w->problem_create(args, &problem) == 0;
+    bool teamed = created && team_create(&team, m, &pin, threads) == 0;
+    int rc = teamed ? 0 : -1;
+    if (teamed) {
+        team_bind(team);
+        struct sl_exec ex = {.threads = threads, .schedule = schedule, .team = team};
+        /* Instrumented from here only (data generation is not simulated).
+         * One execution outside collection warms the simulated caches, as
+         * the warm-up does for the timed runs; the second is the one
+         * counted.  Validation is the timed runs' job; here only the counts
+         * matter. */
+        CALLGRIND_START_INSTRUMENTATION;
         rc = v->run(problem, &ex);
-        CALLGRIND_TOGGLE_COLLECT;
+        if (w->prepare_validation)
+            w->prepare_validation(problem);
+        if (rc == 0) {
+            CALLGRIND_TOGGLE_COLLECT;
+            rc = v->run(problem, &ex);
+            CALLGRIND_TOGGLE_COLLECT;
+        }
+        CALLGRIND_STOP_INSTRUMENTATION;
     }
-    CALLGRIND_STOP_INSTRUMENTATION;
-    /* Validation is the timed runs' job; here only the counts matter. */
-    int status = 0;
-    if (rc != 0) {
+    if (rc != 0)
         fprintf(stderr, "%s\n", sl_error());
-        status = SIM_CHILD_ERROR;
-    }
-    team_destroy(team);
-    w->problem_destroy(problem);
-    return status;
+    if (teamed)
+        team_destroy(team);
+    if (created)
+        w->problem_destroy(problem);
+    return rc == 0 ? 0 : SIM_CHILD_ERROR;
 }

@@ -21,7 +21,13 @@ void sim_measure(const struct machine *m, const struct sl_workload *w, const str
                  enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
                  struct sl_sim_result *out);
 
-/* The child side (hidden subcommand "__simulate"), run under valgrind. */
-int cli_simulate(int argc, char **argv, const struct machine *m);
+/* The child side, run under valgrind by sim_measure (through the hidden
+ * subcommand "__simulate", cli/cli_simulate.c): one execution of v outside
+ * collection, then the one counted.  Its exit status: 0, or one of these,
+ * which sim_measure understands. */
+enum { SIM_CHILD_SKIPPED = 4, SIM_CHILD_ERROR = 6 };
+int sim_child_execute(const struct machine *m, const struct sl_workload *w,
+                      const struct sl_variant *v, enum sl_schedule schedule, int threads,
+                      const struct sl_problem_args *args);
 
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 
 static unsigned team_generation;
+/* The team the OpenMP threads were last bound for by team_bind. */
+static unsigned bound_team;
 /* Which team and slot the calling OS thread is bound for; OpenMP reuses its
  * pool threads across regions, so a worker is bound once per team, in the
  * warm-up, not inside every timed repetition. */
@@ -210,22 +212,25 @@ int team_count(struct sl_team *t, const struct ctr_plan *plan)
     return 0;
 }
 
-void team_reset_counts(struct sl_team *t)
+void team_count_noise(struct sl_team *t, const struct noise_plan *plan)
 {
-    if (t->counts)
-        memset(t->counts, 0,
-               (size_t)t->threads * (size_t)t->counters->n_countable * sizeof *t->counts);
-    for (int w = 0; w < t->threads; w++)
-        t->workers[w].counter_error = 0;
+    t->noise = plan && plan->on ? plan : NULL;
 }
 
 void team_reset(struct sl_team *t)
 {
     for (int w = 0; w < t->threads; w++) {
-        t->workers[w].start = NAN;
-        t->workers[w].busy_s = NAN;
-        t->workers[w].cpu_begin = t->workers[w].cpu_end = -1;
+        struct team_worker *me = &t->workers[w];
+        me->start = NAN;
+        me->busy_s = NAN;
+        me->cpu_begin = me->cpu_end = -1;
+        me->stray = false;
+        me->counter_error = 0;
+        me->noise = (struct noise_counts){NAN, NAN, NAN, NAN, NAN, 0};
     }
+    if (t->counts)
+        memset(t->counts, 0,
+               (size_t)t->threads * (size_t)t->counters->n_countable * sizeof *t->counts);
     t->team_size_seen = 0;
 }
 
@@ -237,9 +242,21 @@ void team_bind(struct sl_team *t)
         sl_worker_begin(&ex);
         sl_worker_end(&ex);
     }
-    for (int w = 0; w < t->threads; w++)
-        t->workers[w].strays = 0;
+    bound_team = t->generation;
     team_reset(t);
+}
+
+void team_ensure_bound(struct sl_team *t)
+{
+    if (bound_team != t->generation)
+        team_bind(t);
+}
+
+void team_cpus(const struct sl_team *t, hwloc_bitmap_t cpus)
+{
+    hwloc_bitmap_zero(cpus);
+    for (int w = 0; w < t->threads; w++)
+        hwloc_bitmap_or(cpus, cpus, t->targets[w]);
 }
 
 void team_target_string(const struct sl_team *t, int w, char *buf, size_t len)
@@ -266,7 +283,11 @@ void sl_worker_begin(const struct sl_exec *ex)
     }
     me->cpu_begin = sched_getcpu();
     if (t->counters && !me->counter_error)
-        me->counter_error = ctr_thread_start(t->counters, t->generation);
+        me->counter_error = ctr_thread_start(t->counters);
+    /* Innermost, so the counting itself stays outside what it counts as
+     * far as it can. */
+    if (t->noise)
+        noise_thread_begin(t->noise, &me->noise_mark);
     me->start = util_now();
 }
 
@@ -278,6 +299,8 @@ void sl_worker_end(const struct sl_exec *ex)
         return;
     struct team_worker *me = &t->workers[w];
     me->busy_s = util_now() - me->start;
+    if (t->noise)
+        noise_thread_end(t->noise, &me->noise_mark, &me->noise);
     if (t->counters && !me->counter_error)
         me->counter_error =
             ctr_thread_stop(t->counters, t->counts + (size_t)w * (size_t)t->counters->n_countable);
@@ -285,7 +308,7 @@ void sl_worker_end(const struct sl_exec *ex)
     if (me->cpu_begin < 0 || me->cpu_end < 0 ||
         !hwloc_bitmap_isset(t->targets[w], (unsigned)me->cpu_begin) ||
         !hwloc_bitmap_isset(t->targets[w], (unsigned)me->cpu_end))
-        me->strays++;
+        me->stray = true;
 }
 
 void sl_exec_apply_outer_schedule(const struct sl_exec *ex)

@@ -1,5 +1,6 @@
-/* The console: what a run says while it measures (stdout), and --output's
- * fate.  Everything it prints comes from the result model. */
+/* The console: what a run says while it measures (stdout, line-buffered by
+ * main so that each line reaches a file or a pipe when it is said), and
+ * --output's fate.  Everything it prints comes from the result model. */
 #include "reporters/reporters.h"
 
 #include "kit/memory.h"
@@ -15,6 +16,7 @@ struct console {
     bool quiet;
     char *record_path, *csv_path;
     size_t problems_said;
+    bool noise_source_said;
     char last_skip[512]; /* what the last skip line covered: each is said once */
 };
 
@@ -42,13 +44,17 @@ static int console_problem(struct sl_reporter *self, const struct sl_run *run,
     for (int i = 0; i < info->n_params; i++)
         printf("%s %s=%.6g", i ? "," : "", info->params[i].key, info->params[i].value);
     printf("\n");
-    if (c->problems_said++ == 0)
+    if (c->problems_said++ == 0) {
         print_counter_plan(run);
+        if (run->config.interleave)
+            printf("interleaved: the measurements below take one repetition each per round, in "
+                   "an order drawn from seed %llu for every round\n",
+                   (unsigned long long)run->config.seed);
+    }
     char merit[64];
-    printf("%-46s %4s %11s %23s %6s %14s %6s %6s %10s  %s\n", "result", "reps", "median",
+    printf("%-46s %4s %11s %23s %6s %14s %6s %6s %10s %7s  %s\n", "result", "reps", "median",
            "95% CI of median", "cv", "speedup", "eff", "imbal",
-           sl_merit_label(run->merit, run->unit, merit, sizeof merit), "valid");
-    fflush(stdout);
+           sl_merit_label(run->merit, run->unit, merit, sizeof merit), "noise", "valid");
     return 0;
 }
 
@@ -129,6 +135,64 @@ static void print_output_and_memory(const struct sl_result *r)
     }
 }
 
+/* The noise verdict of a disturbed result with its statistics over the
+ * undisturbed repetitions, and the imbalance to read when workers lost CPU
+ * time to other work. */
+static void print_noise(const struct sl_result *r)
+{
+    const struct sl_noise_derived *n = &r->d.noise;
+    if (n->disturbed_reps > 0) {
+        char quiet[120] = "";
+        if (isfinite(n->quiet_median_s.value))
+            snprintf(quiet, sizeof quiet, "; the %zu undisturbed: median %.4g s%s", n->quiet_reps,
+                     n->quiet_median_s.value, isfinite(n->quiet_cv.value) ? ", cv " : "");
+        if (isfinite(n->quiet_median_s.value) && isfinite(n->quiet_cv.value))
+            snprintf(quiet + strlen(quiet), sizeof quiet - strlen(quiet), "%.1f%%",
+                     100 * n->quiet_cv.value);
+        printf("    noise: %s%s\n", n->verdict, quiet);
+    }
+    if (r->threads > 1 && isfinite(n->lowest_on_cpu_share.value) &&
+        n->lowest_on_cpu_share.value < SL_ON_CPU_QUIET && isfinite(n->on_cpu_imbalance.value))
+        printf("    imbalance %.3f of busy time, %.3f of on-CPU time: read the on-CPU one, the "
+               "schedule's (worker %d was on its CPU only %.0f%% of its busy time; the rest went "
+               "to other work)\n",
+               r->imbalance, n->on_cpu_imbalance.value, n->lowest_share_worker,
+               100 * n->lowest_on_cpu_share.value);
+}
+
+/* Figures that physics does not allow without a cause: an efficiency above
+ * 1 beyond its interval, a speedup from disturbed repetitions. */
+static void print_implausible(const struct sl_run *run, const struct sl_result *r)
+{
+    const struct sl_derived *d = &r->d;
+    if (isfinite(d->efficiency_ci95.lo) && d->efficiency_ci95.lo > 1)
+        printf("    superlinear: efficiency %.2f [%.2f, %.2f] is above 1 beyond its interval: "
+               "cache effect or noise, see noise verdict\n",
+               d->efficiency.value, d->efficiency_ci95.lo, d->efficiency_ci95.hi);
+    else if (!isfinite(d->efficiency_ci95.lo) && d->efficiency.value > 1)
+        printf("    superlinear: efficiency %.2f is above 1 (%s to judge it): cache effect or "
+               "noise, see noise verdict\n",
+               d->efficiency.value, d->efficiency_ci95.why);
+    const struct sl_result *base = r->threads > 1 ? sl_run_t1_partner(run, r) : NULL;
+    if (d->noise.speedup_disturbed && base)
+        printf("    speedup from disturbed repetitions: %zu of %zu here, %zu of %zu in its 1-thread "
+               "run (see their noise verdicts)\n",
+               d->noise.disturbed_reps, r->reps, base->d.noise.disturbed_reps, base->reps);
+}
+
+/* "quiet", "3/15" disturbed, or "-" when not counted. */
+static const char *noise_cell(const struct sl_result *r, char *buf, size_t len)
+{
+    const struct sl_noise_derived *n = &r->d.noise;
+    if (!r->noise.counted)
+        snprintf(buf, len, "-");
+    else if (n->disturbed_reps == 0)
+        snprintf(buf, len, "quiet");
+    else
+        snprintf(buf, len, "%zu/%zu", n->disturbed_reps, r->reps);
+    return buf;
+}
+
 static void print_measured(const struct sl_run *run, const struct sl_result *r, const char *name)
 {
     const struct sl_derived *d = &r->d;
@@ -148,15 +212,18 @@ static void print_measured(const struct sl_run *run, const struct sl_result *r, 
     if (isfinite(r->imbalance))
         snprintf(imbalance, sizeof imbalance, "%.3f", r->imbalance);
     bool unpinned = r->pin && strcmp(r->pin, "none") == 0;
-    printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6s %10.4g  %s%s%s\n", name, r->reps,
+    char noise[24];
+    printf("%-46s %4zu %9.4g s %23s %6s %14s %6s %6s %10.4g %7s  %s%s%s\n", name, r->reps,
            d->median_s.value, ci, cv, speedup, eff, imbalance, d->merit.value,
-           validity_label(r, "not checked"),
+           noise_cell(r, noise, sizeof noise), validity_label(r, "not checked"),
            r->status == SL_STATUS_INTERRUPTED ? " (interrupted)" : "",
            r->placement_verified || unpinned ? "" : " (placement not verified)");
     if (r->validated && !r->validation.valid)
         printf("    invalid: %s\n", r->validation.detail);
     if (r->validated && !r->validation.valid && r->known_defect)
         printf("    known defect, shown on purpose: %s\n", r->known_defect);
+    print_noise(r);
+    print_implausible(run, r);
     print_counters(run, r);
     print_output_and_memory(r);
 }
@@ -194,7 +261,13 @@ static int console_result(struct sl_reporter *self, const struct sl_run *run,
         printf("%-46s %s: %s\n", name, sl_status_name(r->status), r->reason);
     else
         print_measured(run, r, name);
-    fflush(stdout);
+    if (r->noise.counted && !c->noise_source_said) {
+        c->noise_source_said = true;
+        printf("    (noise counted %s; a repetition is disturbed when a worker was switched out "
+               "or migrated, was on its CPU less than %.0f%% of its busy time, or began its share "
+               "late)\n",
+               r->noise.source, 100 * SL_ON_CPU_QUIET);
+    }
     return 0;
 }
 
@@ -287,7 +360,6 @@ static int console_end(struct sl_reporter *self, const struct sl_run *run)
     print_sim_summary(run);
     if (c->record_path)
         printf("\nrecord: %s\ntable:  %s\n", c->record_path, c->csv_path);
-    fflush(stdout);
     return 0;
 }
 

@@ -19,12 +19,18 @@ struct sl_reporter *record_reporter_create(const char *record_path, const char *
 
 /* The export formats: one row each (name, what it is).  A format NAME is
  * reporters/NAME.c defining NAME_reporter_create(path), which writes one
- * document for every run it is given ("-": stdout) when finished. */
-#define SL_EXPORT_FORMATS(ROW)                                                                     \
+ * document for every run it is given ("-": stdout) when finished.  `run`
+ * has a --NAME FILE option for each of SL_RUN_EXPORT_FORMATS; the CSV table
+ * it writes anyway, beside the record (--csv). */
+#define SL_RUN_EXPORT_FORMATS(ROW)                                                                 \
     ROW(gbench, "Google Benchmark JSON (--benchmark_format=json): per result one entry per "      \
                 "repetition and the aggregates mean, median, stddev and cv")                      \
     ROW(bmf, "Bencher Metric Format JSON (bencher run --adapter json): per result its latency "   \
              "(median, ns, with the 95% CI), throughput (units/s) and figure of merit")
+#define SL_EXPORT_FORMATS(ROW)                                                                     \
+    ROW(csv, "the CSV table 'speedlab run' writes beside a record, made again from the record "   \
+             "(one record)")                                                                      \
+    SL_RUN_EXPORT_FORMATS(ROW)
 
 #define SL_DECLARE_EXPORT_FORMAT(name, description)                                               \
     struct sl_reporter *name##_reporter_create(const char *path);

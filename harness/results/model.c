@@ -266,6 +266,7 @@ static void derive_speedup(const struct sl_run *run, const struct sl_result *r, 
                              d->ci975_s.hi, &lo, &hi);
     d->speedup_ci95 = interval(true, lo, hi, RATIO_NEEDS_SEVEN);
     d->efficiency_ci95 = interval(true, lo / r->threads, hi / r->threads, RATIO_NEEDS_SEVEN);
+    d->noise.speedup_disturbed = d->noise.disturbed_reps > 0 || base->d.noise.disturbed_reps > 0;
 }
 
 static void derive_per_unit(struct sl_result *r)
@@ -282,9 +283,180 @@ static void derive_per_unit(struct sl_result *r)
     r->d.sim_ll_misses_per_unit = sim ? r->sim.ll_misses / units : NAN;
 }
 
+int sl_noise_alloc(struct sl_run *run, struct sl_result *r, size_t reps)
+{
+    struct sl_noise *n = &r->noise;
+    n->per_rep = sl_run_alloc(run, reps ? reps : 1, sizeof *n->per_rep);
+    n->samples = sl_run_alloc(run, (reps ? reps : 1) * (size_t)r->threads, sizeof *n->samples);
+    n->counted = n->per_rep && n->samples;
+    return n->counted ? 0 : -1;
+}
+
+/* ---- noise ----------------------------------------------------------------- */
+
+/* Each repetition's figures over the workers, and whether it was disturbed. */
+static void derive_noise_reps(struct sl_result *r)
+{
+    const struct sl_noise *n = &r->noise;
+    for (size_t i = 0; i < r->reps; i++) {
+        struct sl_noise_rep *rep = &n->per_rep[i];
+        const struct sl_noise_sample *s = &n->samples[i * (size_t)r->threads];
+        double busy = 0, task = 0;
+        rep->context_switches = rep->involuntary_switches = rep->migrations = rep->page_faults = 0;
+        rep->late_start_s = 0;
+        for (int w = 0; w < r->threads; w++) {
+            busy += s[w].busy_s;
+            rep->late_start_s = fmax(rep->late_start_s, s[w].start_delay_s);
+            task += s[w].task_clock_s;
+            rep->context_switches += s[w].context_switches;
+            rep->involuntary_switches += s[w].involuntary_switches;
+            rep->migrations += s[w].migrations;
+            rep->page_faults += s[w].page_faults;
+        }
+        rep->on_cpu = busy > 0 ? task / busy : NAN;
+        rep->disturbed = rep->involuntary_switches > 0 || rep->migrations > 0 ||
+                         rep->on_cpu < SL_ON_CPU_QUIET ||
+                         rep->late_start_s > fmax(SL_LATE_START_S, SL_LATE_START_SHARE * rep->wall_s);
+    }
+}
+
+/* What the verdict names: the worker switched out most, the one migrated
+ * most, the lowest on-CPU share of a repetition. */
+static void noise_verdict(const struct sl_result *r, struct sl_noise_derived *nd)
+{
+    const struct sl_noise *n = &r->noise;
+    size_t used = (size_t)snprintf(nd->verdict, sizeof nd->verdict,
+                                   "disturbed: %zu of %zu repetitions", nd->disturbed_reps, r->reps);
+    double most_switched = 0, most_migrated = 0, lowest = INFINITY, latest = 0;
+    int switched = -1, migrated = -1, late = -1;
+    for (int w = 0; w < r->threads; w++) {
+        double inv = 0, mig = 0;
+        for (size_t i = 0; i < r->reps; i++) {
+            const struct sl_noise_sample *s = &n->samples[i * (size_t)r->threads + (size_t)w];
+            inv += s->involuntary_switches;
+            mig += s->migrations;
+            if (s->start_delay_s > latest) {
+                latest = s->start_delay_s;
+                late = w;
+            }
+        }
+        if (inv > most_switched) {
+            most_switched = inv;
+            switched = w;
+        }
+        if (mig > most_migrated) {
+            most_migrated = mig;
+            migrated = w;
+        }
+    }
+    for (size_t i = 0; i < r->reps; i++)
+        lowest = fmin(lowest, n->per_rep[i].on_cpu);
+    if (switched >= 0 && used < sizeof nd->verdict)
+        used += (size_t)snprintf(nd->verdict + used, sizeof nd->verdict - used,
+                                 ", worker %d switched out %.0f time%s", switched, most_switched,
+                                 most_switched == 1 ? "" : "s");
+    if (migrated >= 0 && used < sizeof nd->verdict)
+        used += (size_t)snprintf(nd->verdict + used, sizeof nd->verdict - used,
+                                 ", worker %d migrated %.0f time%s", migrated, most_migrated,
+                                 most_migrated == 1 ? "" : "s");
+    if (lowest < SL_ON_CPU_QUIET && used < sizeof nd->verdict)
+        used += (size_t)snprintf(nd->verdict + used, sizeof nd->verdict - used,
+                                 ", on-CPU as low as %.2f", lowest);
+    if (latest > SL_LATE_START_S && used < sizeof nd->verdict)
+        snprintf(nd->verdict + used, sizeof nd->verdict - used, ", worker %d began up to %.2g ms late",
+                 late, 1e3 * latest);
+}
+
+/* Medians over the repetitions of each one's largest over mean on-CPU time,
+ * and each worker's on-CPU share of its busy time. */
+static void derive_on_cpu_balance(const struct sl_result *r, struct sl_noise_derived *nd)
+{
+    const struct sl_noise *n = &r->noise;
+    double *ratios = malloc((r->reps ? r->reps : 1) * sizeof *ratios);
+    double imbalance = NAN;
+    const char *why = ratios ? "no on-CPU time" : "out of memory";
+    if (ratios) {
+        for (size_t i = 0; i < r->reps; i++) {
+            const struct sl_noise_sample *s = &n->samples[i * (size_t)r->threads];
+            double max = 0, sum = 0;
+            for (int w = 0; w < r->threads; w++) {
+                max = fmax(max, s[w].task_clock_s);
+                sum += s[w].task_clock_s;
+            }
+            ratios[i] = sum > 0 ? max / (sum / r->threads) : NAN;
+        }
+        imbalance = stats_median(ratios, r->reps);
+        free(ratios);
+    }
+    nd->on_cpu_imbalance = figure(imbalance, why);
+    double lowest = INFINITY;
+    nd->lowest_share_worker = -1;
+    for (int w = 0; w < r->threads; w++) {
+        double busy = 0, task = 0;
+        for (size_t i = 0; i < r->reps; i++) {
+            busy += n->samples[i * (size_t)r->threads + (size_t)w].busy_s;
+            task += n->samples[i * (size_t)r->threads + (size_t)w].task_clock_s;
+        }
+        if (busy > 0 && task / busy < lowest) {
+            lowest = task / busy;
+            nd->lowest_share_worker = w;
+        }
+    }
+    nd->lowest_on_cpu_share = figure(isfinite(lowest) ? lowest : NAN, "no busy time");
+}
+
+/* The statistics of the undisturbed repetitions' times. */
+static void derive_quiet_statistics(const struct sl_result *r, struct sl_noise_derived *nd)
+{
+    double *quiet = malloc((r->reps ? r->reps : 1) * sizeof *quiet);
+    const char *none = quiet ? "every repetition was disturbed" : "out of memory";
+    struct stats_summary s;
+    nd->quiet_reps = 0;
+    for (size_t i = 0; quiet && i < r->reps; i++)
+        if (!r->noise.per_rep[i].disturbed)
+            quiet[nd->quiet_reps++] = r->times_s[i];
+    stats_summarize(quiet, nd->quiet_reps, &s);
+    free(quiet);
+    nd->quiet_median_s = figure(s.median, none);
+    nd->quiet_cv = figure(s.cv, nd->quiet_reps ? NEEDS_TWO : none);
+    nd->quiet_ci95_s = interval(s.ci_available, s.ci_lo, s.ci_hi,
+                                nd->quiet_reps ? FEWER_THAN_SIX : none);
+}
+
+static void derive_noise(struct sl_result *r)
+{
+    struct sl_noise_derived *nd = &r->d.noise;
+    const struct sl_noise *n = &r->noise;
+    *nd = (struct sl_noise_derived){.lowest_share_worker = -1};
+    const char *why = !n->counted ? (n->why ? n->why : "not in this record")
+                      : r->reps == 0 ? NO_REPETITIONS
+                                     : NULL;
+    if (why) {
+        snprintf(nd->verdict, sizeof nd->verdict, "not counted (%s)", why);
+        nd->quiet_median_s = nd->quiet_cv = nd->on_cpu_imbalance = nd->lowest_on_cpu_share =
+            nd->steal_fraction = figure(NAN, why);
+        nd->quiet_ci95_s = interval(false, NAN, NAN, why);
+        return;
+    }
+    derive_noise_reps(r);
+    for (size_t i = 0; i < r->reps; i++)
+        nd->disturbed_reps += n->per_rep[i].disturbed;
+    if (nd->disturbed_reps == 0)
+        snprintf(nd->verdict, sizeof nd->verdict, "quiet");
+    else
+        noise_verdict(r, nd);
+    derive_quiet_statistics(r, nd);
+    derive_on_cpu_balance(r, nd);
+    nd->steal_fraction = n->steal_s.why ? figure(NAN, n->steal_s.why)
+                                        : figure(n->steal_cpu_s > 0 ? n->steal_s.value / n->steal_cpu_s
+                                                                    : NAN,
+                                                 "no CPU time");
+}
+
 static void derive_statistics(struct sl_result *r)
 {
     struct sl_derived *d = &r->d;
+    derive_noise(r);
     stats_summarize(r->times_s, r->reps, &d->stats);
     const struct stats_summary *s = &d->stats;
     d->min_s = figure(s->min, NO_REPETITIONS);

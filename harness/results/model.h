@@ -113,6 +113,10 @@ struct sl_config {
     double budget_s;
     const char *pin;
     bool oversubscribe;
+    /* Records older than these two settings lack them. */
+    bool interleave_recorded, noise_recorded;
+    bool interleave;     /* repetitions of a size's measurements taken in rounds */
+    bool noise_counting; /* --noise on */
     struct sl_option_facts options; /* the workload's own: config.<section> */
     bool mpi_recorded;              /* records older than the MPI block lack it */
     int mpi_ranks;
@@ -160,6 +164,72 @@ struct sl_sim_result {
     double instructions, data_refs, d1_misses, ll_misses;
 };
 
+/* ---- noise: what disturbed each repetition ----------------------------------- */
+
+/* A repetition is disturbed when a worker was switched out involuntarily or
+ * migrated inside the kernel, or the workers were on their CPUs less than
+ * SL_ON_CPU_QUIET of their busy time (time taken by the hypervisor, steal,
+ * is missing from the on-CPU time too), or a worker began its share late:
+ * more than SL_LATE_START_S and SL_LATE_START_SHARE of the repetition after
+ * the first one (it was woken, then kept waiting for a CPU; a quiet machine
+ * wakes a thread in tens of microseconds). */
+#define SL_ON_CPU_QUIET 0.95
+#define SL_LATE_START_S 1e-4
+#define SL_LATE_START_SHARE 0.05
+
+/* One worker in one repetition, counted around the kernel only. */
+struct sl_noise_sample {
+    double busy_s;        /* wall time in the kernel region */
+    double start_delay_s; /* when it began its region, after the first worker */
+    double task_clock_s;  /* on-CPU time in it */
+    double context_switches, involuntary_switches;
+    double migrations; /* NAN: not counted (sl_noise.migrations_why) */
+    double page_faults;
+};
+
+/* One repetition: its wall time on this process (raw), then its figures
+ * over the workers (derived by sl_run_derive_result). */
+struct sl_noise_rep {
+    double wall_s;
+    double on_cpu;       /* sum of task clocks / sum of busy times */
+    double late_start_s; /* the largest start delay */
+    double context_switches, involuntary_switches, migrations, page_faults;
+    bool disturbed;
+};
+
+struct sl_noise {
+    bool counted;               /* else `why` says why not; both unset: not in the record */
+    const char *why;
+    const char *source;         /* what counted what */
+    const char *migrations_why; /* NULL when migrations were counted */
+    struct sl_noise_rep *per_rep;    /* one per repetition */
+    struct sl_noise_sample *samples; /* reps x threads, repetition by repetition */
+    /* Steal time of the team's CPUs over the repetitions (/proc/stat), and
+     * the CPU time they had over them (wall time x CPUs). */
+    struct sl_figure steal_s;
+    double steal_cpu_s;
+};
+
+/* The figures over the repetitions, derived from sl_noise. */
+struct sl_noise_derived {
+    size_t disturbed_reps;
+    char verdict[200]; /* "quiet", "disturbed: 9 of 15 repetitions, ...", or why none */
+    /* The statistics over the undisturbed repetitions. */
+    size_t quiet_reps;
+    struct sl_figure quiet_median_s, quiet_cv;
+    struct sl_interval quiet_ci95_s;
+    /* Median over repetitions of the largest worker's on-CPU time over the
+     * mean: the schedule's imbalance, without the time workers lost. */
+    struct sl_figure on_cpu_imbalance;
+    /* The worker that was on its CPU the smallest share of its busy time. */
+    struct sl_figure lowest_on_cpu_share;
+    int lowest_share_worker;
+    struct sl_figure steal_fraction; /* steal_s / steal_cpu_s */
+    /* The speedup's inputs (this result or its 1-thread partner) had
+     * disturbed repetitions. */
+    bool speedup_disturbed;
+};
+
 /* ---- one result ------------------------------------------------------------ */
 
 enum sl_status { SL_STATUS_OK, SL_STATUS_SKIPPED, SL_STATUS_ERROR, SL_STATUS_INTERRUPTED };
@@ -193,6 +263,7 @@ struct sl_derived {
     /* Simulated events per unit of work (NAN when not simulated). */
     double sim_instructions_per_unit, sim_data_refs_per_unit, sim_d1_misses_per_unit,
         sim_ll_misses_per_unit;
+    struct sl_noise_derived noise;
 };
 
 struct sl_result {
@@ -220,6 +291,10 @@ struct sl_result {
     /* Median over repetitions of max/mean worker busy time (the per-
      * repetition busy times are not kept, so this is measured, not derived). */
     double imbalance;
+    struct sl_noise noise;
+    /* Interleaved: per repetition its place in its round (repetition i is
+     * in round i); NULL when the measurement was not interleaved. */
+    int *round_positions;
     struct sl_work work; /* per execution, from the variant's work model */
     bool validated;
     struct sl_validation validation;
@@ -322,6 +397,10 @@ struct sl_problem_info *sl_run_add_problem(struct sl_run *run);
 /* The 1-thread run of the same variant, schedule and size with status ok
  * (the base of r's speedup), or NULL; r is one of the run's results. */
 const struct sl_result *sl_run_t1_partner(const struct sl_run *run, const struct sl_result *r);
+/* Room for r's noise over `reps` repetitions of r->threads workers, owned
+ * by the run (r->noise.counted set); -1 with sl_error() when out of memory. */
+int sl_noise_alloc(struct sl_run *run, struct sl_result *r, size_t reps);
+
 /* Computes every derived figure of r from its raw measurements, its
  * 1-thread partner and the run's figure of merit. */
 void sl_run_derive_result(const struct sl_run *run, struct sl_result *r);

@@ -3,6 +3,7 @@
 #include "kit/util.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,10 @@ static json_t *config_json(const struct sl_config *c)
         "pin", text(c->pin), "oversubscribe", c->oversubscribe);
     if (!config)
         return NULL;
+    if (c->interleave_recorded)
+        put(config, "interleave", json_boolean(c->interleave));
+    if (c->noise_recorded)
+        put(config, "noise", json_string(c->noise_counting ? "on" : "off"));
     if (c->options.section)
         put(config, c->options.section, option_facts_json(&c->options));
     if (c->mpi_recorded)
@@ -192,6 +197,12 @@ static void timing_json(json_t *o, const struct sl_result *r)
     put(o, "warmup", json_integer(r->warmup));
     put(o, "reps", json_integer((json_int_t)r->reps));
     put(o, "times_s", times);
+    if (r->round_positions) {
+        json_t *positions = json_array();
+        for (size_t i = 0; i < r->reps; i++)
+            json_array_append_new(positions, json_integer(r->round_positions[i]));
+        put(o, "round_positions", positions);
+    }
     put(o, "min_s", figure_json(d->min_s));
     put(o, "median_s", figure_json(d->median_s));
     put(o, "mean_s", figure_json(d->mean_s));
@@ -221,6 +232,92 @@ static void placement_json(json_t *o, const struct sl_result *r)
     put(o, "placement_verified", json_boolean(r->placement_verified));
     put(o, "pin", text(r->pin));
     put(o, "oversubscribed", json_boolean(r->oversubscribed));
+}
+
+/* A count, or "unavailable (why)". */
+static json_t *count_json(double v, const char *why)
+{
+    return isfinite(v) ? json_integer((json_int_t)v) : number_or(NAN, why);
+}
+
+/* Per worker, a column over the repetitions of one of its samples' fields. */
+static json_t *worker_column(const struct sl_result *r, int w, size_t offset, bool count,
+                             const char *why)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < r->reps; i++) {
+        const struct sl_noise_sample *s = &r->noise.samples[i * (size_t)r->threads + (size_t)w];
+        double v = *(const double *)((const char *)s + offset);
+        if (!isfinite(v) && count) {
+            json_decref(list);
+            return number_or(NAN, why);
+        }
+        json_array_append_new(list, count ? json_integer((json_int_t)v) : json_real(v));
+    }
+    return list;
+}
+
+static json_t *noise_workers_json(const struct sl_result *r)
+{
+    const char *mig_why = r->noise.migrations_why;
+    json_t *workers = json_array();
+    for (int w = 0; w < r->threads; w++)
+        json_array_append_new(
+            workers,
+            json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "worker", w, "busy_s",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, busy_s), false, NULL),
+                      "start_delay_s",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, start_delay_s), false,
+                                    NULL),
+                      "task_clock_s",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, task_clock_s), false,
+                                    NULL),
+                      "context_switches",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, context_switches),
+                                    true, NULL),
+                      "involuntary_switches",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, involuntary_switches),
+                                    true, NULL),
+                      "migrations",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, migrations), true,
+                                    mig_why),
+                      "page_faults",
+                      worker_column(r, w, offsetof(struct sl_noise_sample, page_faults), true,
+                                    NULL)));
+    return workers;
+}
+
+static json_t *noise_json(const struct sl_result *r)
+{
+    const struct sl_noise *n = &r->noise;
+    const struct sl_noise_derived *nd = &r->d.noise;
+    if (!n->counted)
+        return number_or(NAN, n->why);
+    json_t *per_rep = json_array();
+    for (size_t i = 0; i < r->reps; i++) {
+        const struct sl_noise_rep *p = &n->per_rep[i];
+        json_array_append_new(
+            per_rep,
+            json_pack("{s:f, s:o, s:f, s:o, s:o, s:o, s:o, s:b}", "wall_s", p->wall_s, "on_cpu",
+                      number_or(p->on_cpu, "no busy time"), "late_start_s", p->late_start_s,
+                      "context_switches",
+                      count_json(p->context_switches, NULL), "involuntary_switches",
+                      count_json(p->involuntary_switches, NULL), "migrations",
+                      count_json(p->migrations, n->migrations_why), "page_faults",
+                      count_json(p->page_faults, NULL), "disturbed", p->disturbed));
+    }
+    json_t *steal = n->steal_s.why
+                        ? number_or(NAN, n->steal_s.why)
+                        : json_pack("{s:f, s:f, s:o}", "seconds", n->steal_s.value, "cpu_seconds",
+                                    n->steal_cpu_s, "fraction", figure_json(nd->steal_fraction));
+    json_t *quiet = json_pack("{s:I, s:o, s:o, s:o}", "reps", (json_int_t)nd->quiet_reps,
+                              "median_s", figure_json(nd->quiet_median_s), "ci95_s",
+                              interval_json(nd->quiet_ci95_s), "cv", figure_json(nd->quiet_cv));
+    return json_pack("{s:o, s:o, s:I, s:f, s:o, s:o, s:o, s:o, s:o}", "verdict",
+                     text(nd->verdict), "source", text(n->source), "disturbed_reps",
+                     (json_int_t)nd->disturbed_reps, "on_cpu_threshold", SL_ON_CPU_QUIET,
+                     "undisturbed", quiet, "on_cpu_imbalance", figure_json(nd->on_cpu_imbalance),
+                     "steal", steal, "per_rep", per_rep, "workers", noise_workers_json(r));
 }
 
 static void work_json(json_t *o, const struct sl_run *run, const struct sl_result *r)
@@ -362,6 +459,8 @@ static json_t *result_json(const struct sl_run *run, const struct sl_result *r)
     }
     timing_json(o, r);
     placement_json(o, r);
+    if (r->noise.counted || r->noise.why)
+        put(o, "noise", noise_json(r));
     work_json(o, run, r);
     if (r->n_counters > 0)
         put(o, "counters", counters_json(r));

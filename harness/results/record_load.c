@@ -4,8 +4,12 @@
  * a record stores are not read but computed again (sl_run_derive). */
 #include "results/record.h"
 
+#include "kit/files.h"
+
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -464,7 +468,17 @@ static int read_option_facts(const struct reader *rd, const char *section, const
 static int read_config_blocks(const struct reader *rd, const json_t *config, struct sl_config *c)
 {
     const json_t *output, *mpi, *v;
-    const char *key;
+    const char *key, *noise;
+    const json_t *interleave = json_object_get(config, "interleave");
+    c->interleave_recorded = interleave != NULL;
+    if (interleave && get_bool(rd, config, "config", "interleave", &c->interleave) != 0)
+        return -1;
+    if (get_string(rd, config, "config", "noise", OPTIONAL, &noise) != 0)
+        return -1;
+    c->noise_recorded = noise != NULL;
+    c->noise_counting = noise && strcmp(noise, "on") == 0;
+    if (noise && !c->noise_counting && strcmp(noise, "off") != 0)
+        return bad(rd, "config", "noise", "'%.40s' is not on or off", noise);
     if (get_object(rd, config, "config", "output", NULLABLE, &output) != 0 ||
         (output && (get_string(rd, output, "config.output", "path", REQUIRED, &c->output) != 0 ||
                     get_string(rd, output, "config.output", "absolute", REQUIRED,
@@ -604,6 +618,134 @@ static int read_workers(const struct reader *rd, const json_t *o, const char *at
 
 /* The workload's unit and figure of merit: the first result sets them, the
  * others must agree. */
+/* An array of n counts (integers >= 0) into field `offset` of the samples
+ * of worker w; or, where `why` is given, "unavailable (reason)" (NAN
+ * there, the reason in *why). */
+static int read_count_column(const struct reader *rd, const json_t *worker, const char *at,
+                             const char *key, struct sl_result *r, int w, size_t offset,
+                             const char **why)
+{
+    const json_t *list = json_object_get(worker, key);
+    struct sl_figure f;
+    if (why && json_is_string(list)) {
+        if (check_figure(rd, list, at, key, 0, &f) != 0)
+            return -1;
+        if (!f.why)
+            return wrong_type(rd, at, key, list, "an array or \"unavailable (reason)\"");
+        *why = *why ? *why : f.why;
+    } else if (get_array(rd, worker, at, key, r->reps, &list) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *v = json_is_array(list) ? json_array_get(list, i) : NULL;
+        double *field = (double *)((char *)&r->noise.samples[i * (size_t)r->threads + (size_t)w] +
+                                   offset);
+        if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+            return bad(rd, at, key, "entry %zu must be a count (an integer >= 0)", i);
+        *field = v ? (double)json_integer_value(v) : NAN;
+    }
+    return 0;
+}
+
+/* A column of seconds (numbers >= 0) into field `offset` of worker w's samples. */
+static int read_seconds_column(const struct reader *rd, const json_t *worker, const char *at,
+                               const char *key, struct sl_result *r, int w, size_t offset)
+{
+    double *values;
+    if (get_numbers(rd, worker, at, key, r->reps, 0, false, &values) != 0)
+        return -1;
+    for (size_t i = 0; i < r->reps; i++)
+        *(double *)((char *)&r->noise.samples[i * (size_t)r->threads + (size_t)w] + offset) =
+            values[i];
+    return 0;
+}
+
+static int read_noise_workers(const struct reader *rd, const json_t *noise, const char *at,
+                              struct sl_result *r)
+{
+    const json_t *workers;
+    if (get_array(rd, noise, at, "workers", (size_t)r->threads, &workers) != 0)
+        return -1;
+    const char *no_migrations = NULL;
+    int with_migrations = 0;
+    for (int w = 0; w < r->threads; w++) {
+        const json_t *worker = json_array_get(workers, (size_t)w);
+        char w_at[128];
+        snprintf(w_at, sizeof w_at, "%s.workers[%d]", at, w);
+        if (!json_is_object(worker))
+            return wrong_type(rd, w_at, NULL, worker, "an object");
+        with_migrations += json_is_array(json_object_get(worker, "migrations"));
+        if (read_seconds_column(rd, worker, w_at, "busy_s", r, w,
+                                offsetof(struct sl_noise_sample, busy_s)) != 0 ||
+            read_seconds_column(rd, worker, w_at, "start_delay_s", r, w,
+                                offsetof(struct sl_noise_sample, start_delay_s)) != 0 ||
+            read_seconds_column(rd, worker, w_at, "task_clock_s", r, w,
+                                offsetof(struct sl_noise_sample, task_clock_s)) != 0 ||
+            read_count_column(rd, worker, w_at, "context_switches", r, w,
+                              offsetof(struct sl_noise_sample, context_switches), NULL) != 0 ||
+            read_count_column(rd, worker, w_at, "involuntary_switches", r, w,
+                              offsetof(struct sl_noise_sample, involuntary_switches), NULL) != 0 ||
+            read_count_column(rd, worker, w_at, "migrations", r, w,
+                              offsetof(struct sl_noise_sample, migrations), &no_migrations) != 0 ||
+            read_count_column(rd, worker, w_at, "page_faults", r, w,
+                              offsetof(struct sl_noise_sample, page_faults), NULL) != 0)
+            return -1;
+    }
+    if (no_migrations && with_migrations)
+        return bad(rd, at, "workers", "migrations counted for some workers only");
+    r->noise.migrations_why = no_migrations;
+    return 0;
+}
+
+/* results[].noise: counted (the raw samples, each repetition's wall time,
+ * the steal time) or "unavailable (why)"; absent in older records. */
+static int read_noise(const struct reader *rd, const json_t *o, const char *at,
+                      struct sl_result *r)
+{
+    const json_t *noise = json_object_get(o, "noise"), *per_rep, *steal;
+    char n_at[96];
+    snprintf(n_at, sizeof n_at, "%s.noise", at);
+    if (!noise)
+        return 0;
+    if (json_is_string(noise)) {
+        struct sl_figure f;
+        if (check_figure(rd, noise, at, "noise", 0, &f) != 0)
+            return -1;
+        if (!f.why)
+            return wrong_type(rd, at, "noise", noise, "an object or \"unavailable (reason)\"");
+        r->noise.why = f.why;
+        return 0;
+    }
+    if (!json_is_object(noise))
+        return wrong_type(rd, at, "noise", noise, "an object or \"unavailable (reason)\"");
+    if (sl_noise_alloc(rd->run, r, r->reps) != 0 ||
+        get_string(rd, noise, n_at, "source", REQUIRED, &r->noise.source) != 0 ||
+        get_array(rd, noise, n_at, "per_rep", r->reps, &per_rep) != 0)
+        return -1;
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *rep = json_array_get(per_rep, i);
+        char rep_at[128];
+        snprintf(rep_at, sizeof rep_at, "%s.per_rep[%zu]", n_at, i);
+        if (!json_is_object(rep))
+            return wrong_type(rd, rep_at, NULL, rep, "an object");
+        if (get_number(rd, rep, rep_at, "wall_s", 0, &r->noise.per_rep[i].wall_s) != 0)
+            return -1;
+    }
+    steal = json_object_get(noise, "steal");
+    char s_at[112];
+    snprintf(s_at, sizeof s_at, "%s.steal", n_at);
+    if (json_is_object(steal))
+        return get_number(rd, steal, s_at, "seconds", 0, &r->noise.steal_s.value) != 0 ||
+                       get_number(rd, steal, s_at, "cpu_seconds", 0, &r->noise.steal_cpu_s) != 0
+                   ? -1
+                   : read_noise_workers(rd, noise, n_at, r);
+    if (get_figure(rd, noise, n_at, "steal", 0, &r->noise.steal_s) != 0)
+        return -1;
+    if (!r->noise.steal_s.why)
+        return wrong_type(rd, n_at, "steal", steal, "an object or \"unavailable (reason)\"");
+    return read_noise_workers(rd, noise, n_at, r);
+}
+
 static int read_work(const struct reader *rd, const json_t *o, const char *at,
                      struct sl_result *r)
 {
@@ -795,6 +937,25 @@ static int read_memory_and_ranks(const struct reader *rd, const json_t *o, const
     return 0;
 }
 
+/* Interleaved: each repetition's place in its round. */
+static int read_round_positions(const struct reader *rd, const json_t *o, const char *at,
+                                struct sl_result *r)
+{
+    const json_t *list = json_object_get(o, "round_positions");
+    if (!list)
+        return 0;
+    if (get_array(rd, o, at, "round_positions", r->reps, &list) != 0 ||
+        !(r->round_positions = sl_run_alloc(rd->run, r->reps + 1, sizeof *r->round_positions)))
+        return -1;
+    for (size_t i = 0; i < r->reps; i++) {
+        const json_t *v = json_array_get(list, i);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX)
+            return bad(rd, at, "round_positions", "entry %zu must be an integer >= 0", i);
+        r->round_positions[i] = (int)json_integer_value(v);
+    }
+    return 0;
+}
+
 /* Everything a measured result holds beyond its identity. */
 static int read_measurement(const struct reader *rd, const json_t *o, const char *at,
                             struct sl_result *r)
@@ -813,6 +974,8 @@ static int read_measurement(const struct reader *rd, const json_t *o, const char
         return -1;
     r->reps = (size_t)reps;
     r->imbalance = imbalance.value;
+    if (read_round_positions(rd, o, at, r) != 0 || read_noise(rd, o, at, r) != 0)
+        return -1;
     const json_t *output;
     char out_at[96];
     snprintf(out_at, sizeof out_at, "%s.output", at);
@@ -892,6 +1055,28 @@ static int read_header(const struct reader *rd, const json_t *root)
                : 0;
 }
 
+/* What the run held in memory only and the record implies: the counter
+ * plan (every result of a run with --counters has its events, in the plan's
+ * order) and the simulated caches' geometry, which the CSV table's columns
+ * follow. */
+static void recover_plan(struct sl_run *run)
+{
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        if (run->n_counter_plan == 0 && r->n_counters > 0) {
+            run->n_counter_plan = r->n_counters;
+            for (int e = 0; e < r->n_counters; e++)
+                run->counter_plan[e] = r->counters[e].event;
+        }
+        if (!run->sim && r->simulated) {
+            run->sim = true;
+            run->sim_i1 = r->sim.i1;
+            run->sim_d1 = r->sim.d1;
+            run->sim_ll = r->sim.ll;
+        }
+    }
+}
+
 static int read_record(const struct reader *rd, const json_t *root)
 {
     const json_t *results;
@@ -903,6 +1088,7 @@ static int read_record(const struct reader *rd, const json_t *root)
     for (size_t i = 0; i < json_array_size(results); i++)
         if (read_result(rd, json_array_get(results, i), i) != 0)
             return -1;
+    recover_plan(rd->run);
     return read_claims(rd, root);
 }
 
@@ -920,21 +1106,34 @@ static int check_schema(const char *path, const json_t *root)
         return sl_fail("%s: not a speedlab record (no \"schema\": \"speedlab-record\")", path);
     }
     const json_t *version = json_object_get(root, "schema_version");
-    int v = json_is_integer(version) ? (int)json_integer_value(version) : -1;
-    if (v != RECORD_SCHEMA_VERSION)
-        return sl_fail("%s: record schema_version %d is not supported (this speedlab reads "
+    if (!json_is_integer(version))
+        return sl_fail("%s: schema_version must be an integer, not %s", path,
+                       !version               ? "missing"
+                       : json_is_real(version) ? "a real number"
+                                               : type_name(version));
+    if (json_integer_value(version) != RECORD_SCHEMA_VERSION)
+        return sl_fail("%s: record schema_version %lld is not supported (this speedlab reads "
                        "version %d)",
-                       path, v, RECORD_SCHEMA_VERSION);
+                       path, json_integer_value(version), RECORD_SCHEMA_VERSION);
     return 0;
 }
 
+/* The document, read only from a regular file: a FIFO or device given as a
+ * record is refused at once instead of blocking (kit/files.h). */
 static json_t *load_json(const char *path)
 {
+    FILE *fp = util_fopen_input(path);
+    if (!fp)
+        return NULL;
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &err);
+    bool read_failed = ferror(fp);
+    fclose(fp);
     if (root)
         return root;
-    if (err.line < 0) /* jansson could not open or read it */
+    if (read_failed)
+        sl_fail("%s: cannot read it", path);
+    else if (err.line < 0) /* jansson could not read it */
         sl_fail("%s: %s", path, err.text);
     else if (strstr(err.text, "premature end of input") || strstr(err.text, "near end of file"))
         sl_fail("%s: truncated JSON (ends at line %d): not a complete record", path, err.line);

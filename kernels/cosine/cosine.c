@@ -337,6 +337,18 @@ double cosine_reference_pair(const struct cosine_problem *p, size_t i, size_t j)
     return dot / qd / rd * (1 - 1 / ol) * (1 - 1 / ol);
 }
 
+/* The poison of the output: a quiet NaN with a payload of its own, which no
+ * arithmetic produces (an overflowing kernel's NaN is the default one), so
+ * "never written" and "written as NaN" are told apart. */
+#define COSINE_POISON_BITS 0x7fc5a5a5u
+
+static bool is_poison(float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return bits == COSINE_POISON_BITS;
+}
+
 static void cosine_prepare_validation(void *problem)
 {
     struct cosine_problem *p = problem;
@@ -344,9 +356,12 @@ static void cosine_prepare_validation(void *problem)
         return; /* every execution starts from empty shards */
     /* Poison every output row, so a pair a variant forgets to write is
      * caught, and so is a write outside the computed pairs. */
+    const uint32_t bits = COSINE_POISON_BITS;
+    float poison;
+    memcpy(&poison, &bits, sizeof poison);
     for (size_t r = 0; r < p->rows; r++)
         for (size_t j = 0; j < p->n; j++)
-            cosine_out_row(p, r)[j] = NAN;
+            cosine_out_row(p, r)[j] = poison;
 }
 
 struct check {
@@ -359,8 +374,8 @@ struct check {
 static void check_pair(const struct cosine_problem *p, size_t r, size_t j, struct check *c)
 {
     double got = cosine_out_row(p, r)[j];
-    if (isnan(got))
-        return; /* counted once, as unwritten, by the caller's scan */
+    if (!isfinite(got))
+        return; /* counted once, unwritten or not finite, by the caller's scan */
     size_t i = cosine_row_index(p, r);
     double ref = cosine_reference_pair(p, i, j);
     double err = fabs(got - ref);
@@ -414,6 +429,67 @@ static void check_sample(const struct cosine_problem *p, struct check *total)
     }
 }
 
+/* What the output rows hold beyond the reference check: pairs never
+ * written (still poison), pairs written as inf or NaN (float32 overflowed),
+ * and writes outside the computed pairs; the first of each. */
+struct output_scan {
+    double unwritten, nonfinite, stray;
+    size_t unwritten_at[2], nonfinite_at[2], stray_at[2];
+    float nonfinite_value;
+};
+
+static void first_at(double *count, size_t at[2], size_t i, size_t j)
+{
+    if ((*count)++ == 0) {
+        at[0] = i;
+        at[1] = j;
+    }
+}
+
+/* Every computed pair must have been written, whatever the reference check
+ * covers, and nothing else in the output rows. */
+static void scan_output(const struct cosine_problem *p, struct output_scan *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t r = 0; r < p->rows; r++) {
+        const size_t i = cosine_row_index(p, r);
+        const float *row = cosine_out_row(p, r);
+        for (size_t j = 0; j < p->n; j++) {
+            if (j < i && !is_poison(row[j]))
+                first_at(&s->stray, s->stray_at, i, j);
+            else if (j >= i && is_poison(row[j]))
+                first_at(&s->unwritten, s->unwritten_at, i, j);
+            else if (j >= i && !isfinite(row[j])) {
+                if (s->nonfinite == 0)
+                    s->nonfinite_value = row[j];
+                first_at(&s->nonfinite, s->nonfinite_at, i, j);
+            }
+        }
+    }
+}
+
+/* The detail of a failed validation: what happened first. */
+static void failure_detail(const struct output_scan *s, const struct check *total, char *out,
+                           size_t len)
+{
+    if (s->nonfinite)
+        snprintf(out, len,
+                 "%.0f pairs written as inf or NaN (float32 overflowed?), first (%zu, %zu) = "
+                 "%g%s",
+                 s->nonfinite, s->nonfinite_at[0], s->nonfinite_at[1], s->nonfinite_value,
+                 s->unwritten ? "; and some pairs never written" : "");
+    else if (s->unwritten)
+        snprintf(out, len, "%.0f pairs never written, first (%zu, %zu)", s->unwritten,
+                 s->unwritten_at[0], s->unwritten_at[1]);
+    else if (s->stray)
+        snprintf(out, len, "%.0f entries written outside the computed pairs, first (%zu, %zu)",
+                 s->stray, s->stray_at[0], s->stray_at[1]);
+    else
+        snprintf(out, len, "%.0f pairs outside tolerance; worst (%zu, %zu): got %.9g, reference %.9g",
+                 total->failures, total->worst_i, total->worst_j, total->worst_got,
+                 total->worst_ref);
+}
+
 static int cosine_validate(void *problem, struct sl_validation *v)
 {
     struct cosine_problem *p = problem;
@@ -426,25 +502,8 @@ static int cosine_validate(void *problem, struct sl_validation *v)
                  pairs * (double)p->d <= COSINE_FULL_CHECK_LIMIT);
     struct check total = {0};
 
-    /* Every computed pair must have been written, whatever the reference
-     * check covers, and nothing else in the output rows. */
-    double unwritten = 0, stray = 0;
-    size_t first_i = 0, first_j = 0, stray_i = 0, stray_j = 0;
-    for (size_t r = 0; r < p->rows; r++) {
-        const size_t i = cosine_row_index(p, r);
-        const float *row = cosine_out_row(p, r);
-        for (size_t j = 0; j < n; j++) {
-            if (j >= i && isnan(row[j]) && unwritten++ == 0) {
-                first_i = i;
-                first_j = j;
-            }
-            if (j < i && !isnan(row[j]) && stray++ == 0) {
-                stray_i = i;
-                stray_j = j;
-            }
-        }
-    }
-
+    struct output_scan scan;
+    scan_output(p, &scan);
     if (full) {
 #pragma omp parallel
         {
@@ -470,23 +529,15 @@ static int cosine_validate(void *problem, struct sl_validation *v)
                          : "diagonal, first row, last column and 100000 seeded random pairs";
     v->checked = total.checked;
     v->total = pairs;
-    v->failures = total.failures + unwritten + stray;
-    v->max_abs_error = unwritten || stray ? INFINITY : total.max_abs;
-    v->max_rel_error = unwritten || stray ? INFINITY : total.max_rel;
+    double broken = scan.unwritten + scan.nonfinite + scan.stray;
+    v->failures = total.failures + broken;
+    v->max_abs_error = broken ? INFINITY : total.max_abs;
+    v->max_rel_error = broken ? INFINITY : total.max_rel;
     v->tolerance_abs = COSINE_TOL_ABS;
     v->tolerance_rel = COSINE_TOL_REL;
     v->valid = v->failures == 0;
-    if (unwritten)
-        snprintf(v->detail, sizeof v->detail, "%.0f pairs never written, first (%zu, %zu)",
-                 unwritten, first_i, first_j);
-    else if (stray)
-        snprintf(v->detail, sizeof v->detail,
-                 "%.0f entries written outside the computed pairs, first (%zu, %zu)", stray,
-                 stray_i, stray_j);
-    else if (total.failures)
-        snprintf(v->detail, sizeof v->detail,
-                 "%.0f pairs outside tolerance; worst (%zu, %zu): got %.9g, reference %.9g",
-                 total.failures, total.worst_i, total.worst_j, total.worst_got, total.worst_ref);
+    if (!v->valid)
+        failure_detail(&scan, &total, v->detail, sizeof v->detail);
     else
         snprintf(v->detail, sizeof v->detail, "%.0f of %.0f pairs within %g + %g |ref|",
                  total.checked, pairs, COSINE_TOL_ABS, COSINE_TOL_REL);

@@ -1,0 +1,526 @@
+/* What the hardware did: per-worker busy time, cache misses (hardware
+ * counters and simulated caches) and the roofline. */
+#include "figures/figure.h"
+
+#include "kit/sl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- per-worker busy time ------------------------------------------------------------- */
+
+/* The mean busy time of r's workers; NAN (or 0) when one did not report. */
+static double mean_busy(const struct sl_result *r)
+{
+    double mean = 0;
+    for (int w = 0; w < r->threads; w++)
+        mean += r->workers[w].busy_s / (double)r->threads;
+    return mean;
+}
+
+/* The TSV of every variant/schedule at `threads` whose workers all reported:
+ * each worker's busy time over the mean.  The groups written (0: none, and
+ * nothing written), or -1 with sl_error(). */
+static int busy_data(struct plot_set *set, const struct plot_record *rec, int threads,
+                     struct data_file *d)
+{
+    const struct axes *ax = &rec->at_largest;
+    int groups = 0;
+    for (int v = 0; v < ax->variants.n; v++)
+        for (int s = 0; s < ax->schedules.n; s++) {
+            const struct sl_result *r = find_result(rec->run, ax->variants.item[v],
+                                                    ax->schedules.item[s], threads, rec->largest);
+            double mean = r && r->workers ? mean_busy(r) : NAN;
+            if (!(mean > 0))
+                continue;
+            if (groups == 0) {
+                if (data_open(set, d, "busy", rec->label, NULL) != 0)
+                    return -1;
+                fputs("group", d->fp);
+                for (int w = 0; w < threads; w++)
+                    fprintf(d->fp, "\tworker %d", w);
+                fputc('\n', d->fp);
+            }
+            fprintf(d->fp, "%s/%s (%.2f)", r->variant, r->schedule, r->imbalance);
+            for (int w = 0; w < r->threads; w++)
+                data_number(d, r->workers[w].busy_s / mean);
+            fputc('\n', d->fp);
+            groups++;
+        }
+    if (groups > 0 && data_commit(d) != 0)
+        return -1;
+    return groups;
+}
+
+/* Per-worker busy time at the most threads of the largest size. */
+int plot_busy(struct plot_set *set, const struct plot_record *rec)
+{
+    const struct axes *ax = &rec->at_largest;
+    struct plot_figure *f = figure_new(set, "busy", rec->label);
+    if (!f)
+        return -1;
+    char context[256];
+    figure_context(rec->run, rec->largest, context, sizeof context);
+    int threads = ax->threads.n ? ax->threads.item[ax->threads.n - 1] : 0;
+    snprintf(f->title, sizeof f->title, "Per-thread busy time at %d threads: %s", threads,
+             context);
+    if (threads < 2) {
+        figure_skip(f, "the record has no multi-threaded result");
+        return 0;
+    }
+    struct data_file d;
+    int groups = busy_data(set, rec, threads, &d);
+    if (groups <= 0) {
+        if (groups < 0)
+            figure_fail(f);
+        else
+            figure_skip(f, "no result at %d threads records its workers' busy times", threads);
+        return 0;
+    }
+    struct gp_vars vars = {0};
+    set_panel(&vars, 1, d.path, "", threads);
+    gp_var_str(&vars, "figure_title", f->title);
+    gp_var_int(&vars, "groups", groups);
+    /* Room for every bar, between a readable minimum and a sane maximum. */
+    int width = groups * (threads * 9 + 16) + 260;
+    gp_var_int(&vars, "width", width < 1300 ? 1300 : width > 6000 ? 6000 : width);
+    gp_var_int(&vars, "height", 620);
+    snprintf(f->caption, sizeof f->caption,
+             "Each worker's median busy time inside the kernel divided by the mean over workers, "
+             "per variant/schedule (imbalance = max/mean in brackets). Bars at 1 are perfectly "
+             "balanced; a short bar is a worker that waited.");
+    figure_render(set, f, "busy.gp", &vars);
+    return 0;
+}
+
+/* ---- cache misses ---------------------------------------------------------------------- */
+
+enum counted_by { BY_HARDWARE, BY_SIMULATION };
+
+/* The result whose counters represent a variant: fewest threads, first
+ * schedule that has them. */
+static const struct sl_result *counted_result(const struct sl_run *run, const char *variant,
+                                              enum counted_by by)
+{
+    const struct sl_result *pick = NULL;
+    for (size_t i = 0; i < run->n_results; i++) {
+        const struct sl_result *r = &run->results[i];
+        bool counted = by == BY_HARDWARE ? r->counters != NULL : r->simulated;
+        if (r->status == SL_STATUS_OK && counted && strcmp(r->variant, variant) == 0 &&
+            (!pick || r->threads < pick->threads))
+            pick = r;
+    }
+    return pick;
+}
+
+static bool is_miss_event(const char *name)
+{
+    return strstr(name, "_DCM") || strstr(name, "_TCM") || strstr(name, "_ICM") ||
+           strstr(name, "MISS") || strstr(name, "miss");
+}
+
+/* The hardware miss events of a record: those some variant counted, and
+ * those it could not read, each with its reason. */
+struct miss_events {
+    struct names counted, missing;
+    const char **reasons; /* per missing event */
+};
+
+static void miss_events_free(struct miss_events *m)
+{
+    free(m->counted.item);
+    free(m->missing.item);
+    free(m->reasons);
+}
+
+static int miss_events_collect(const struct plot_record *rec, struct miss_events *m)
+{
+    const struct axes *ax = &rec->all;
+    int cap = ax->variants.n * SL_MAX_COUNTERS;
+    m->counted = (struct names){calloc((size_t)cap + 1, sizeof(char *)), 0, cap};
+    m->missing = (struct names){calloc((size_t)cap + 1, sizeof(char *)), 0, cap};
+    m->reasons = calloc((size_t)cap + 1, sizeof(char *));
+    if (!m->counted.item || !m->missing.item || !m->reasons)
+        return sl_fail("out of memory");
+    for (int v = 0; v < ax->variants.n; v++) {
+        const struct sl_result *r = counted_result(rec->run, ax->variants.item[v], BY_HARDWARE);
+        for (int e = 0; r && e < r->n_counters; e++) {
+            const struct sl_counter_event *ev = &r->counters[e].event;
+            if (!is_miss_event(ev->name))
+                continue;
+            if (ev->state != SL_COUNTER_UNAVAILABLE) {
+                names_add(&m->counted, ev->name);
+            } else if (names_index(&m->missing, ev->name) < 0) {
+                m->reasons[m->missing.n] = ev->reason[0] ? ev->reason : "no reason recorded";
+                names_add(&m->missing, ev->name);
+            }
+        }
+    }
+    return 0;
+}
+
+/* "A, B, C: unavailable (why)" when they share one reason, as they do on a
+ * machine without a PMU; else "A: unavailable (why); B: ...". */
+static void missing_text(const struct miss_events *m, char *out, size_t len)
+{
+    const struct names *missing = &m->missing;
+    bool one_reason = true;
+    out[0] = '\0';
+    for (int i = 1; i < missing->n; i++)
+        one_reason &= strcmp(m->reasons[i], m->reasons[0]) == 0;
+    for (int i = 0; i < missing->n; i++) {
+        size_t used = strlen(out);
+        bool last = i == missing->n - 1;
+        if (one_reason)
+            snprintf(out + used, len - used, "%s%s", missing->item[i], last ? ": " : ", ");
+        else
+            snprintf(out + used, len - used, "%s: unavailable (%.150s)%s", missing->item[i],
+                     m->reasons[i], last ? "" : "; ");
+    }
+    if (one_reason && missing->n) {
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "unavailable (%.300s)", m->reasons[0]);
+    }
+}
+
+/* Misses per unit of each counted event, a row per variant. */
+static int hardware_data(struct plot_set *set, const struct plot_record *rec,
+                         const struct miss_events *m, struct data_file *d)
+{
+    const struct axes *ax = &rec->all;
+    if (data_open(set, d, "misses", rec->label, "hardware", NULL) != 0)
+        return -1;
+    fputs("variant", d->fp);
+    for (int e = 0; e < m->counted.n; e++)
+        fprintf(d->fp, "\t%s", m->counted.item[e]);
+    fputc('\n', d->fp);
+    for (int v = 0; v < ax->variants.n; v++) {
+        const struct sl_result *r = counted_result(rec->run, ax->variants.item[v], BY_HARDWARE);
+        if (!r)
+            continue;
+        fprintf(d->fp, "%s (%s, t%d)", r->variant, r->schedule, r->threads);
+        for (int e = 0; e < m->counted.n; e++) {
+            double value = NAN;
+            for (int k = 0; k < r->n_counters; k++)
+                if (strcmp(r->counters[k].event.name, m->counted.item[e]) == 0)
+                    value = r->counters[k].per_unit;
+            data_number(d, value);
+        }
+        fputc('\n', d->fp);
+    }
+    return data_commit(d);
+}
+
+/* Simulated D1 and LL misses per unit, a row per variant simulated; `rows`
+ * says how many, `reason` why one was not. */
+static int simulated_data(struct plot_set *set, const struct plot_record *rec,
+                          struct data_file *d, int *rows, char *reason, size_t len)
+{
+    const struct axes *ax = &rec->all;
+    *rows = 0;
+    if (data_open(set, d, "misses", rec->label, "simulated", NULL) != 0)
+        return -1;
+    fputs("variant\tD1 misses\tLL misses\n", d->fp);
+    for (int v = 0; v < ax->variants.n; v++) {
+        const struct sl_result *r = counted_result(rec->run, ax->variants.item[v], BY_SIMULATION);
+        if (!r)
+            continue;
+        if (!r->sim.available) {
+            snprintf(reason, len, "%s", r->sim.reason[0] ? r->sim.reason : "not simulated");
+            continue;
+        }
+        fprintf(d->fp, "%s (%s, t%d)", r->variant, r->schedule, r->threads);
+        data_number(d, r->d.sim_d1_misses_per_unit);
+        data_number(d, r->d.sim_ll_misses_per_unit);
+        fputc('\n', d->fp);
+        (*rows)++;
+    }
+    return data_commit(d);
+}
+
+/* The panels' variables: a data file each ('' when there is nothing to
+ * draw), and the note said in its place. */
+static void misses_panels(struct gp_vars *vars, const struct miss_events *m, bool any_hw,
+                          const char *hw_path, bool any_sim, const char *sim_path, int sim_rows,
+                          const char *sim_reason)
+{
+    int panels = 0;
+    if (any_hw) {
+        char status[1300];
+        missing_text(m, status, sizeof status);
+        if (m->counted.n == 0 && !status[0])
+            snprintf(status, sizeof status, "unavailable (no cache-miss event among the counters)");
+        panels++;
+        gp_var_path(vars, "hw_file", m->counted.n > 0 ? hw_path : "");
+        gp_var_int(vars, "hw_events", m->counted.n);
+        set_wrapped(vars, "hw_note", status, 110);
+    }
+    if (any_sim) {
+        char note[400];
+        snprintf(note, sizeof note, "unavailable (%s)", sim_reason[0] ? sim_reason : "not simulated");
+        panels++;
+        gp_var_path(vars, "sim_file", sim_rows > 0 ? sim_path : "");
+        set_wrapped(vars, "sim_note", sim_rows > 0 ? "" : note, 110);
+    }
+    gp_var_int(vars, "panels", panels);
+    gp_var_int(vars, "width", 1300);
+    gp_var_int(vars, "height", 560 * panels);
+}
+
+/* Hardware misses: the events any variant counted; the others are listed as
+ * unavailable with their reason, never drawn as zero. */
+static int draw_misses(struct plot_set *set, const struct plot_record *rec, struct plot_figure *f,
+                       bool any_hw, bool any_sim, struct miss_events *m)
+{
+    struct data_file hw = {0}, sim = {0};
+    char sim_reason[300] = "";
+    int sim_rows = 0;
+    if (any_hw && miss_events_collect(rec, m) != 0)
+        return -1;
+    if ((m->counted.n > 0 && hardware_data(set, rec, m, &hw) != 0) ||
+        (any_sim && simulated_data(set, rec, &sim, &sim_rows, sim_reason, sizeof sim_reason) != 0)) {
+        figure_fail(f);
+        return 0;
+    }
+    struct gp_vars vars = {0};
+    gp_var_str(&vars, "figure_title", f->title);
+    gp_var_str(&vars, "work_unit", rec->run->unit ? rec->run->unit : "unit of work");
+    misses_panels(&vars, m, any_hw, hw.path, any_sim, sim.path, sim_rows, sim_reason);
+    snprintf(f->caption, sizeof f->caption,
+             "Misses per unit of work, log scale, one group per variant (at its fewest threads). "
+             "%s%s Counters that could not be read are written as unavailable, never drawn as "
+             "zero.",
+             any_hw ? "Hardware: PAPI events, all workers, mean per execution. " : "",
+             any_sim ? "Simulated: valgrind callgrind cache simulation of one execution with "
+                       "this machine's cache shapes (deterministic). "
+                     : "");
+    figure_render(set, f, "misses.gp", &vars);
+    return 0;
+}
+
+int plot_misses(struct plot_set *set, const struct plot_record *rec)
+{
+    const struct axes *ax = &rec->all;
+    struct plot_figure *f = figure_new(set, "misses", rec->label);
+    if (!f)
+        return -1;
+    char context[256];
+    figure_context(rec->run, ax->sizes.n == 1 ? ax->sizes.item[0] : NULL, context, sizeof context);
+    snprintf(f->title, sizeof f->title, "Cache misses per %s: %s",
+             rec->run->unit ? rec->run->unit : "unit of work", context);
+    bool any_hw = false, any_sim = false;
+    for (int v = 0; v < ax->variants.n; v++) {
+        any_hw |= counted_result(rec->run, ax->variants.item[v], BY_HARDWARE) != NULL;
+        any_sim |= counted_result(rec->run, ax->variants.item[v], BY_SIMULATION) != NULL;
+    }
+    if (!any_hw && !any_sim) {
+        figure_skip(f, "the record has no counters (run with --counters cache for hardware "
+                       "counters or --counters sim for simulated caches)");
+        return 0;
+    }
+    struct miss_events m = {0};
+    int rc = draw_misses(set, rec, f, any_hw, any_sim, &m);
+    miss_events_free(&m);
+    return rc;
+}
+
+/* ---- roofline ----------------------------------------------------------------------------- */
+
+static bool same_machine(const struct sl_run *a, const struct sl_run *b)
+{
+    return strcmp(a->machine.hostname, b->machine.hostname) == 0 &&
+           strcmp(a->machine.cpu_model, b->machine.cpu_model) == 0 &&
+           a->machine.pus_allowed == b->machine.pus_allowed;
+}
+
+/* The bandwidth roof: the best stream result at its most threads whose
+ * arrays do not fit in the last-level cache (a cache-resident stream would
+ * draw a cache roof and call it memory).  NAN when there is none; then
+ * *small_only says whether stream records were there, all cache-resident. */
+static double bandwidth_roof(const struct plot_set *set, char *source, size_t len,
+                             bool *small_only)
+{
+    const struct sl_run *first = set->records[0].run;
+    double bandwidth = NAN;
+    *small_only = false;
+    for (size_t k = 0; k < set->n_records; k++) {
+        const struct sl_run *run = set->records[k].run;
+        if (strcmp(run->config.kernel, "stream") != 0 || !same_machine(run, first))
+            continue;
+        struct cache_sizes caches;
+        cache_sizes(&run->machine, &caches);
+        double llc = isfinite(caches.l3) ? caches.l3 : caches.l2;
+        int t = max_threads_of(run);
+        for (size_t i = 0; i < run->n_results; i++) {
+            const struct sl_result *r = &run->results[i];
+            if (!result_usable(r) || r->threads != t || result_invalid(r))
+                continue;
+            if (!(working_set(run, r->size) > llc)) {
+                *small_only = true;
+                continue;
+            }
+            if (!(r->d.gbytes_per_s.value <= bandwidth)) {
+                bandwidth = r->d.gbytes_per_s.value;
+                snprintf(source, len, "stream %s, %d threads, %.1f GB/s", r->variant, t,
+                         bandwidth);
+            }
+        }
+    }
+    return bandwidth;
+}
+
+/* A variant's point: its fastest schedule at the record's most threads and
+ * the largest size with a result there, when valid and with flops and bytes;
+ * or NULL. */
+static const struct sl_result *roofline_point(const struct plot_record *rec, const char *variant)
+{
+    const struct axes *ax = &rec->all;
+    int t = max_threads_of(rec->run);
+    const char *largest = NULL;
+    for (int s = 0; s < ax->sizes.n; s++)
+        if (best_schedule(rec->run, variant, t, ax->sizes.item[s]))
+            largest = ax->sizes.item[s];
+    const struct sl_result *r = largest ? best_schedule(rec->run, variant, t, largest) : NULL;
+    return r && r->work.flops > 0 && r->work.bytes > 0 && !result_invalid(r) ? r : NULL;
+}
+
+static bool has_roofline_point(const struct plot_record *rec)
+{
+    for (int v = 0; v < rec->all.variants.n; v++)
+        if (roofline_point(rec, rec->all.variants.item[v]))
+            return true;
+    return false;
+}
+
+/* One record's points, a TSV block (the file opened at the first point).
+ * The points written, or -1 with sl_error(). */
+static int roofline_points(struct plot_set *set, const struct plot_record *rec,
+                           struct data_file *d, bool *opened, int series)
+{
+    int points = 0;
+    for (int v = 0; v < rec->all.variants.n; v++) {
+        const struct sl_result *r = roofline_point(rec, rec->all.variants.item[v]);
+        if (!r)
+            continue;
+        if (!*opened && data_open(set, d, "roofline", NULL) != 0)
+            return -1;
+        *opened = true;
+        if (points == 0)
+            fprintf(d->fp, "%s# %s: flops_per_byte, gflops, variant\n", series ? "\n\n" : "",
+                    rec->run->config.kernel);
+        fprintf(d->fp, "%.9g\t%.9g\t%s\n", r->work.flops / r->work.bytes, r->d.gflops.value,
+                r->variant);
+        points++;
+    }
+    return points;
+}
+
+/* Records the roofline leaves out. */
+struct left_out {
+    size_t other_machines; /* records of other machines than the first's */
+    size_t beyond;         /* records with points beyond FIGURE_MAX_RECORDS */
+    const char *first_beyond;
+};
+
+/* Every record of the first one's machine with points, a series each (the
+ * first FIGURE_MAX_RECORDS); -1 when the data could not be written. */
+static int roofline_data(struct plot_set *set, struct data_file *d, struct gp_vars *vars,
+                         struct left_out *left)
+{
+    const struct sl_run *first = set->records[0].run;
+    bool opened = false;
+    int series = 0;
+    memset(left, 0, sizeof *left);
+    for (size_t k = 0; k < set->n_records; k++) {
+        const struct plot_record *rec = &set->records[k];
+        if (!same_machine(rec->run, first)) {
+            left->other_machines++;
+            continue;
+        }
+        if (series == FIGURE_MAX_RECORDS) {
+            if (has_roofline_point(rec) && !left->beyond++)
+                left->first_beyond = rec->path;
+            continue;
+        }
+        int points = roofline_points(set, rec, d, &opened, series);
+        if (points < 0)
+            return -1;
+        if (points == 0)
+            continue;
+        char title[160];
+        snprintf(title, sizeof title, "%s %s, %d thread%s", rec->label,
+                 rec->largest ? rec->largest : "", max_threads_of(rec->run),
+                 max_threads_of(rec->run) > 1 ? "s" : "");
+        series++;
+        set_series(vars, 1, series, title, series);
+    }
+    if (series > 0 && data_commit(d) != 0)
+        return -1;
+    if (series > 0)
+        set_panel(vars, 1, d->path, "", series);
+    return series;
+}
+
+/* What the roofline leaves out, in f->left_out. */
+static void roofline_left_out(struct plot_figure *f, const struct left_out *left)
+{
+    size_t len = sizeof f->left_out, used;
+    if (left->beyond)
+        snprintf(f->left_out, len, "%zu more record%s with points (a roofline holds %d), from "
+                 "%.200s on",
+                 left->beyond, left->beyond == 1 ? "" : "s", FIGURE_MAX_RECORDS,
+                 left->first_beyond);
+    used = strlen(f->left_out);
+    if (left->other_machines)
+        snprintf(f->left_out + used, len - used, "%s%zu record%s of other machines than the "
+                 "first record's",
+                 used ? "; " : "", left->other_machines, left->other_machines == 1 ? "" : "s");
+}
+
+int plot_roofline(struct plot_set *set)
+{
+    const struct sl_machine_desc *m = &set->records[0].run->machine;
+    struct plot_figure *f = figure_new(set, "roofline", NULL);
+    if (!f)
+        return -1;
+    snprintf(f->title, sizeof f->title, "Roofline: %s, %d CPUs (%s)", m->cpu_model,
+             m->pus_allowed, m->hostname);
+    char bw_source[200] = "";
+    bool small_stream_only;
+    double bandwidth = bandwidth_roof(set, bw_source, sizeof bw_source, &small_stream_only);
+    struct gp_vars vars = {0};
+    struct data_file d;
+    struct left_out left;
+    int series = roofline_data(set, &d, &vars, &left);
+    if (series <= 0) {
+        gp_vars_free(&vars);
+        if (series < 0)
+            figure_fail(f);
+        else
+            figure_skip(f, "no valid result with a flop count (the records' workloads count no "
+                           "floating-point work, or none ran)");
+        return 0;
+    }
+    gp_var_num(&vars, "peak_fp32", m->peak_gflops_fp32);
+    gp_var_num(&vars, "peak_fp64", m->peak_gflops_fp64);
+    gp_var_num(&vars, "bandwidth", bandwidth);
+    gp_var_str(&vars, "figure_title", f->title);
+    gp_var_int(&vars, "width", 1300);
+    gp_var_int(&vars, "height", 760);
+    snprintf(f->caption, sizeof f->caption,
+             "Achieved GFLOP/s against arithmetic intensity (the work model's flops per byte of "
+             "nominal memory traffic) for each variant at its record's most threads, fastest "
+             "schedule. Roofs: peak FMA rate (%s) and %s. A point above the memory roof runs from "
+             "cache: its working set fits there, so DRAM bandwidth does not bound it.",
+             m->peak_basis,
+             isfinite(bandwidth) ? bw_source
+             : small_stream_only ? "no bandwidth roof: unavailable (the stream records' arrays "
+                                   "fit in the last-level cache; run speedlab run stream)"
+                                 : "no bandwidth roof: unavailable (no stream record among the "
+                                   "inputs; run speedlab run stream)");
+    roofline_left_out(f, &left);
+    figure_render(set, f, "roofline.gp", &vars);
+    return 0;
+}
