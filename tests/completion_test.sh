@@ -64,7 +64,7 @@ expect "$T/files/records" speedlab plot -o "$T/files/r"
 expect "$T/files/records" speedlab history "$T/files/r"
 expect "$T/files/a.json" speedlab compare "$T/files/a.j"
 expect "auto regression hardware" speedlab compare --mode ''
-expect "gbench bmf" speedlab export --format = ''
+expect "gbench bmf csv" speedlab export --format = ''
 expect "gbench" speedlab export --format = g
 expect "bash" speedlab completion ''
 expect "--record" speedlab claims --r
