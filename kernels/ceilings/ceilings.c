@@ -206,8 +206,10 @@ int ceilings_place(const struct ceilings_problem *p, enum ceilings_kind kind,
                        ceilings_level_name(level));
     out->lines = lines_per_array(p, kind, level, threads);
     if (out->lines == 0)
-        return sl_fail("ceilings: the %s working set is unknown on this machine",
-                       ceilings_level_name(level));
+        return sl_fail("ceilings: the %s working set is unknown on this machine at %d "
+                       "thread%s (a cache size is unknown, or no working set lies in that "
+                       "level alone)",
+                       ceilings_level_name(level), threads, threads == 1 ? "" : "s");
     out->steps = p->steps[kind][level];
     out->in_stride = (size_t)ceilings_inputs(kind) * (out->lines + CEILINGS_PAD_LINES);
     out->out_stride = out->lines + CEILINGS_PAD_LINES;
