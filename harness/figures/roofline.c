@@ -151,19 +151,23 @@ static double per_miss_byte(double flops, double misses, unsigned line)
     return misses > 0 && line > 0 ? flops / (misses * line) : NAN;
 }
 
-/* The measured intensities of p from a simulated result of its variant and size. */
+/* The measured intensities of p from a simulated result of its variant and
+ * size: at its thread count (the misses depend on it), else the first. */
 static void measured_intensity(const struct plot_record *rec, const struct sl_result *r,
                                struct point *p)
 {
-    p->l2_intensity = p->dram_intensity = NAN;
+    const struct sl_result *pick = NULL;
     for (size_t i = 0; i < rec->run->n_results; i++) {
         const struct sl_result *s = &rec->run->results[i];
         if (s->simulated && s->sim.available && s->work.flops > 0 &&
-            strcmp(s->variant, r->variant) == 0 && strcmp(s->size, r->size) == 0) {
-            p->l2_intensity = per_miss_byte(s->work.flops, s->sim.d1_misses, s->sim.d1.line);
-            p->dram_intensity = per_miss_byte(s->work.flops, s->sim.ll_misses, s->sim.ll.line);
-            return;
-        }
+            strcmp(s->variant, r->variant) == 0 && strcmp(s->size, r->size) == 0 &&
+            (!pick || (pick->threads != r->threads && s->threads == r->threads)))
+            pick = s;
+    }
+    p->l2_intensity = p->dram_intensity = NAN;
+    if (pick) {
+        p->l2_intensity = per_miss_byte(pick->work.flops, pick->sim.d1_misses, pick->sim.d1.line);
+        p->dram_intensity = per_miss_byte(pick->work.flops, pick->sim.ll_misses, pick->sim.ll.line);
     }
 }
 
