@@ -19,7 +19,9 @@ sim=$fixtures/plot/cosine-sim.json
 same() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = a < 0 ? -a : a; exit !(a != "" && b != "" && d <= 1e-6 * m) }'; }
 
 out=$T/out
-"$speedlab" plot "$sim,$fixtures/plot/stream.json,$fixtures/plot/ragged.json,$ceilings" --out "$out" \
+# cosine and cosine-sim hold the same variants at nearly the same rates: their
+# numbers would fall on each other if they were not placed apart.
+"$speedlab" plot "$sim,$fixtures/plot/cosine.json,$fixtures/plot/stream.json,$fixtures/plot/ragged.json,$ceilings" --out "$out" \
     > "$T/console" 2> "$T/stderr" || fail "plot exited $?: $(cat "$T/stderr")"
 grep -q "^figure: $out/roofline.png" "$T/console" || fail "no roofline: $(grep roofline "$T/console")"
 [ -z "$(ls "$out"/*.log 2>/dev/null)" ] || fail "gnuplot complained: $(cat "$out"/*.log)"
@@ -73,17 +75,18 @@ for t in 1 2; do
                 fail "t$t $variant: no point ($2, $gf) in block $1 of $(basename "$points")"
         done
     done < "$T/want"
-    # No two numbers of a panel at one place (to a hundredth of a decade).
+    # No two numbers of a panel on each other (within 0.05 decades both ways:
+    # a digit is about 0.08 decades wide and a line 0.1 high here).
     awk -F'\t' '/^$/ { exit } /^#/ { next }
         { lx[NR] = log($5) / log(10); ly[NR] = log($6) / log(10); n[NR] = $3 }
         END { for (i in lx) for (j in lx) if (i < j) {
                   dx = lx[i] - lx[j]; dy = ly[i] - ly[j]
                   if (dx < 0) dx = -dx; if (dy < 0) dy = -dy
-                  if (dx < 0.01 && dy < 0.01) { print n[i] " and " n[j]; bad = 1 } }
+                  if (dx < 0.05 && dy < 0.05) { print n[i] " and " n[j]; bad = 1 } }
               exit bad }' "$points" > "$T/overlap" || fail "t$t: numbers placed on each other: $(cat "$T/overlap")"
 done
 # The key names each number; a variant keeps its number in every panel.
-grep -q '>1  cosine: ' "$out/roofline.svg" || fail "the key does not name point 1"
+grep -q '>1  cosine-sim: ' "$out/roofline.svg" || fail "the key does not name point 1"
 n1=$(awk -F'\t' '/^$/ { exit } !/^#/ { print $3 }' "$out/data/roofline-points-t1.tsv" | sort -n | tr '\n' ' ')
 n2=$(awk -F'\t' '/^$/ { exit } !/^#/ { print $3 }' "$out/data/roofline-points-t2.tsv" | sort -n | tr '\n' ' ')
 [ "$n1" = "$n2" ] || fail "numbers differ between panels: '$n1' and '$n2'"
@@ -143,7 +146,7 @@ off=$(grep -E '[0-9] (B|KiB|MiB|GiB)$' "$T/size-ticks" | grep -Ev '^(1|2|4|8|16|
 [ -z "$off" ] || fail "a size tick off the powers of two: $off"
 ! grep -q 'kiB' "$T/size-ticks" || fail "a size tick in kiB"
 grep -Eq '^(1|10|100)k$' "$T/size-ticks" || fail "throughput ticks not in engineering notation: $(tr '\n' '|' < "$T/size-ticks")"
-ticks "$out/misses-cosine.svg" > "$T/miss-ticks"
+ticks "$out/misses-cosine-sim.svg" > "$T/miss-ticks"
 grep -Eq '^(1|10|100)m$' "$T/miss-ticks" || fail "miss-count ticks not in engineering notation: $(tr '\n' '|' < "$T/miss-ticks")"
 ! cat "$out"/*.svg | grep -o '<text[^>]*>[^<]*</text>' | grep -Eq '>[ 0-9.]*\.[0-9]{6}<' ||
     fail "a tick reads like 10000.000000"
