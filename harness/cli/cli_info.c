@@ -124,6 +124,43 @@ static void print_roofs(const struct roofs *t, const struct sl_machine_desc *d)
     printf("\n");
 }
 
+/* The record named by --ceilings into found (to be freed in every case): 0,
+ * or -1 with sl_error() when it is no ceilings record. */
+static int load_given(const char *given, struct ceilings_found *found)
+{
+    int rc = record_load_run(given, &found->run);
+    found->any = true;
+    snprintf(found->path, sizeof found->path, "%s", given);
+    if (rc == -2)
+        return sl_fail("info: %s is not the record of a run", given);
+    if (rc == 0 && !roofs_is_ceilings(&found->run))
+        return sl_fail("info: %s is a record of %s, not of ceilings", given,
+                       found->run.config.kernel ? found->run.config.kernel : "no workload");
+    return rc;
+}
+
+static int print_found(const struct ceilings_found *found, const struct machine *m)
+{
+    char what[128] = "";
+    if (!found->any) {
+        printf("measured     unavailable (no ceilings record of this machine's hardware under "
+               "%s/; run speedlab run ceilings --record FILE, then --ceilings FILE)\n",
+               CEILINGS_FOLDER);
+        return 0;
+    }
+    struct roof_set roofs;
+    if (roofs_from_run(&found->run, &roofs) != 0)
+        return -1;
+    run_same_hardware(&found->run, found->me, what, sizeof what);
+    printf("measured     %s (started %s%s%s%s)%s\n", found->path, found->run.started,
+           what[0] ? "; another machine: its " : "", what, what[0] ? " differ" : "",
+           roofs.n_teams ? "" : ": no valid ceiling in it");
+    for (int i = 0; i < roofs.n_teams; i++)
+        print_roofs(&roofs.teams[i], &m->desc);
+    roofs_free(&roofs);
+    return 0;
+}
+
 /* The measured ceilings: of `given`, else of the latest record of this
  * machine's hardware under results/.  -1 with sl_error() when `given` is
  * not a ceilings record. */
@@ -133,42 +170,16 @@ static int print_ceilings(const char *given, const struct machine *m)
     sl_run_init(&me);
     me.machine = m->desc;
     struct ceilings_found found = {.me = &me};
-    char what[128] = "";
-    if (given) {
-        if (record_load_run(given, &found.run) != 0) {
-            sl_run_free(&found.run);
-            return -1;
-        }
-        found.any = true;
-        snprintf(found.path, sizeof found.path, "%s", given);
-        if (!roofs_is_ceilings(&found.run)) {
-            sl_fail("info: %s is a record of %s, not of ceilings", given,
-                    found.run.config.kernel ? found.run.config.kernel : "no workload");
-            sl_run_free(&found.run);
-            sl_run_free(&me);
-            return -1;
-        }
-        run_same_hardware(&found.run, &me, what, sizeof what);
-    } else {
-        search(&found, CEILINGS_FOLDER, CEILINGS_DEPTH);
-    }
-    sl_run_free(&me);
-    struct roof_set roofs = {0};
     int rc = 0;
-    if (!found.any)
-        printf("measured     unavailable (no ceilings record of this machine's hardware under "
-               "%s/; run speedlab run ceilings --record FILE, then --ceilings FILE)\n",
-               CEILINGS_FOLDER);
-    else if ((rc = roofs_from_run(&found.run, &roofs)) == 0) {
-        printf("measured     %s (started %s%s%s%s)%s\n", found.path, found.run.started,
-               what[0] ? "; another machine: its " : "", what, what[0] ? " differ" : "",
-               roofs.n_teams ? "" : ": no valid ceiling in it");
-        for (int i = 0; i < roofs.n_teams; i++)
-            print_roofs(&roofs.teams[i], &m->desc);
-    }
-    roofs_free(&roofs);
+    if (given)
+        rc = load_given(given, &found);
+    else
+        search(&found, CEILINGS_FOLDER, CEILINGS_DEPTH);
+    if (rc == 0)
+        rc = print_found(&found, m);
     if (found.any)
         sl_run_free(&found.run);
+    sl_run_free(&me);
     return rc;
 }
 
