@@ -118,23 +118,23 @@ const struct roofs *roofs_at(const struct roof_set *s, int threads)
 
 int roofs_bound(const struct roofs *r, double intensity, double gflops, struct roof_bound *out)
 {
+    static const char *const names[] = {"L1 roof", "L2 roof", "L3 roof", "DRAM roof"};
     double cap = r->fp32.value;
+    bool any_level = false;
+    for (int l = 0; l < ROOF_LEVELS; l++)
+        any_level |= isfinite(r->bandwidth[l].value);
     struct roof_bound best = {.name = NULL, .attainable = NAN};
     struct roof_bound highest = best;
-    for (int l = -1; l < ROOF_LEVELS; l++) {
-        /* l == -1: the peak alone (no level measured: the only roof). */
-        double slope = l < 0 ? INFINITY : r->bandwidth[l].value * intensity;
+    /* l == -1: the peak alone, the only roof when no level is measured. */
+    for (int l = any_level ? 0 : -1; l < ROOF_LEVELS; l++) {
+        double slope = l < 0 ? NAN : r->bandwidth[l].value * intensity;
         if (l >= 0 && !isfinite(slope))
             continue;
-        bool capped = !(slope < cap);
+        bool capped = isfinite(cap) && !(slope < cap);
         double roof = capped ? cap : slope;
         if (!isfinite(roof))
             continue;
-        struct roof_bound b = {capped ? "fp32 peak" : NULL, roof, gflops / roof, NAN};
-        if (!capped) {
-            static const char *const names[] = {"L1 roof", "L2 roof", "L3 roof", "DRAM roof"};
-            b.name = names[l];
-        }
+        struct roof_bound b = {capped ? "fp32 peak" : names[l], roof, gflops / roof, NAN};
         if (roof >= gflops && !(best.attainable <= roof))
             best = b;
         if (!(highest.attainable >= roof))

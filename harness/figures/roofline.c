@@ -93,7 +93,7 @@ void roofline_distance(const struct plot_set *set, const struct sl_run *run,
     const struct roofs *at;
     if (roofs_is_ceilings(run))
         snprintf(out, len, "the roofs themselves (a ceilings record)");
-    else if (!(r->work.flops > 0 && r->work.bytes > 0))
+    else if (!(r->work.flops > 0 && r->work.bytes > 0 && r->d.gflops.value > 0))
         snprintf(out, len, "unavailable (the work model counts no flops or no bytes)");
     else if (!ceilings)
         snprintf(out, len, "unavailable (no ceilings record of this machine among the inputs; "
