@@ -11,6 +11,8 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set xtics rotate by -25 left
 set ylabel sprintf('misses per %s', work_unit)
+# Engineering notation: 10m, 1, 10k, 1M (never 10000.000000).
+set format y '%.0s%c'
 set key outside right top
 
 # The empty frame of a panel without data, with the reason written in it

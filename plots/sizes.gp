@@ -9,6 +9,8 @@ load scripts_dir.'/cache_markers.gp'
 
 set ylabel sprintf('throughput (%s)', merit_unit)
 set logscale y
+# Engineering notation: 100, 1k, 10k, 1M (never 10000.000000).
+set format y '%.0s%c'
 set multiplot layout (panels + 1) / 2, (panels > 1 ? 2 : 1) title figure_title font ',14'
 do for [p = 1:panels] {
     data = value(sprintf('file_%d', p))

@@ -3,9 +3,10 @@
 # variants skipped with the reason on another level's size, the scalar
 # kernels really scalar, and the working sets where their names say, shown
 # by valgrind's simulated caches: at l1 (half of L1d per thread) next to no
-# D1 misses; at l2 (half of L2) one D1 miss per line and array, and next to
-# no last-level misses.  (l3 and dram working sets are hundreds of MiB here:
-# too large to simulate; the C test checks their sizing rule.)
+# D1 misses; at l2 (half of L2) and at l3 (4 x L2, within half of L3) one D1
+# miss per line and array, and next to no last-level misses; the l3 working
+# set clears L2 twice over and stays within half of L3.  (dram working sets
+# are hundreds of MiB: too large to simulate; the C test checks the rule.)
 #
 # usage: ceilings_test.sh SPEEDLAB SANITIZERS OBJECTS COMPILER-ID
 set -u
@@ -85,17 +86,32 @@ else
     check '[ $rc = 0 ]' "l1 simulation (exit $rc)"
     sim l2 4M "$T/sim-l2.json"; rc=$?
     check '[ $rc = 0 ]' "l2 simulation (exit $rc)"
+    sim l3 16M "$T/sim-l3.json"; rc=$?
+    levels="l2 l3"
+    if [ $rc != 0 ] && grep -q 'l3 working set is unknown on this machine' "$T/sim-l3.json.out"; then
+        echo "l3 simulation skipped: $(grep -m1 'unknown on this machine' "$T/sim-l3.json.out")"
+        levels=l2
+    else
+        check '[ $rc = 0 ]' "l3 simulation (exit $rc)"
+        param() { jq -r ".problems[0].parameters.$1" "$T/sim-l3.json"; }
+        l2=$(param l2_bytes) l3=$(param l3_bytes) ws=$(param l3_bytes_per_thread)
+        check '[ "$ws" -ge $((2 * l2)) ] && [ "$ws" -le $((l3 / 2)) ]' \
+            "l3 working set $ws bytes: want at least twice L2 ($l2) and at most half L3 ($l3)"
+    fi
     for v in load copy triad; do
         arrays=$(case $v in load) echo 1;; copy) echo 2;; triad) echo 4;; esac)
         for isa in scalar avx2; do
             [ $v != load ] && [ $isa = scalar ] && continue
             d1=$(per "$T/sim-l1.json" "${v}_l1_$isa" d1_misses)
             check 'awk -v m="$d1" "BEGIN { exit !(m != \"\" && m < 0.002) }"' "${v}_l1_$isa: $d1 D1 misses per element (want ~0)"
-            d1=$(per "$T/sim-l2.json" "${v}_l2_$isa" d1_misses)
-            ll=$(per "$T/sim-l2.json" "${v}_l2_$isa" ll_misses)
-            check 'awk -v m="$d1" -v a="$arrays" "BEGIN { exit !(m > 0.9 * a / 8 && m < 1.1 * a / 8) }"' \
-                "${v}_l2_$isa: $d1 D1 misses per element (want $arrays per 8-element line)"
-            check 'awk -v m="$ll" "BEGIN { exit !(m != \"\" && m < 0.002) }"' "${v}_l2_$isa: $ll LL misses per element (want ~0)"
+            for level in $levels; do
+                d1=$(per "$T/sim-$level.json" "${v}_${level}_$isa" d1_misses)
+                ll=$(per "$T/sim-$level.json" "${v}_${level}_$isa" ll_misses)
+                check 'awk -v m="$d1" -v a="$arrays" "BEGIN { exit !(m > 0.9 * a / 8 && m < 1.1 * a / 8) }"' \
+                    "${v}_${level}_$isa: $d1 D1 misses per element (want $arrays per 8-element line)"
+                check 'awk -v m="$ll" "BEGIN { exit !(m != \"\" && m < 0.002) }"' \
+                    "${v}_${level}_$isa: $ll LL misses per element (want ~0)"
+            done
         done
     done
 fi

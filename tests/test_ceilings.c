@@ -134,7 +134,8 @@ static void test_sysfs(void)
 }
 
 /* The rule of caches.h on a machine like this one's host: 48 KiB L1d and
- * 2 MiB L2 per core, 260 MiB L3 shared by 2 CPUs. */
+ * 2 MiB L2 per core, 260 MiB L3 shared by 2 CPUs (as the VM's sysfs says;
+ * the measured L3 plateau ends near 32 MiB). */
 static void test_sizing_rule(void)
 {
     struct ceilings_caches c = {
@@ -146,14 +147,37 @@ static void test_sizing_rule(void)
         size_t l3 = ceilings_thread_bytes(&c, CEILINGS_L3, t);
         size_t dram = ceilings_thread_bytes(&c, CEILINGS_DRAM, t);
         CHECK(l1 == 24 << 10 && l2 == 1 << 20, "t%d: l1 %zu, l2 %zu", t, l1, l2);
-        CHECK(l3 == ((size_t)130 << 20) / (size_t)(t < 2 ? t : 2), "t%d: l3 %zu", t, l3);
+        /* Four times the private L2, far below half the nominal L3 (the
+         * old rule's 130 MiB measured DRAM), inside the measured plateau. */
+        CHECK(l3 == (size_t)8 << 20, "t%d: l3 %zu", t, l3);
         CHECK(dram == ((size_t)1040 << 20) / (size_t)t, "t%d: dram %zu", t, dram);
         /* Each level's share lies beyond the level below and within its own. */
         CHECK(l1 <= c.level[0].size && l2 > c.level[0].size && l2 <= c.level[1].size &&
-                  l3 > c.level[1].size && (size_t)(t < 2 ? t : 2) * l3 <= c.level[2].size &&
-                  (size_t)t * (dram + 1) > 4 * c.llc_total,
+                  l3 >= 2 * c.level[1].size && (size_t)(t < 2 ? t : 2) * l3 <= c.level[2].size &&
+                  l3 <= (size_t)32 << 20 && (size_t)t * (dram + 1) > 4 * c.llc_total,
               "t%d: levels out of order", t);
     }
+    /* A desktop: 1 MiB L2 per core, 32 MiB L3 shared by 16 CPUs.  The L3
+     * working set clears L2 at every team size until the L3 share of a
+     * thread is under twice its L2: then no working set lies in L3 alone. */
+    struct ceilings_caches desk = {.level = {{32 << 10, 1}, {1 << 20, 1}, {32 << 20, 16}},
+                                   .llc_total = 32 << 20};
+    static const struct {
+        int threads;
+        size_t l3;
+    } want[] = {{1, 4 << 20}, {4, 4 << 20}, {8, 2 << 20}, {9, 0}, {16, 0}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        size_t l3 = ceilings_thread_bytes(&desk, CEILINGS_L3, want[i].threads);
+        CHECK(l3 == want[i].l3, "desktop t%d: l3 %zu, want %zu", want[i].threads, l3,
+              want[i].l3);
+        CHECK(l3 == 0 || (l3 >= 2 * desk.level[1].size &&
+                          l3 * (size_t)want[i].threads <= desk.level[2].size / 2),
+              "desktop t%d: l3 %zu outside L3 alone", want[i].threads, l3);
+    }
+    /* Without an L2 the L3 working set is half a thread's L3 share. */
+    struct ceilings_caches no_l2 = {.level = {{32 << 10, 1}, {0, 0}, {8 << 20, 4}}};
+    CHECK(ceilings_thread_bytes(&no_l2, CEILINGS_L3, 2) == 2 << 20, "no L2: l3 %zu",
+          ceilings_thread_bytes(&no_l2, CEILINGS_L3, 2));
     struct ceilings_caches unknown = {0};
     CHECK(ceilings_thread_bytes(&unknown, CEILINGS_L3, 1) == 0 &&
               ceilings_thread_bytes(&unknown, CEILINGS_DRAM, 2) == 0,

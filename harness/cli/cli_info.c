@@ -1,5 +1,6 @@
 /* speedlab info: this machine and build, as the records describe them. */
 #include "cli/cli.h"
+#include "analysis/roofs.h"
 #include "kit/blas.h"
 #include "kit/ranks.h"
 #include "kit/sl.h"
@@ -8,11 +9,15 @@
 #include "measure/counters.h"
 #include "measure/noise.h"
 #include "results/record.h"
+#include "results/run_set.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 static void print_size(unsigned long long bytes)
 {
@@ -24,13 +29,160 @@ static void print_size(unsigned long long bytes)
 
 struct info_args {
     bool json;
+    const char *ceilings;
 };
+
+/* Where `speedlab info` looks for ceilings records of this machine. */
+#define CEILINGS_FOLDER "results"
+#define CEILINGS_DEPTH 6
 
 static const struct sl_option info_options[] = {
     {.name = "json", .group = "options", .help = "the record's machine and build blocks",
      .kind = SL_OPTION_FLAG, .offset = offsetof(struct info_args, json)},
+    {.name = "ceilings", .arg = "FILE", .group = "options",
+     .help = "a record of `speedlab run ceilings` whose measured ceilings to show beside the "
+             "nominal peaks (default: the latest record of this machine's hardware under "
+             "results/)",
+     .kind = SL_OPTION_TEXT, .offset = offsetof(struct info_args, ceilings)},
     {0},
 };
+
+/* ---- measured ceilings ------------------------------------------------------------ */
+
+/* The latest ceilings record of `me`'s hardware found so far. */
+struct ceilings_found {
+    const struct sl_run *me;
+    struct sl_run run;
+    char path[4096];
+    bool any;
+};
+
+/* Keeps the record at `path` when it is a later ceilings record of this
+ * hardware; files that are not records are passed over. */
+static void consider(struct ceilings_found *found, const char *path)
+{
+    struct sl_run run;
+    char what[128];
+    if (record_load_run(path, &run) == 0 && roofs_is_ceilings(&run) &&
+        run_same_hardware(&run, found->me, what, sizeof what) &&
+        (!found->any || strcmp(run.started, found->run.started) > 0)) {
+        if (found->any)
+            sl_run_free(&found->run);
+        found->run = run;
+        found->any = true;
+        snprintf(found->path, sizeof found->path, "%s", path);
+        return;
+    }
+    sl_run_free(&run);
+}
+
+/* Every *.json under `dir` (symbolic links not followed), `depth` levels down. */
+static void search(struct ceilings_found *found, const char *dir, int depth)
+{
+    DIR *d = depth > 0 ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char path[4096];
+        struct stat st;
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' ||
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path ||
+            lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            search(found, path, depth - 1);
+        else if (S_ISREG(st.st_mode) && n > 5 && strcmp(e->d_name + n - 5, ".json") == 0)
+            consider(found, path);
+    }
+    if (d)
+        closedir(d);
+}
+
+static void print_roofs(const struct roofs *t, const struct sl_machine_desc *d)
+{
+    printf("  %2d thread%s ", t->threads, t->threads == 1 ? " " : "s");
+    for (int l = 0; l < ROOF_LEVELS; l++) {
+        printf("%s %s ", l ? "," : "", roof_level_name((enum roof_level)l));
+        if (isfinite(t->bandwidth[l].value))
+            printf("%.3g GB/s", t->bandwidth[l].value);
+        else
+            printf("unavailable (not measured)");
+    }
+    const struct roof *peaks[] = {&t->fp32, &t->fp64};
+    double nominal[] = {d->peak_gflops_fp32, d->peak_gflops_fp64};
+    int cores = d->cores_allowed > 0 ? d->cores_allowed : 1;
+    for (int k = 0; k < 2; k++) {
+        printf("%s fp%d ", k ? "," : ";", k ? 64 : 32);
+        if (!isfinite(peaks[k]->value)) {
+            printf("unavailable (not measured)");
+            continue;
+        }
+        printf("%.4g GFLOP/s", peaks[k]->value);
+        /* The nominal peak of this many threads' cores. */
+        double share = nominal[k] * (t->threads < cores ? t->threads : cores) / cores;
+        if (isfinite(share))
+            printf(" (%.2f x nominal)", peaks[k]->value / share);
+    }
+    printf("\n");
+}
+
+/* The record named by --ceilings into found (to be freed in every case): 0,
+ * or -1 with sl_error() when it is no ceilings record. */
+static int load_given(const char *given, struct ceilings_found *found)
+{
+    int rc = record_load_run(given, &found->run);
+    found->any = true;
+    snprintf(found->path, sizeof found->path, "%s", given);
+    if (rc == -2)
+        return sl_fail("info: %s is not the record of a run", given);
+    if (rc == 0 && !roofs_is_ceilings(&found->run))
+        return sl_fail("info: %s is a record of %s, not of ceilings", given,
+                       found->run.config.kernel ? found->run.config.kernel : "no workload");
+    return rc;
+}
+
+static int print_found(const struct ceilings_found *found, const struct machine *m)
+{
+    char what[128] = "";
+    if (!found->any) {
+        printf("measured     unavailable (no ceilings record of this machine's hardware under "
+               "%s/; run speedlab run ceilings --record FILE, then --ceilings FILE)\n",
+               CEILINGS_FOLDER);
+        return 0;
+    }
+    struct roof_set roofs;
+    if (roofs_from_run(&found->run, &roofs) != 0)
+        return -1;
+    run_same_hardware(&found->run, found->me, what, sizeof what);
+    printf("measured     %s (started %s%s%s%s)%s\n", found->path, found->run.started,
+           what[0] ? "; another machine: its " : "", what, what[0] ? " differ" : "",
+           roofs.n_teams ? "" : ": no valid ceiling in it");
+    for (int i = 0; i < roofs.n_teams; i++)
+        print_roofs(&roofs.teams[i], &m->desc);
+    roofs_free(&roofs);
+    return 0;
+}
+
+/* The measured ceilings: of `given`, else of the latest record of this
+ * machine's hardware under results/.  -1 with sl_error() when `given` is
+ * not a ceilings record. */
+static int print_ceilings(const char *given, const struct machine *m)
+{
+    struct sl_run me;
+    sl_run_init(&me);
+    me.machine = m->desc;
+    struct ceilings_found found = {.me = &me};
+    int rc = 0;
+    if (given)
+        rc = load_given(given, &found);
+    else
+        search(&found, CEILINGS_FOLDER, CEILINGS_DEPTH);
+    if (rc == 0)
+        rc = print_found(&found, m);
+    if (found.any)
+        sl_run_free(&found.run);
+    sl_run_free(&me);
+    return rc;
+}
 
 static int cli_info(int argc, char **argv, const struct machine *m);
 
@@ -99,11 +251,14 @@ static int cli_info(int argc, char **argv, const struct machine *m)
            util_clock_resolution());
     char counters[300];
     if (isnan(d->peak_gflops_fp32))
-        printf("peak fp32    %s\n", d->peak_basis);
+        printf("peak fp32    nominal %s\n", d->peak_basis);
     else
-        printf("peak fp32    %.1f GFLOP/s = %s\n", d->peak_gflops_fp32, d->peak_basis);
+        printf("peak fp32    nominal %.1f GFLOP/s = %s\n", d->peak_gflops_fp32, d->peak_basis);
     if (!isnan(d->peak_gflops_fp64))
-        printf("peak fp64    %.1f GFLOP/s\n", d->peak_gflops_fp64);
+        printf("peak fp64    nominal %.1f GFLOP/s (the same with fp64 lanes)\n",
+               d->peak_gflops_fp64);
+    if (print_ceilings(a.ceilings, m) != 0)
+        return cli_usage_error();
     ctr_describe(counters, sizeof counters);
     printf("counters     %s\n", counters);
     /* What counting does here, tried now rather than read from a table. */

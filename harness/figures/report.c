@@ -1,6 +1,7 @@
 #include "figures/report.h"
 
 #include "figures/html.h"
+#include "figures/roofline.h"
 #include "kit/sl.h"
 
 #include <math.h>
@@ -232,7 +233,7 @@ static void best_cells(struct html *h, const struct sl_run *run, const struct sl
 {
     char unit[64];
     if (!best) {
-        html_markup(h, "<td colspan=6><span class=na>no valid result</span></td>");
+        html_markup(h, "<td colspan=7><span class=na>no valid result</span></td>");
         return;
     }
     html_markup(h, "<td>");
@@ -255,6 +256,18 @@ static void best_cells(struct html *h, const struct sl_run *run, const struct sl
                  "%.2f");
     else
         html_markup(h, "<span class=na>unavailable (one thread count)</span>");
+    html_markup(h, "</td>");
+}
+
+static void roof_cell(struct html *h, const struct plot_set *set, const struct sl_run *run,
+                      const struct sl_result *best)
+{
+    char distance[300];
+    if (!best)
+        return; /* best_cells spans the row's cells */
+    roofline_distance(set, run, best, distance, sizeof distance);
+    html_markup(h, "<td>");
+    html_text(h, distance);
     html_markup(h, "</td>");
 }
 
@@ -296,10 +309,13 @@ static void summary_section(struct html *h, const struct plot_set *set)
     html_markup(h, "<h2>Summary</h2>\n<p>Per record: the valid variant with the highest figure "
                    "of merit at the most threads and the largest size, its median time with the "
                    "95 % interval of the median, its figure of merit and its speedup over 1 "
-                   "thread (same variant and schedule).</p>\n"
+                   "thread (same variant and schedule), and its distance to the roof that bounds "
+                   "it (the lowest measured roof at or above it at its intensity and thread "
+                   "count, from a ceilings record among the inputs).</p>\n"
                    "<table class=grid>\n<tr><th>record</th><th>size</th><th>best variant</th>"
                    "<th>schedule</th><th>threads</th><th>median (ms)</th><th>figure of merit"
-                   "</th><th>speedup</th><th>validity</th><th>counters</th></tr>\n");
+                   "</th><th>speedup</th><th>against its roof</th><th>validity</th><th>counters</th>"
+                   "</tr>\n");
     for (size_t k = 0; k < set->n_records; k++) {
         const struct plot_record *rec = &set->records[k];
         html_markup(h, "<tr><td>");
@@ -307,7 +323,9 @@ static void summary_section(struct html *h, const struct plot_set *set)
         html_markup(h, "</td><td>");
         html_text(h, rec->largest ? rec->largest : "-");
         html_markup(h, "</td>");
-        best_cells(h, rec->run, best_result(rec));
+        const struct sl_result *best = best_result(rec);
+        best_cells(h, rec->run, best);
+        roof_cell(h, set, rec->run, best);
         validity_cell(h, rec->run);
         html_markup(h, "<td>");
         counter_status(h, rec->run);

@@ -76,7 +76,7 @@ static void load_clock(struct machine *m)
         if (sscanf(line, "cpu MHz : %lf", &mhz) == 1 && mhz > 0) {
             m->clock_ghz = mhz / 1e3;
             snprintf(m->clock_source, sizeof m->clock_source,
-                     "/proc/cpuinfo cpu MHz (current, no cpufreq)");
+                     "/proc/cpuinfo cpu MHz as reported (no cpufreq; the cores may run faster)");
             break;
         }
     if (fp)

@@ -78,6 +78,13 @@ int ceilings_caches_read(const char *folder, struct ceilings_caches *out)
     return 0;
 }
 
+/* One thread's share of a cache level's instance (0: unknown). */
+static size_t thread_share(const struct ceilings_cache *cache, int threads)
+{
+    int sharers = threads < cache->sharing ? threads : cache->sharing > 1 ? cache->sharing : 1;
+    return cache->size / (size_t)sharers;
+}
+
 size_t ceilings_thread_bytes(const struct ceilings_caches *c, enum ceilings_level level,
                              int threads)
 {
@@ -85,9 +92,11 @@ size_t ceilings_thread_bytes(const struct ceilings_caches *c, enum ceilings_leve
         threads = 1;
     if (level == CEILINGS_DRAM)
         return 4 * c->llc_total / (size_t)threads;
-    const struct ceilings_cache *cache = &c->level[level];
-    if (cache->size == 0)
-        return 0;
-    int sharers = threads < cache->sharing ? threads : cache->sharing > 1 ? cache->sharing : 1;
-    return cache->size / 2 / (size_t)sharers;
+    size_t share = thread_share(&c->level[level], threads);
+    if (level != CEILINGS_L3)
+        return share / 2;
+    size_t l2 = thread_share(&c->level[CEILINGS_L2], threads);
+    size_t cap = l2 ? 4 * l2 : share / 2;
+    size_t bytes = share / 2 < cap ? share / 2 : cap;
+    return bytes >= 2 * l2 ? bytes : 0;
 }

@@ -10,14 +10,22 @@
  * Sizing (likwid-bench's -w semantics: a working set is shared out among the
  * threads, and each thread's share must fit its share of the level):
  *
- *     l1, l2, l3:  size of one instance / 2 / min(threads, CPUs sharing it)
- *     dram:        4 x the last-level caches of the machine / threads
+ *     l1, l2:  size of one instance / 2 / min(threads, CPUs sharing it)
+ *     l3:      min(L3 share / 2, 4 x L2 share), and at least 2 x L2 share
+ *     dram:    4 x the last-level caches of the machine / threads
  *
- * So a thread's data fill half of what the level holds for it (a private L1d
- * or L2: half of it; an L3 shared by 2 CPUs at 2 threads: a quarter each),
- * and the DRAM working set is four times every cache together, as STREAM
- * asks.  The rule assumes compact placement (speedlab's default), where the
- * threads fill one cache instance before the next.
+ * So a thread's data fill half of what a private level holds for it, and
+ * the DRAM working set is four times every cache together, as STREAM asks.
+ * The L3 working set is the smallest that clears the thread's L2 (four
+ * times it, so a cyclic sweep finds nothing there), not half the L3: in a
+ * virtual machine sysfs reports the whole host socket's L3 (260 MiB on this
+ * project's 2-vCPU VM) while the guest's CPUs get a small part of it, and
+ * half of the nominal L3 measured DRAM (the plateau there ends near 32 MiB).
+ * When the L3 share of a thread is under twice its L2 share (many threads
+ * on an L3 no larger per core than L2) no working set lies in L3 alone, and
+ * the level is not measured (0: unknown).  The rule assumes compact
+ * placement (speedlab's default), where the threads fill one cache instance
+ * before the next.
  */
 #ifndef SL_CEILINGS_CACHES_H
 #define SL_CEILINGS_CACHES_H
@@ -46,7 +54,8 @@ struct ceilings_caches {
 int ceilings_caches_read(const char *folder, struct ceilings_caches *out);
 
 /* Bytes of one thread's working set (every array of a kernel together) at
- * `level` when `threads` threads run; 0 when the level's size is unknown. */
+ * `level` when `threads` threads run; 0 when the level's size is unknown or
+ * (l3) no working set lies in it alone. */
 size_t ceilings_thread_bytes(const struct ceilings_caches *c, enum ceilings_level level,
                              int threads);
 

@@ -21,8 +21,8 @@
 
 static const struct sl_preset ceilings_presets[] = {
     {"auto", "auto",
-     "every level at its own working set: half a thread's share of L1d, L2, L3 (sysfs), "
-     "4 x the last-level caches for dram"},
+     "every level at its own working set: half a thread's share of L1d and L2 (sysfs), "
+     "4 x a thread's L2 for l3 (within half its L3 share), 4 x the last-level caches for dram"},
     {"small", "auto", "the default suite (scripts/bench): auto"},
     {"tiny", "ws=16K:traffic=16M:steps=65536", "a quick check: 16 KiB per thread, 16 MiB moved"},
     {NULL, NULL, NULL},
@@ -206,8 +206,10 @@ int ceilings_place(const struct ceilings_problem *p, enum ceilings_kind kind,
                        ceilings_level_name(level));
     out->lines = lines_per_array(p, kind, level, threads);
     if (out->lines == 0)
-        return sl_fail("ceilings: the %s working set is unknown on this machine",
-                       ceilings_level_name(level));
+        return sl_fail("ceilings: the %s working set is unknown on this machine at %d "
+                       "thread%s (a cache size is unknown, or no working set lies in that "
+                       "level alone)",
+                       ceilings_level_name(level), threads, threads == 1 ? "" : "s");
     out->steps = p->steps[kind][level];
     out->in_stride = (size_t)ceilings_inputs(kind) * (out->lines + CEILINGS_PAD_LINES);
     out->out_stride = out->lines + CEILINGS_PAD_LINES;
@@ -583,7 +585,7 @@ static void ceilings_describe(const void *problem, struct sl_problem_info *info)
              "sysfs (%s), last-level total from hwloc; working sets %s, set up for up to %d "
              "threads",
              p->seed, p->caches.level[0].size ? "read" : "unreadable: cache levels unknown",
-             p->size.ws ? "as given, per thread" : "per level (half a thread's share)",
+             p->size.ws ? "as given, per thread" : "per level (caches.h's rule)",
              p->threads);
     int n = 0;
 #define PARAM(k, v) (info->params[n].key = (k), info->params[n++].value = (double)(v))

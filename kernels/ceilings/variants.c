@@ -445,7 +445,7 @@ static int run_peak(void *problem, const struct sl_exec *ex, enum ceilings_kind 
     "a[i] = b[i] * c[i] + d[i] (32 bytes per element, 2 flops; non-temporal stores at dram)"
 #define TEXT_l1 "half a thread's share of L1d"
 #define TEXT_l2 "half a thread's share of L2"
-#define TEXT_l3 "half a thread's share of L3"
+#define TEXT_l3 "4 x a thread's L2, within half its share of L3"
 #define TEXT_dram "4 x the last-level caches, shared out among the threads"
 
 #define RUN_BANDWIDTH(kind, level, simd)                                                          \
