@@ -364,9 +364,52 @@ static void test_verdicts(void)
         sl_run_free(&recs[i]);
 }
 
+/* A masked run whose avx512 variant was skipped (a CPU without AVX-512) is
+ * a finished run: H1's affinity check judges it.  One that failed or was
+ * interrupted, or measured nothing, is not. */
+static void test_affinity_with_skipped_variant(void)
+{
+    const char *affinity = "{" HEAD "\"workload\": \"gaussmap\", \"size\": \"tiny\", "
+                           "\"threads_needed\": 4, \"threads_minimum\": 1, "
+                           "\"checks\": [{\"kind\": \"affinity\", \"cpus\": 1}]}";
+    static const struct {
+        enum sl_status scalar, avx512;
+        enum claim_verdict_kind want;
+        const char *reason, *what;
+    } cases[] = {
+        {SL_STATUS_OK, SL_STATUS_SKIPPED, VERDICT_REPRODUCED, "detected the mask",
+         "a skipped variant is not an unfinished run"},
+        {SL_STATUS_OK, SL_STATUS_ERROR, VERDICT_NOT_APPLICABLE, "did not finish every measurement",
+         "a failed variant"},
+        {SL_STATUS_OK, SL_STATUS_INTERRUPTED, VERDICT_NOT_APPLICABLE,
+         "did not finish every measurement", "an interrupted run"},
+        {SL_STATUS_SKIPPED, SL_STATUS_SKIPPED, VERDICT_NOT_APPLICABLE,
+         "did not finish every measurement", "nothing measured"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct sl_run run;
+        make_run(&run, "gaussmap", "64x40", 1, "speedlab run gaussmap --size tiny");
+        struct sl_result *scalar = result(&run, "scalar", "static", 1, 1.0, 0.01);
+        struct sl_result *avx512 = result(&run, "avx512", "static", 1, 1.0, 0.01);
+        struct sl_result *set[] = {scalar, avx512};
+        enum sl_status status[] = {cases[i].scalar, cases[i].avx512};
+        for (int k = 0; k < 2; k++)
+            if (status[k] != SL_STATUS_OK) {
+                set[k]->status = status[k];
+                set[k]->reason = status[k] == SL_STATUS_SKIPPED ? "CPU lacks avx512f" : "failed";
+                set[k]->reps = 0;
+                set[k]->times_s = NULL;
+            }
+        sl_run_derive(&run);
+        judge(affinity, &run, 1, 2, cases[i].want, cases[i].reason, cases[i].what);
+        sl_run_free(&run);
+    }
+}
+
 int main(void)
 {
     test_validation();
     test_verdicts();
+    test_affinity_with_skipped_variant();
     return check_report("claims");
 }
