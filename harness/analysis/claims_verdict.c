@@ -34,14 +34,72 @@ static void append(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The canonical size a run gives a size as written: config.sizes[i] was
- * measured as problems[i].size. */
-static const char *canonical_size(const struct sl_run *run, const char *size)
+/* The problem a run measured for a size as written: config.sizes[i] was
+ * measured as problems[i]; NULL when the run has no such size. */
+static const struct sl_problem_info *problem_at(const struct sl_run *run, const char *size)
 {
     for (int i = 0; i < run->config.n_sizes && (size_t)i < run->n_problems; i++)
         if (strcmp(run->config.sizes[i], size) == 0)
-            return run->problems[i].size;
-    return size;
+            return &run->problems[i];
+    return NULL;
+}
+
+/* The canonical size a run gives a size as written. */
+static const char *canonical_size(const struct sl_run *run, const char *size)
+{
+    const struct sl_problem_info *problem = problem_at(run, size);
+    return problem ? problem->size : size;
+}
+
+static double problem_param(const struct sl_problem_info *problem, const char *key)
+{
+    for (int i = 0; i < problem->n_params; i++)
+        if (problem->params[i].key && strcmp(problem->params[i].key, key) == 0)
+            return problem->params[i].value;
+    return NAN;
+}
+
+/* The regime a claim is judged in: the size its measurements were taken
+ * at, with the rows and pairs of a row sample (NxD@rows=R: the problem's
+ * sampled_rows, samples, pairs and triangle_pairs), against the size of the
+ * published figure. */
+static void describe_regime(const struct claims_context *ctx, const struct claim *c, char *out,
+                            size_t len)
+{
+    const char *published = c->published_size;
+    out[0] = '\0';
+    if (c->not_applicable) {
+        snprintf(out, len, "not measured; %s%s", published ? "published at " : "",
+                 published ? published : "the published figure states no size");
+        return;
+    }
+    const struct claim_probe claim_size = {0};
+    const char *size = claim_probe_size(c, &claim_size, ctx->quick);
+    const struct sl_problem_info *problem = NULL;
+    for (size_t i = 0; i < ctx->n_runs && !problem; i++)
+        if (strcmp(ctx->runs[i].config.kernel, c->workload->name) == 0)
+            problem = problem_at(&ctx->runs[i], size);
+    const char *measured = problem ? problem->size : size;
+    append(out, len, "%smeasured at %s", ctx->quick ? "quick: " : "", measured);
+    if (ctx->quick)
+        append(out, len, ", the workload's %s preset instead of the claim's %s", size, c->size);
+    double rows = problem ? problem_param(problem, "sampled_rows") : NAN;
+    if (!problem)
+        append(out, len, " (no record of that size)");
+    else if (!isnan(rows))
+        append(out, len, ": %.0f of its %.0f rows, %.0f of %.0f pairs (%.2g %%)", rows,
+               problem_param(problem, "samples"), problem_param(problem, "pairs"),
+               problem_param(problem, "triangle_pairs"),
+               100 * problem_param(problem, "pairs") / problem_param(problem, "triangle_pairs"));
+    size_t dims = strcspn(measured, "@");
+    if (!published)
+        append(out, len, "; the published figure states no size");
+    else if (strlen(published) == dims && strncmp(measured, published, dims) == 0)
+        append(out, len, "; %s", isnan(rows) ? "the published size" : "the published n and d");
+    else
+        append(out, len, "; published at %s", published);
+    if (ctx->quick)
+        append(out, len, ": tests the machinery, not the claim");
 }
 
 static bool is_invalid(const struct sl_result *r)
@@ -215,6 +273,8 @@ static void check_ratio(const struct claims_context *ctx, const struct claim *c,
            cand->oversubscribed ? " oversubscribed" : "");
     if (k->kind == CHECK_EFFICIENCY)
         append(out->text, sizeof out->text, " x %d/%d", base->threads, cand->threads);
+    if (k->baseline.size || k->candidate.size) /* not the claim's size */
+        append(out->text, sizeof out->text, " at %s", cand->size);
     judge_interval(k, out);
 }
 
@@ -461,6 +521,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
 {
     memset(out, 0, sizeof *out);
     out->measured = out->measured_lo = out->measured_hi = NAN;
+    describe_regime(ctx, c, out->regime, sizeof out->regime);
     if (c->not_applicable) {
         out->verdict = VERDICT_NOT_APPLICABLE;
         snprintf(out->reason, sizeof out->reason, "%s", c->not_applicable);
@@ -511,8 +572,6 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     if (c->python_only)
         append(out->reason, sizeof out->reason, "Python-only effect; C analogue measured instead: %s; ",
                c->python_only);
-    if (ctx->quick)
-        append(out->reason, sizeof out->reason, "quick: tiny sizes, not the claim's; ");
     for (int i = 0; i < c->n_checks; i++) {
         const struct claim_check *k = &c->checks[i];
         if (outs[i].text[0])
@@ -524,6 +583,10 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
                claim_check_kind_name(k->kind), as, outcome_word(outs[i].outcome),
                k->required ? "" : " [does not decide]", outs[i].why);
     }
+    for (int i = 0; i < c->n_analogues; i++)
+        append(out->reason, sizeof out->reason, "%s%s stands for %s (%s)",
+               i ? "; " : "; analogues: ", c->analogues[i]->variant->name,
+               c->analogues[i]->stands_for, c->analogues[i]->versus_peer);
     if (!out->measured_text[0])
         snprintf(out->measured_text, sizeof out->measured_text, "not measured");
 }
@@ -541,6 +604,7 @@ void claims_verdict_entry(const struct claim *c, const struct claim_verdict *v,
         .measured_text = v->measured_text,
         .verdict = claim_verdict_name(v->verdict),
         .reason = v->reason,
+        .regime = v->regime,
         .explanation = c->explanation,
         .workload = c->workload->name};
 }

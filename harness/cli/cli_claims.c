@@ -348,7 +348,8 @@ static void print_table(const struct claim *const *sel, const struct claim_verdi
             snprintf(measured, sizeof measured, "%.3g (no CI)", v[i].measured);
         printf("%-5s %-10s %-15s %-24s %s\n", sel[i]->id, sel[i]->workload->name,
                claim_verdict_name(v[i].verdict), measured, sel[i]->source_figure);
-        printf("      measured: %s\n      reason:   %s\n", v[i].measured_text, v[i].reason);
+        printf("      measured: %s\n      regime:   %s\n      reason:   %s\n", v[i].measured_text,
+               v[i].regime, v[i].reason);
     }
     int counts[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
