@@ -574,8 +574,20 @@ static void test_regime(void)
                   "5800x1000@rows=32; published at 5800x1000: tests the machinery, not the claim",
                   "quick");
     expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "\"published_size\": \"5800x1000\", ")),
-                  &tiny, 1, false, "measured at 5800x1000@rows=32 (no record of that size)",
+                  &tiny, 1, false,
+                  "nothing measured; its size is 5800x1000@rows=32 (no record of that size)",
                   "a size no record has");
+    /* The size is in the record, but the claim's measurements are not (more
+     * threads than allowed): it does not say it was measured. */
+    expect_regime(FILE_WITH("", "{" HEAD "\"workload\": \"cosine\", \"size\": \"5800x1000@rows=32\", "
+                                "\"threads_needed\": 16, \"checks\": [{\"kind\": \"speedup\", "
+                                "\"baseline\": " PROBE("colmajor_split", "static", "8") ", \"candidate\": "
+                                PROBE("colmajor_split", "static", "16") ", \"expect\": \"at_most\", "
+                                "\"value\": 1.25}]}"),
+                  &sampled, 1, false,
+                  "nothing measured; its size is 5800x1000@rows=32: 32 of its 5800 rows, 92816 of "
+                  "16822900 pairs (0.55 %); the published figure states no size",
+                  "nothing measured at a sampled size");
     expect_regime(FILE_WITH("", "{" HEAD "\"workload\": \"cosine\", \"published_size\": \"580000x1000\", "
                                 "\"threads_needed\": 64, \"not_applicable\": \"hours\"}"),
                   &sampled, 1, false, "not measured; published at 580000x1000", "not applicable");

@@ -563,11 +563,14 @@ const struct claim *claims_find(const struct claim_set *set, const char *id)
     return NULL;
 }
 
+const char *claim_size(const struct claim *c, bool quick)
+{
+    return quick ? "tiny" : c->size;
+}
+
 const char *claim_probe_size(const struct claim *c, const struct claim_probe *p, bool quick)
 {
-    if (quick)
-        return "tiny";
-    return p->size ? p->size : c->size;
+    return p->size && !quick ? p->size : claim_size(c, quick);
 }
 
 int claim_probe_threads(const struct claim *c, const struct claim_probe *p, int allowed)

@@ -106,8 +106,10 @@ int claims_parse(const char *text, const char *name, struct claim_set *set);
 void claims_free(struct claim_set *set);
 const struct claim *claims_find(const struct claim_set *set, const char *id);
 
-/* The size a probe is measured at: its own, else the claim's; `quick`
- * replaces every size with the workload's 'tiny' preset (tests). */
+/* The size a claim's measurements are taken at unless a probe has its own;
+ * `quick` replaces every size with the workload's 'tiny' preset (tests). */
+const char *claim_size(const struct claim *c, bool quick);
+/* The size a probe is measured at: its own, else the claim's. */
 const char *claim_probe_size(const struct claim *c, const struct claim_probe *p, bool quick);
 /* The thread count a probe is measured at with `allowed` CPUs; 0 when it
  * cannot be measured without faking (an exact count beyond them). */

@@ -60,11 +60,12 @@ static double problem_param(const struct sl_problem_info *problem, const char *k
 }
 
 /* The regime a claim is judged in: the size its measurements were taken
- * at, with the rows and pairs of a row sample (NxD@rows=R: the problem's
+ * at (`measured`: any check found one; else the size they would have had),
+ * with the rows and pairs of a row sample (NxD@rows=R: the problem's
  * sampled_rows, samples, pairs and triangle_pairs), against the size of the
  * published figure. */
-static void describe_regime(const struct claims_context *ctx, const struct claim *c, char *out,
-                            size_t len)
+static void describe_regime(const struct claims_context *ctx, const struct claim *c,
+                            bool measured_any, char *out, size_t len)
 {
     const char *published = c->published_size;
     out[0] = '\0';
@@ -73,14 +74,14 @@ static void describe_regime(const struct claims_context *ctx, const struct claim
                  published ? published : "the published figure states no size");
         return;
     }
-    const struct claim_probe claim_size = {0};
-    const char *size = claim_probe_size(c, &claim_size, ctx->quick);
+    const char *size = claim_size(c, ctx->quick);
     const struct sl_problem_info *problem = NULL;
     for (size_t i = 0; i < ctx->n_runs && !problem; i++)
         if (strcmp(ctx->runs[i].config.kernel, c->workload->name) == 0)
             problem = problem_at(&ctx->runs[i], size);
     const char *measured = problem ? problem->size : size;
-    append(out, len, "%smeasured at %s", ctx->quick ? "quick: " : "", measured);
+    append(out, len, "%s%s %s", ctx->quick ? "quick: " : "",
+           measured_any ? "measured at" : "nothing measured; its size is", measured);
     if (ctx->quick)
         append(out, len, ", the workload's %s preset instead of the claim's %s", size, c->size);
     double rows = problem ? problem_param(problem, "sampled_rows") : NAN;
@@ -521,8 +522,8 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
 {
     memset(out, 0, sizeof *out);
     out->measured = out->measured_lo = out->measured_hi = NAN;
-    describe_regime(ctx, c, out->regime, sizeof out->regime);
     if (c->not_applicable) {
+        describe_regime(ctx, c, false, out->regime, sizeof out->regime);
         out->verdict = VERDICT_NOT_APPLICABLE;
         snprintf(out->reason, sizeof out->reason, "%s", c->not_applicable);
         snprintf(out->measured_why, sizeof out->measured_why, "not measured: not applicable");
@@ -531,11 +532,12 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
         return;
     }
     struct check_outcome outs[CLAIM_MAX_CHECKS];
-    bool any_no = false, any_inconclusive = false, any_na = false;
+    bool any_no = false, any_inconclusive = false, any_na = false, measured_any = false;
     int primary = -1;
     for (int i = 0; i < c->n_checks; i++) {
         const struct claim_check *k = &c->checks[i];
         judge_check(ctx, c, k, &outs[i]);
+        measured_any |= outs[i].text[0] != '\0'; /* a check says what it measured */
         enum outcome o = outs[i].outcome;
         if (o == OUT_NA && !k->required)
             continue;
@@ -547,6 +549,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     }
     if (primary < 0)
         primary = 0;
+    describe_regime(ctx, c, measured_any, out->regime, sizeof out->regime);
     out->measured = outs[primary].measured;
     out->measured_lo = outs[primary].lo;
     out->measured_hi = outs[primary].hi;

@@ -325,7 +325,7 @@ static char *run_masked(const struct machine *m, const struct claim *c, int k, c
     } else {
         exe[n] = '\0';
         char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
-                        (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
+                        (char *)claim_size(c, quick), "--reps", "3", "--warmup", "0",
                         "--record", record, NULL};
         ran = spawn_logged(argv, log, why, len) == 0;
     }
