@@ -73,6 +73,12 @@ check 'jq -e ".claims | length == $n_ids" "$sum" >/dev/null' "claims.json holds 
 check 'jq -e "[.claims[] | has(\"id\") and has(\"source_figure\") and has(\"measured\") and has(\"measured_ci95\")
         and has(\"measured_text\") and has(\"verdict\") and has(\"reason\") and has(\"explanation\") and has(\"workload\")] | all" "$sum" >/dev/null' "every field of a claim entry"
 check 'jq -e "[.claims[] | .verdict | IN(\"reproduced\", \"not reproduced\", \"not applicable\")] | all" "$sum" >/dev/null' "verdicts are the three words"
+# Each verdict states its regime: the size measured against the published one.
+check '[ "$(grep -c "^      regime:   " "$T/run.out")" = "$n_ids" ]' "a regime line per claim"
+check 'jq -e "[.claims[] | .regime | type == \"string\"] | all" "$sum" >/dev/null' "every claim entry carries its regime"
+check 'grep -q "regime:   quick: measured at 64x100, the workload.s tiny preset instead of the claim.s 5800x1000@rows=[0-9]*; published at 5800x1000: tests the machinery" "$T/run.out"' "F1 says it was measured at tiny instead of the forum's size"
+check 'grep -q "regime:   not measured; published at 580000x1000" "$T/run.out"' "F8 says what it would have been measured at"
+check 'grep -q "analogues: colmajor_split stands for numba colmajor_split" "$T/run.out"' "F1 names its analogue and its numba peer"
 check 'jq -e "[.claims[] | (.measured | type == \"number\" or startswith(\"unavailable (\"))] | all" "$sum" >/dev/null' "measured: a number or unavailable (reason)"
 check 'jq -e "[.claims[] | .id] == $ids_json" "$sum" >/dev/null' "claims in the order asked"
 check 'jq -e ".schema == \"speedlab-record\" and (.claims | map(.id) == [\"F1\",\"F6\",\"F8\"])" "$T/run/cosine.json" >/dev/null' "the cosine record carries its claims"

@@ -47,6 +47,66 @@ static void expect_error(const char *claim, const char *needle)
     CHECK(strchr(msg, '\n') == NULL, "error is not one line: %s", msg);
 }
 
+/* A valid claim under a file whose "analogues" is `analogues`. */
+static void expect_analogue_error(const char *analogues, const char *needle)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "{\"schema\": \"speedlab-claims\", \"schema_version\": 1, \"analogues\": %s, "
+             "\"claims\": [%s]}",
+             analogues, GOOD_CLAIM);
+    struct claim_set set;
+    int rc = claims_parse(text, "test.json", &set);
+    CHECK(rc != 0, "accepted bad analogues (wanted error with '%s')", needle);
+    if (rc == 0) {
+        claims_free(&set);
+        return;
+    }
+    CHECK(strstr(sl_error(), needle) != NULL, "error '%s' lacks '%s'", sl_error(), needle);
+    CHECK(strchr(sl_error(), '\n') == NULL, "error is not one line: %s", sl_error());
+}
+
+/* The shipped claims of the forum thread: measured at the forum's n and d
+ * (5800 x 1000, rows sampled), F1-F5 each on a pair of variants of its own,
+ * and every forum loop they measure named with how it compares with numba. */
+static void test_shipped_forum_claims(const struct claim_set *set)
+{
+    static const char *const forum[] = {"F1", "F2", "F3", "F4", "F5", "F6", "F7"};
+    const struct claim *seen[5] = {0};
+    for (size_t i = 0; i < sizeof forum / sizeof forum[0]; i++) {
+        const struct claim *c = claims_find(set, forum[i]);
+        if (!c) {
+            CHECK(0, "claim %s missing", forum[i]);
+            continue;
+        }
+        CHECK(strncmp(c->size, "5800x1000@rows=", 15) == 0, "%s measured at %s, not the forum's "
+              "5800 x 1000", c->id, c->size);
+        CHECK(c->n_analogues >= 1, "%s names no analogue", c->id);
+        for (int k = 0; k < c->n_analogues; k++)
+            CHECK(strstr(c->analogues[k]->versus_peer, "numba") != NULL,
+                  "%s: %s says nothing of numba", c->id, c->analogues[k]->variant->name);
+        if (i >= 5)
+            continue;
+        seen[i] = c;
+        const struct claim_check *k = &c->checks[0];
+        for (size_t j = 0; j < i; j++) {
+            const struct claim_check *o = &seen[j]->checks[0];
+            CHECK(!(k->baseline.variant == o->baseline.variant &&
+                    k->candidate.variant == o->candidate.variant),
+                  "%s and %s are judged from the same measurement (%s vs %s)", c->id,
+                  seen[j]->id, k->baseline.variant->name, k->candidate.variant->name);
+        }
+    }
+    const struct claim *f4 = claims_find(set, "F4"), *f5 = claims_find(set, "F5");
+    CHECK(f4 && !f4->not_applicable && strcmp(f4->checks[0].baseline.variant->name,
+                                              "rowmajor_dot_normalised") == 0 &&
+              strcmp(f4->checks[0].candidate.variant->name, "rowmajor_dot_divided") == 0,
+          "F4 compares normalising first with dividing the dot");
+    CHECK(f5 && strcmp(f5->checks[0].baseline.variant->name, "rowmajor_fused_noskip") == 0 &&
+              strcmp(f5->checks[0].candidate.variant->name, "rowmajor_fused") == 0,
+          "F5 compares the fused loop without and with the ol == 0 skip");
+}
+
 static void test_validation(void)
 {
     struct claim_set set;
@@ -140,6 +200,26 @@ static void test_validation(void)
                                                "\"value\": 2") "]}",
                  "claim X1: checks: at least one check must be required");
 
+    expect_error("{" HEAD "\"workload\": \"cosine\", \"size\": \"tiny\", "
+                 "\"published_size\": \"5800x1000@cols=2\", \"threads_needed\": 1, "
+                 "\"checks\": [" SPEEDUP_CHECK(", \"expect\": \"at_least\", \"value\": 1") "]}",
+                 "claim X1: published_size: cosine: in '5800x1000@cols=2'");
+    expect_analogue_error("[{\"workload\": \"cosine\", \"variant\": \"colmajor_nave\", "
+                          "\"stands_for\": \"s\", \"versus_peer\": \"v\"}]",
+                          "test.json: analogues[0]: variant: unknown cosine variant 'colmajor_nave'");
+    expect_analogue_error("[{\"workload\": \"cosine\", \"variant\": \"colmajor_naive\", "
+                          "\"stands_for\": \"s\"}]",
+                          "analogues[0]: versus_peer: missing");
+    expect_analogue_error("[{\"workload\": \"cosine\", \"variant\": \"colmajor_naive\", "
+                          "\"stands_for\": \"s\", \"versus_peer\": \"v\", \"ratio\": 2}]",
+                          "analogues[0]: ratio: unknown field");
+    expect_analogue_error("[{\"workload\": \"cosine\", \"variant\": \"colmajor_naive\", "
+                          "\"stands_for\": \"s\", \"versus_peer\": \"v\"}, "
+                          "{\"workload\": \"cosine\", \"variant\": \"colmajor_naive\", "
+                          "\"stands_for\": \"t\", \"versus_peer\": \"w\"}]",
+                          "analogues[1]: variant: cosine/colmajor_naive: a second entry");
+    expect_analogue_error("{}", "(file): analogues: must be an array");
+
     CHECK(claims_parse("{\"claims\": [", "broken.json", &set) != 0 &&
               strstr(sl_error(), "broken.json: not JSON") != NULL,
           "not JSON: %s", sl_error());
@@ -155,6 +235,8 @@ static void test_validation(void)
     for (size_t i = 0; i < sizeof ids / sizeof ids[0] && set.claims; i++)
         CHECK(claims_find(&set, ids[i]) != NULL, "claim %s in claims/claims.json", ids[i]);
     CHECK(set.n == sizeof ids / sizeof ids[0], "%zu claims", set.n);
+    if (set.claims)
+        test_shipped_forum_claims(&set);
     claims_free(&set);
 }
 
@@ -364,9 +446,176 @@ static void test_verdicts(void)
         sl_run_free(&recs[i]);
 }
 
+/* A masked run whose avx512 variant was skipped (a CPU without AVX-512) is
+ * a finished run: H1's affinity check judges it.  One that failed or was
+ * interrupted, or measured nothing, is not. */
+static void test_affinity_with_skipped_variant(void)
+{
+    const char *affinity = "{" HEAD "\"workload\": \"gaussmap\", \"size\": \"tiny\", "
+                           "\"threads_needed\": 4, \"threads_minimum\": 1, "
+                           "\"checks\": [{\"kind\": \"affinity\", \"cpus\": 1}]}";
+    static const struct {
+        enum sl_status scalar, avx512;
+        enum claim_verdict_kind want;
+        const char *reason, *what;
+    } cases[] = {
+        {SL_STATUS_OK, SL_STATUS_SKIPPED, VERDICT_REPRODUCED, "detected the mask",
+         "a skipped variant is not an unfinished run"},
+        {SL_STATUS_OK, SL_STATUS_ERROR, VERDICT_NOT_APPLICABLE, "did not finish every measurement",
+         "a failed variant"},
+        {SL_STATUS_OK, SL_STATUS_INTERRUPTED, VERDICT_NOT_APPLICABLE,
+         "did not finish every measurement", "an interrupted run"},
+        {SL_STATUS_SKIPPED, SL_STATUS_SKIPPED, VERDICT_NOT_APPLICABLE,
+         "did not finish every measurement", "nothing measured"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct sl_run run;
+        make_run(&run, "gaussmap", "64x40", 1, "speedlab run gaussmap --size tiny");
+        struct sl_result *scalar = result(&run, "scalar", "static", 1, 1.0, 0.01);
+        struct sl_result *avx512 = result(&run, "avx512", "static", 1, 1.0, 0.01);
+        struct sl_result *set[] = {scalar, avx512};
+        enum sl_status status[] = {cases[i].scalar, cases[i].avx512};
+        for (int k = 0; k < 2; k++)
+            if (status[k] != SL_STATUS_OK) {
+                set[k]->status = status[k];
+                set[k]->reason = status[k] == SL_STATUS_SKIPPED ? "CPU lacks avx512f" : "failed";
+                set[k]->reps = 0;
+                set[k]->times_s = NULL;
+            }
+        sl_run_derive(&run);
+        judge(affinity, &run, 1, 2, cases[i].want, cases[i].reason, cases[i].what);
+        sl_run_free(&run);
+    }
+}
+
+/* The verdict of the one claim of a whole claims file's text. */
+static bool verdict_of(const char *file_text, const struct sl_run *runs, size_t n, bool quick,
+                       struct claim_verdict *v)
+{
+    struct claim_set set;
+    if (claims_parse(file_text, "test.json", &set) != 0) {
+        CHECK(0, "test claims refused: %s", sl_error());
+        return false;
+    }
+    struct claims_context ctx = {runs, n, 2, NULL, quick};
+    claims_judge(&set.claims[0], &ctx, v);
+    struct sl_claim_entry entry;
+    claims_verdict_entry(&set.claims[0], v, &entry);
+    json_t *j = record_claim_json(&entry);
+    CHECK(json_is_string(json_object_get(j, "regime")) &&
+              strcmp(json_string_value(json_object_get(j, "regime")), v->regime) == 0,
+          "the record's claim entry carries the regime: %s", v->regime);
+    json_decref(j);
+    claims_free(&set);
+    return true;
+}
+
+#define FILE_WITH(analogues, claim)                                                               \
+    "{\"schema\": \"speedlab-claims\", \"schema_version\": 1, " analogues "\"claims\": [" claim   \
+    "]}"
+#define REGIME_CLAIM(size, extra)                                                                 \
+    "{" HEAD "\"workload\": \"cosine\", \"size\": \"" size "\", " extra                          \
+    "\"threads_needed\": 1, \"checks\": [{\"kind\": \"speedup\", \"baseline\": "                  \
+    PROBE("colmajor_split", "static", "1") ", \"candidate\": " PROBE("rowmajor_split", "static", "1") \
+    ", \"expect\": \"at_least\", \"value\": 1}]}"
+
+static void expect_regime(const char *file_text, const struct sl_run *runs, size_t n, bool quick,
+                          const char *want, const char *what)
+{
+    struct claim_verdict v;
+    if (!verdict_of(file_text, runs, n, quick, &v))
+        return;
+    CHECK(strstr(v.regime, want) != NULL, "%s: regime '%s' lacks '%s'", what, v.regime, want);
+}
+
+/* Every verdict says the size it was measured at (the rows and pairs of a
+ * row sample) and the size of the published figure; the reason names each
+ * analogue measured and how it compares with its peer. */
+static void test_regime(void)
+{
+    struct sl_run sampled, tiny;
+    static const char *sampled_sizes[] = {"5800x1000@rows=32"};
+    make_run(&sampled, "cosine", "5800x1000@rows=32", 2, "speedlab claims");
+    sampled.config.sizes = sampled_sizes;
+    struct sl_problem_info *p = &sampled.problems[0];
+    static const struct {
+        const char *key;
+        double value;
+    } params[] = {{"samples", 5800}, {"variables", 1000}, {"pairs", 92816},
+                  {"sampled_rows", 32}, {"triangle_pairs", 16822900}};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+        p->params[i].key = params[i].key;
+        p->params[i].value = params[i].value;
+    }
+    p->n_params = (int)(sizeof params / sizeof params[0]);
+    result(&sampled, "colmajor_split", "static", 1, 3.0, 0.01);
+    result(&sampled, "rowmajor_split", "static", 1, 1.0, 0.01);
+    sl_run_derive(&sampled);
+    make_run(&tiny, "cosine", "64x100", 2, "speedlab claims --quick");
+    result(&tiny, "colmajor_split", "static", 1, 1.2, 0.01);
+    result(&tiny, "rowmajor_split", "static", 1, 1.0, 0.01);
+    sl_run_derive(&tiny);
+
+    expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "\"published_size\": \"5800x1000\", ")),
+                  &sampled, 1, false,
+                  "measured at 5800x1000@rows=32: 32 of its 5800 rows, 92816 of 16822900 pairs "
+                  "(0.55 %); the published n and d",
+                  "a row sample at the published n and d");
+    expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "\"published_size\": \"580000x1000\", ")),
+                  &sampled, 1, false, "(0.55 %); published at 580000x1000",
+                  "a row sample smaller than published");
+    expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "")), &sampled, 1, false,
+                  "; the published figure states no size", "no published size");
+    expect_regime(FILE_WITH("", REGIME_CLAIM("tiny", "\"published_size\": \"64x100\", ")), &tiny, 1,
+                  false, "measured at 64x100; the published size", "every pair of the published size");
+    expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "\"published_size\": \"5800x1000\", ")),
+                  &tiny, 1, true,
+                  "quick: measured at 64x100, the workload's tiny preset instead of the claim's "
+                  "5800x1000@rows=32; published at 5800x1000: tests the machinery, not the claim",
+                  "quick");
+    expect_regime(FILE_WITH("", REGIME_CLAIM("5800x1000@rows=32", "\"published_size\": \"5800x1000\", ")),
+                  &tiny, 1, false,
+                  "nothing measured; its size is 5800x1000@rows=32 (no record of that size)",
+                  "a size no record has");
+    /* The size is in the record, but the claim's measurements are not (more
+     * threads than allowed): it does not say it was measured. */
+    expect_regime(FILE_WITH("", "{" HEAD "\"workload\": \"cosine\", \"size\": \"5800x1000@rows=32\", "
+                                "\"threads_needed\": 16, \"checks\": [{\"kind\": \"speedup\", "
+                                "\"baseline\": " PROBE("colmajor_split", "static", "8") ", \"candidate\": "
+                                PROBE("colmajor_split", "static", "16") ", \"expect\": \"at_most\", "
+                                "\"value\": 1.25}]}"),
+                  &sampled, 1, false,
+                  "nothing measured; its size is 5800x1000@rows=32: 32 of its 5800 rows, 92816 of "
+                  "16822900 pairs (0.55 %); the published figure states no size",
+                  "nothing measured at a sampled size");
+    expect_regime(FILE_WITH("", "{" HEAD "\"workload\": \"cosine\", \"published_size\": \"580000x1000\", "
+                                "\"threads_needed\": 64, \"not_applicable\": \"hours\"}"),
+                  &sampled, 1, false, "not measured; published at 580000x1000", "not applicable");
+
+    /* The analogues of the variants measured, each with its peer, once. */
+    struct claim_verdict v;
+    if (verdict_of(FILE_WITH("\"analogues\": [{\"workload\": \"cosine\", \"variant\": "
+                             "\"rowmajor_split\", \"stands_for\": \"the forum's helper loops\", "
+                             "\"versus_peer\": \"numba/C time 1.09\"}, {\"workload\": \"cosine\", "
+                             "\"variant\": \"rowmajor_fused\", \"stands_for\": \"the fused loop\", "
+                             "\"versus_peer\": \"numba/C time 1.53\"}], ",
+                             REGIME_CLAIM("5800x1000@rows=32", "")),
+                   &sampled, 1, false, &v)) {
+        CHECK(strstr(v.reason, "; analogues: rowmajor_split stands for the forum's helper loops "
+                               "(numba/C time 1.09)") != NULL,
+              "the reason names the analogue measured: %s", v.reason);
+        CHECK(strstr(v.reason, "rowmajor_fused") == NULL,
+              "the reason names an analogue not measured: %s", v.reason);
+    }
+    sl_run_free(&sampled);
+    sl_run_free(&tiny);
+}
+
 int main(void)
 {
     test_validation();
     test_verdicts();
+    test_affinity_with_skipped_variant();
+    test_regime();
     return check_report("claims");
 }

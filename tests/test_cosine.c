@@ -425,6 +425,40 @@ static void test_row_sample_sizes(void)
           "a sparse row sample: %s", sl_error());
 }
 
+/* A row sample of the forum's 5800 x 1000, as the claims measure it: its
+ * rows are the middles of equal strips, and validation (auto) compares every
+ * one of its pairs with the reference, not a sample of them. */
+static void test_forum_row_sample(const struct machine *mach)
+{
+    struct sl_problem_args args = {.size = "forum@rows=32", .seed = 42, .validate = "auto"};
+    void *problem = NULL;
+    CHECK(cosine_workload.problem_create(&args, &problem) == 0, "create: %s", sl_error());
+    if (!problem)
+        return;
+    struct cosine_problem *p = problem;
+    size_t pairs = 0;
+    for (size_t r = 0; r < p->rows; r++) {
+        CHECK(cosine_row_index(p, r) == (2 * r + 1) * 5800 / 64, "row %zu is %zu", r,
+              cosine_row_index(p, r));
+        pairs += 5800 - cosine_row_index(p, r);
+    }
+    CHECK(p->n == 5800 && p->d == 1000 && p->rows == 32 && p->pairs == pairs,
+          "%zux%zu, %zu rows, %zu pairs (expected %zu)", p->n, p->d, p->rows, p->pairs, pairs);
+    struct pin_config pin = {.policy = PIN_NONE};
+    struct sl_team *team;
+    CHECK(team_create(&team, mach, &pin, 1) == 0, "team");
+    struct sl_exec ex = {.threads = 1, .schedule = SL_SCHED_STATIC, .team = team};
+    cosine_workload.prepare_validation(p);
+    CHECK(sl_variant_find(&cosine_workload, "rowmajor_fused")->run(p, &ex) == 0, "run: %s",
+          sl_error());
+    struct sl_validation val;
+    CHECK(cosine_workload.validate(p, &val) == 0 && val.valid && val.checked == (double)pairs &&
+              val.total == (double)pairs && strstr(val.method, "every pair of the sampled rows"),
+          "validation: %s (%s, %g of %g pairs)", val.detail, val.method, val.checked, val.total);
+    team_destroy(team);
+    cosine_workload.problem_destroy(problem);
+}
+
 /* The two pairs that each isolate one of the forum's claims: the skip when
  * ol == 0 changes no value, and dividing the dot or normalising first agree
  * to float rounding (both equal the reference in test_shape). */
@@ -511,6 +545,7 @@ int main(void)
     test_row_sample_variants(&mach);
     test_row_sample_validation(&mach);
     test_row_sample_sizes();
+    test_forum_row_sample(&mach);
     test_pairs_differ_in_one_respect(&mach);
     test_generator();
     machine_free(&mach);

@@ -319,11 +319,48 @@ static int parse_check(const json_t *obj, const struct claim *c, struct claim_ch
     return bad(w, "unhandled kind");
 }
 
-static int parse_claim(const json_t *obj, struct claim *c, struct where *w)
+/* The analogue of a measured variant, once per claim. */
+static int link_analogue(const struct claim_set *set, struct claim *c, const struct claim_probe *p,
+                         struct where *w)
+{
+    for (size_t i = 0; i < set->n_analogues; i++) {
+        const struct claim_analogue *a = &set->analogues[i];
+        if (a->variant != p->variant)
+            continue;
+        for (int k = 0; k < c->n_analogues; k++)
+            if (c->analogues[k] == a)
+                return 0;
+        if (c->n_analogues == CLAIM_MAX_ANALOGUES) {
+            snprintf(w->field, sizeof w->field, "checks");
+            return bad(w, "measures more than %d variants with analogues", CLAIM_MAX_ANALOGUES);
+        }
+        c->analogues[c->n_analogues++] = a;
+    }
+    return 0;
+}
+
+static int link_analogues(const struct claim_set *set, struct claim *c, struct where *w)
+{
+    for (int i = 0; i < c->n_checks; i++) {
+        const struct claim_check *k = &c->checks[i];
+        const struct claim_probe *probes[2 + CLAIM_MAX_OTHERS] = {&k->baseline, &k->candidate};
+        int n = 2;
+        for (int o = 0; o < k->n_others; o++)
+            probes[n++] = &k->others[o];
+        for (int p = 0; p < n; p++)
+            if (probes[p]->variant && link_analogue(set, c, probes[p], w) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+static int parse_claim(const json_t *obj, const struct claim_set *set, struct claim *c,
+                       struct where *w)
 {
     static const char *const keys[] = {"id", "source", "source_figure", "explanation", "workload",
-                                       "size", "threads_needed", "threads_minimum",
-                                       "not_applicable", "python_only", "checks", NULL};
+                                       "size", "published_size", "threads_needed",
+                                       "threads_minimum", "not_applicable", "python_only",
+                                       "checks", NULL};
     if (!json_is_object(obj)) {
         snprintf(w->field, sizeof w->field, "(entry)");
         return bad(w, "must be an object");
@@ -358,6 +395,10 @@ static int parse_claim(const json_t *obj, struct claim *c, struct where *w)
         return -1;
     if (c->size && c->workload->check_size(c->size) != 0)
         return bad(w, "%s", sl_error());
+    if (get_string(obj, "published_size", false, &c->published_size, w, "") != 0)
+        return -1;
+    if (c->published_size && c->workload->check_size(c->published_size) != 0)
+        return bad(w, "%s", sl_error());
     const json_t *checks = json_object_get(obj, "checks");
     snprintf(w->field, sizeof w->field, "checks");
     if (c->not_applicable) {
@@ -379,13 +420,66 @@ static int parse_claim(const json_t *obj, struct claim *c, struct where *w)
         snprintf(w->field, sizeof w->field, "checks");
         return bad(w, "at least one check must be required");
     }
+    return link_analogues(set, c, w);
+}
+
+static int parse_analogue(const json_t *obj, const struct claim_set *set,
+                          struct claim_analogue *a, struct where *w)
+{
+    static const char *const keys[] = {"workload", "variant", "stands_for", "versus_peer", NULL};
+    if (!json_is_object(obj)) {
+        snprintf(w->field, sizeof w->field, "(entry)");
+        return bad(w, "must be an object");
+    }
+    if (only_keys(obj, keys, w, "") != 0)
+        return -1;
+    const char *workload, *variant;
+    if (get_string(obj, "workload", true, &workload, w, "") != 0)
+        return -1;
+    a->workload = sl_workload_find(workload);
+    if (!a->workload)
+        return bad(w, "unknown workload '%s' (see 'speedlab list')", workload);
+    if (get_string(obj, "variant", true, &variant, w, "") != 0)
+        return -1;
+    a->variant = sl_variant_find(a->workload, variant);
+    if (!a->variant)
+        return bad(w, "unknown %s variant '%s' (see 'speedlab list %s')", workload, variant,
+                   workload);
+    for (const struct claim_analogue *o = set->analogues; o < a; o++)
+        if (o->variant == a->variant)
+            return bad(w, "%s/%s: a second entry (one fact, one place)", workload, variant);
+    return get_string(obj, "stands_for", true, &a->stands_for, w, "") != 0 ||
+                   get_string(obj, "versus_peer", true, &a->versus_peer, w, "") != 0
+               ? -1
+               : 0;
+}
+
+/* The optional top-level "analogues": parsed before the claims that name them. */
+static int parse_analogues(struct claim_set *set, struct where *w)
+{
+    const json_t *analogues = json_object_get(set->root, "analogues");
+    snprintf(w->claim, sizeof w->claim, "(file)");
+    snprintf(w->field, sizeof w->field, "analogues");
+    if (!analogues)
+        return 0;
+    if (!json_is_array(analogues))
+        return bad(w, "must be an array");
+    set->analogues = calloc(json_array_size(analogues) + 1, sizeof *set->analogues);
+    if (!set->analogues)
+        return sl_fail("out of memory");
+    for (size_t i = 0; i < json_array_size(analogues); i++) {
+        snprintf(w->claim, sizeof w->claim, "analogues[%zu]", i);
+        if (parse_analogue(json_array_get(analogues, i), set, &set->analogues[i], w) != 0)
+            return -1;
+        set->n_analogues++;
+    }
     return 0;
 }
 
 static int parse_root(struct claim_set *set, const char *name)
 {
     struct where w = {.file = name, .claim = "(file)"};
-    static const char *const keys[] = {"schema", "schema_version", "claims", NULL};
+    static const char *const keys[] = {"schema", "schema_version", "analogues", "claims", NULL};
     if (!json_is_object(set->root)) {
         snprintf(w.field, sizeof w.field, "(top level)");
         return bad(&w, "must be an object");
@@ -400,7 +494,10 @@ static int parse_root(struct claim_set *set, const char *name)
     int version;
     if (get_int(set->root, "schema_version", -1, 1, 1, &version, &w, "") != 0)
         return -1;
+    if (parse_analogues(set, &w) != 0)
+        return -1;
     const json_t *claims = json_object_get(set->root, "claims");
+    snprintf(w.claim, sizeof w.claim, "(file)");
     snprintf(w.field, sizeof w.field, "claims");
     if (!json_is_array(claims) || json_array_size(claims) == 0)
         return bad(&w, "must be a non-empty array");
@@ -410,7 +507,7 @@ static int parse_root(struct claim_set *set, const char *name)
         return sl_fail("out of memory");
     for (size_t i = 0; i < set->n; i++) {
         snprintf(w.claim, sizeof w.claim, "claim #%zu", i + 1);
-        if (parse_claim(json_array_get(claims, i), &set->claims[i], &w) != 0)
+        if (parse_claim(json_array_get(claims, i), set, &set->claims[i], &w) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(set->claims[j].id, set->claims[i].id) == 0) {
@@ -452,6 +549,7 @@ int claims_parse(const char *text, const char *name, struct claim_set *set)
 void claims_free(struct claim_set *set)
 {
     free(set->claims);
+    free(set->analogues);
     if (set->root)
         json_decref(set->root);
     memset(set, 0, sizeof *set);
@@ -465,11 +563,14 @@ const struct claim *claims_find(const struct claim_set *set, const char *id)
     return NULL;
 }
 
+const char *claim_size(const struct claim *c, bool quick)
+{
+    return quick ? "tiny" : c->size;
+}
+
 const char *claim_probe_size(const struct claim *c, const struct claim_probe *p, bool quick)
 {
-    if (quick)
-        return "tiny";
-    return p->size ? p->size : c->size;
+    return p->size && !quick ? p->size : claim_size(c, quick);
 }
 
 int claim_probe_threads(const struct claim *c, const struct claim_probe *p, int allowed)

@@ -61,24 +61,41 @@ struct claim_check {
     int affinity_cpus;       /* affinity: k */
 };
 
+/* A variant that stands for a peer's code (the forum's numba loops): what
+ * it stands for and how its time compares with the peer's, stated once in
+ * the claims file and named by every claim that measures the variant. */
+struct claim_analogue {
+    const struct sl_workload *workload;
+    const struct sl_variant *variant;
+    const char *stands_for, *versus_peer;
+};
+
+#define CLAIM_MAX_ANALOGUES 8
+
 /* Strings point into the loaded JSON (struct claim_set.root). */
 struct claim {
     const char *id;
     const char *source, *source_figure, *explanation;
     const struct sl_workload *workload;
     const char *size;
+    const char *published_size; /* the size of the published figure; NULL: not stated */
     int threads_needed;  /* threads (or workers) of the published figure */
     int threads_minimum; /* fewest at which the checks still mean the claim */
     const char *not_applicable; /* never measured here: why */
     const char *python_only;    /* a Python-only effect; what is measured instead */
     struct claim_check checks[CLAIM_MAX_CHECKS];
     int n_checks;
+    /* The analogues among the variants its checks measure, in order. */
+    const struct claim_analogue *analogues[CLAIM_MAX_ANALOGUES];
+    int n_analogues;
 };
 
 struct claim_set {
     json_t *root;
     struct claim *claims;
     size_t n;
+    struct claim_analogue *analogues;
+    size_t n_analogues;
 };
 
 /* Loads and validates a claims file: 0, or -1 with sl_error() = one line
@@ -89,8 +106,10 @@ int claims_parse(const char *text, const char *name, struct claim_set *set);
 void claims_free(struct claim_set *set);
 const struct claim *claims_find(const struct claim_set *set, const char *id);
 
-/* The size a probe is measured at: its own, else the claim's; `quick`
- * replaces every size with the workload's 'tiny' preset (tests). */
+/* The size a claim's measurements are taken at unless a probe has its own;
+ * `quick` replaces every size with the workload's 'tiny' preset (tests). */
+const char *claim_size(const struct claim *c, bool quick);
+/* The size a probe is measured at: its own, else the claim's. */
 const char *claim_probe_size(const struct claim *c, const struct claim_probe *p, bool quick);
 /* The thread count a probe is measured at with `allowed` CPUs; 0 when it
  * cannot be measured without faking (an exact count beyond them). */
@@ -106,7 +125,8 @@ struct claim_verdict {
     double measured, measured_lo, measured_hi; /* NAN: unavailable, why below */
     char measured_why[200], ci_why[200];
     char measured_text[600];
-    char reason[1600];
+    char regime[400]; /* the size measured (rows of a row sample) against the published one */
+    char reason[2400];
 };
 
 /* What the judge sees: the runs measured (or the records given), the CPUs

@@ -34,14 +34,73 @@ static void append(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The canonical size a run gives a size as written: config.sizes[i] was
- * measured as problems[i].size. */
-static const char *canonical_size(const struct sl_run *run, const char *size)
+/* The problem a run measured for a size as written: config.sizes[i] was
+ * measured as problems[i]; NULL when the run has no such size. */
+static const struct sl_problem_info *problem_at(const struct sl_run *run, const char *size)
 {
     for (int i = 0; i < run->config.n_sizes && (size_t)i < run->n_problems; i++)
         if (strcmp(run->config.sizes[i], size) == 0)
-            return run->problems[i].size;
-    return size;
+            return &run->problems[i];
+    return NULL;
+}
+
+/* The canonical size a run gives a size as written. */
+static const char *canonical_size(const struct sl_run *run, const char *size)
+{
+    const struct sl_problem_info *problem = problem_at(run, size);
+    return problem ? problem->size : size;
+}
+
+static double problem_param(const struct sl_problem_info *problem, const char *key)
+{
+    for (int i = 0; i < problem->n_params; i++)
+        if (problem->params[i].key && strcmp(problem->params[i].key, key) == 0)
+            return problem->params[i].value;
+    return NAN;
+}
+
+/* The regime a claim is judged in: the size its measurements were taken
+ * at (`measured`: any check found one; else the size they would have had),
+ * with the rows and pairs of a row sample (NxD@rows=R: the problem's
+ * sampled_rows, samples, pairs and triangle_pairs), against the size of the
+ * published figure. */
+static void describe_regime(const struct claims_context *ctx, const struct claim *c,
+                            bool measured_any, char *out, size_t len)
+{
+    const char *published = c->published_size;
+    out[0] = '\0';
+    if (c->not_applicable) {
+        snprintf(out, len, "not measured; %s%s", published ? "published at " : "",
+                 published ? published : "the published figure states no size");
+        return;
+    }
+    const char *size = claim_size(c, ctx->quick);
+    const struct sl_problem_info *problem = NULL;
+    for (size_t i = 0; i < ctx->n_runs && !problem; i++)
+        if (strcmp(ctx->runs[i].config.kernel, c->workload->name) == 0)
+            problem = problem_at(&ctx->runs[i], size);
+    const char *measured = problem ? problem->size : size;
+    append(out, len, "%s%s %s", ctx->quick ? "quick: " : "",
+           measured_any ? "measured at" : "nothing measured; its size is", measured);
+    if (ctx->quick)
+        append(out, len, ", the workload's %s preset instead of the claim's %s", size, c->size);
+    double rows = problem ? problem_param(problem, "sampled_rows") : NAN;
+    if (!problem)
+        append(out, len, " (no record of that size)");
+    else if (!isnan(rows))
+        append(out, len, ": %.0f of its %.0f rows, %.0f of %.0f pairs (%.2g %%)", rows,
+               problem_param(problem, "samples"), problem_param(problem, "pairs"),
+               problem_param(problem, "triangle_pairs"),
+               100 * problem_param(problem, "pairs") / problem_param(problem, "triangle_pairs"));
+    size_t dims = strcspn(measured, "@");
+    if (!published)
+        append(out, len, "; the published figure states no size");
+    else if (strlen(published) == dims && strncmp(measured, published, dims) == 0)
+        append(out, len, "; %s", isnan(rows) ? "the published size" : "the published n and d");
+    else
+        append(out, len, "; published at %s", published);
+    if (ctx->quick)
+        append(out, len, ": tests the machinery, not the claim");
 }
 
 static bool is_invalid(const struct sl_result *r)
@@ -215,6 +274,8 @@ static void check_ratio(const struct claims_context *ctx, const struct claim *c,
            cand->oversubscribed ? " oversubscribed" : "");
     if (k->kind == CHECK_EFFICIENCY)
         append(out->text, sizeof out->text, " x %d/%d", base->threads, cand->threads);
+    if (k->baseline.size || k->candidate.size) /* not the claim's size */
+        append(out->text, sizeof out->text, " at %s", cand->size);
     judge_interval(k, out);
 }
 
@@ -397,14 +458,19 @@ static void check_affinity(const struct claims_context *ctx, const struct claim 
             strncmp(run->command, "speedlab run ", 13) != 0 || strstr(run->command, "--threads") ||
             strstr(run->command, "--oversubscribe") || allowed != k->affinity_cpus)
             continue;
+        /* A variant skipped for what this CPU lacks (avx512 without AVX-512)
+         * was never going to run: the run finished.  An error or an
+         * interruption did not, and one measurement at least must exist. */
         int most = 0;
-        bool over = false, ok = run->n_results > 0;
+        bool over = false, measured = false, finished = true;
         for (size_t j = 0; j < run->n_results; j++) {
             const struct sl_result *r = &run->results[j];
             most = r->threads > most ? r->threads : most;
             over |= r->oversubscribed;
-            ok &= r->status == SL_STATUS_OK;
+            measured |= r->status == SL_STATUS_OK;
+            finished &= r->status == SL_STATUS_OK || r->status == SL_STATUS_SKIPPED;
         }
+        bool ok = measured && finished;
         snprintf(out->text, sizeof out->text,
                  "under a %d-CPU mask: saw %d CPU%s, ran at most %d thread%s by default",
                  k->affinity_cpus, allowed, allowed == 1 ? "" : "s", most, most == 1 ? "" : "s");
@@ -457,6 +523,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     memset(out, 0, sizeof *out);
     out->measured = out->measured_lo = out->measured_hi = NAN;
     if (c->not_applicable) {
+        describe_regime(ctx, c, false, out->regime, sizeof out->regime);
         out->verdict = VERDICT_NOT_APPLICABLE;
         snprintf(out->reason, sizeof out->reason, "%s", c->not_applicable);
         snprintf(out->measured_why, sizeof out->measured_why, "not measured: not applicable");
@@ -465,11 +532,12 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
         return;
     }
     struct check_outcome outs[CLAIM_MAX_CHECKS];
-    bool any_no = false, any_inconclusive = false, any_na = false;
+    bool any_no = false, any_inconclusive = false, any_na = false, measured_any = false;
     int primary = -1;
     for (int i = 0; i < c->n_checks; i++) {
         const struct claim_check *k = &c->checks[i];
         judge_check(ctx, c, k, &outs[i]);
+        measured_any |= outs[i].text[0] != '\0'; /* a check says what it measured */
         enum outcome o = outs[i].outcome;
         if (o == OUT_NA && !k->required)
             continue;
@@ -481,6 +549,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     }
     if (primary < 0)
         primary = 0;
+    describe_regime(ctx, c, measured_any, out->regime, sizeof out->regime);
     out->measured = outs[primary].measured;
     out->measured_lo = outs[primary].lo;
     out->measured_hi = outs[primary].hi;
@@ -506,8 +575,6 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     if (c->python_only)
         append(out->reason, sizeof out->reason, "Python-only effect; C analogue measured instead: %s; ",
                c->python_only);
-    if (ctx->quick)
-        append(out->reason, sizeof out->reason, "quick: tiny sizes, not the claim's; ");
     for (int i = 0; i < c->n_checks; i++) {
         const struct claim_check *k = &c->checks[i];
         if (outs[i].text[0])
@@ -519,6 +586,10 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
                claim_check_kind_name(k->kind), as, outcome_word(outs[i].outcome),
                k->required ? "" : " [does not decide]", outs[i].why);
     }
+    for (int i = 0; i < c->n_analogues; i++)
+        append(out->reason, sizeof out->reason, "%s%s stands for %s (%s)",
+               i ? "; " : "; analogues: ", c->analogues[i]->variant->name,
+               c->analogues[i]->stands_for, c->analogues[i]->versus_peer);
     if (!out->measured_text[0])
         snprintf(out->measured_text, sizeof out->measured_text, "not measured");
 }
@@ -536,6 +607,7 @@ void claims_verdict_entry(const struct claim *c, const struct claim_verdict *v,
         .measured_text = v->measured_text,
         .verdict = claim_verdict_name(v->verdict),
         .reason = v->reason,
+        .regime = v->regime,
         .explanation = c->explanation,
         .workload = c->workload->name};
 }

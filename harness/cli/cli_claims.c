@@ -93,14 +93,16 @@ const struct cli_command cli_claims_command = {
         "Checks the published speedup claims of SPEC section 3 (F1-F8, T1-T4, P1-P3,\n"
         "H1-H2): runs only the measurements the selected claims need, once each, or\n"
         "reads them from records, then prints for every claim the source figure, the\n"
-        "measured figure with its 95% interval, and a verdict: reproduced, not\n"
+        "measured figure with its 95% interval, its regime (the size measured, with the\n"
+        "rows of a row sample, and the published size), and a verdict: reproduced, not\n"
         "reproduced, or not applicable with the reason.  A claim published with more\n"
         "threads than this process may use is measured at the CPUs it may use and says\n"
         "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
         "IDS are claim ids, e.g. F1 T2 (default: all).\n",
     .notes =
         "A record's `claims` array and claims.json hold, per claim: id, source_figure,\n"
-        "measured, measured_ci95, measured_text, verdict, reason, explanation, workload\n"
+        "measured, measured_ci95, measured_text, regime (the size measured against the\n"
+        "published one), verdict, reason, explanation, workload\n"
         "(results/SCHEMA.md).  The claims file format is documented in claims/README.md.\n"
         "\n"
         "exit status: 0 the table was made (whatever the verdicts), 2 bad command line,\n"
@@ -323,7 +325,7 @@ static char *run_masked(const struct machine *m, const struct claim *c, int k, c
     } else {
         exe[n] = '\0';
         char *argv[] = {"taskset", "-c", cpus, exe, "run", (char *)c->workload->name, "--size",
-                        (char *)(quick ? "tiny" : c->size), "--reps", "3", "--warmup", "0",
+                        (char *)claim_size(c, quick), "--reps", "3", "--warmup", "0",
                         "--record", record, NULL};
         ran = spawn_logged(argv, log, why, len) == 0;
     }
@@ -348,7 +350,8 @@ static void print_table(const struct claim *const *sel, const struct claim_verdi
             snprintf(measured, sizeof measured, "%.3g (no CI)", v[i].measured);
         printf("%-5s %-10s %-15s %-24s %s\n", sel[i]->id, sel[i]->workload->name,
                claim_verdict_name(v[i].verdict), measured, sel[i]->source_figure);
-        printf("      measured: %s\n      reason:   %s\n", v[i].measured_text, v[i].reason);
+        printf("      measured: %s\n      regime:   %s\n      reason:   %s\n", v[i].measured_text,
+               v[i].regime, v[i].reason);
     }
     int counts[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++)

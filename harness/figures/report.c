@@ -359,6 +359,10 @@ static void claim_row(struct html *h, const struct sl_claim_entry *c)
     html_text(h, c->source_figure);
     html_markup(h, "</td><td>");
     html_text(h, c->measured_text);
+    if (c->regime) {
+        html_markup(h, "<br>");
+        html_text(h, c->regime);
+    }
     if (strcmp(c->verdict, "reproduced") == 0)
         html_markup(h, "</td><td class=\"good\">");
     else if (strcmp(c->verdict, "not reproduced") == 0)

@@ -325,6 +325,7 @@ struct sl_claim_entry {
     struct sl_figure measured;
     struct sl_interval measured_ci95;
     const char *measured_text, *verdict, *reason, *explanation, *workload;
+    const char *regime; /* the size measured against the published one; NULL in older records */
 };
 
 /* ---- the run ------------------------------------------------------------------- */

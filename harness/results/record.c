@@ -477,12 +477,12 @@ static json_t *result_json(const struct sl_run *run, const struct sl_result *r)
 
 json_t *record_claim_json(const struct sl_claim_entry *c)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text(c->id),
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text(c->id),
                      "source_figure", text(c->source_figure), "measured",
                      figure_json(c->measured), "measured_ci95", interval_json(c->measured_ci95),
-                     "measured_text", text(c->measured_text), "verdict", text(c->verdict),
-                     "reason", text(c->reason), "explanation", text(c->explanation), "workload",
-                     text(c->workload));
+                     "measured_text", text(c->measured_text), "regime", text_or_null(c->regime),
+                     "verdict", text(c->verdict), "reason", text(c->reason), "explanation",
+                     text(c->explanation), "workload", text(c->workload));
 }
 
 json_t *record_json(const struct sl_run *run)

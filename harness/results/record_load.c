@@ -1032,6 +1032,7 @@ static int read_claims(const struct reader *rd, const json_t *root)
             get_figure(rd, c, at, "measured", -INFINITY, &e->measured) != 0 ||
             get_interval(rd, c, at, "measured_ci95", &e->measured_ci95) != 0 ||
             get_string(rd, c, at, "measured_text", REQUIRED, &e->measured_text) != 0 ||
+            get_string(rd, c, at, "regime", NULLABLE, &e->regime) != 0 ||
             get_string(rd, c, at, "verdict", REQUIRED, &e->verdict) != 0 ||
             get_string(rd, c, at, "reason", REQUIRED, &e->reason) != 0 ||
             get_string(rd, c, at, "explanation", REQUIRED, &e->explanation) != 0 ||
