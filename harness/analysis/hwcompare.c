@@ -456,6 +456,12 @@ void hw_differences(const struct hw_set *s, char *out, size_t len)
             append(out, len, what);
         if (fabs(a->machine.memory_gib - b->machine.memory_gib) > 0.01 * a->machine.memory_gib)
             append(out, len, "memory");
+        if (strcmp(a->machine.microarchitecture, b->machine.microarchitecture) != 0)
+            append(out, len, "microarchitecture");
+        if (strcmp(a->machine.microcode, b->machine.microcode) != 0)
+            append(out, len, "microcode");
+        if (strcmp(a->machine.memory_devices, b->machine.memory_devices) != 0)
+            append(out, len, "memory devices");
         if (strcmp(a->machine.os, b->machine.os) != 0)
             append(out, len, "OS");
         if (strcmp(a->build.compiler, b->build.compiler) != 0)

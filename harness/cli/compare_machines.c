@@ -125,11 +125,12 @@ static void counters_text(const struct run_set *s, char *out, size_t len)
     snprintf(out, len, "not recorded");
 }
 
-enum { ROW_CPU, ROW_HOST, ROW_TOPOLOGY, ROW_ALLOWED, ROW_ISA, ROW_CACHES, ROW_MEMORY, ROW_OS,
-       ROW_COMPILER, ROW_PEAK, ROW_COUNTERS, N_ROWS };
+enum { ROW_CPU, ROW_UARCH, ROW_MICROCODE, ROW_HOST, ROW_TOPOLOGY, ROW_ALLOWED, ROW_ISA, ROW_CACHES, ROW_MEMORY, ROW_DIMMS,
+       ROW_OS, ROW_COMPILER, ROW_PEAK, ROW_COUNTERS, N_ROWS };
 static const char *const row_names[N_ROWS] = {
-    "CPU",    "host", "topology", "allowed CPUs", "ISA only here", "caches",
-    "memory", "OS",   "compiler", "peak fp64",    "counters"};
+    "CPU",    "microarchitecture", "microcode", "host",     "topology",  "allowed CPUs",
+    "ISA only here", "caches", "memory", "memory devices", "OS", "compiler", "peak fp64",
+    "counters"};
 
 static void machine_cell(const struct hw_set *s, size_t m, int row, char *out, size_t len)
 {
@@ -137,6 +138,15 @@ static void machine_cell(const struct hw_set *s, size_t m, int row, char *out, s
     const struct sl_machine_desc *d = &run->machine;
     switch (row) {
     case ROW_CPU: snprintf(out, len, "%s", d->cpu_model); break;
+    case ROW_UARCH:
+    case ROW_MICROCODE:
+    case ROW_DIMMS:
+        snprintf(out, len, "%s",
+                 !d->identity_recorded ? "not in this record"
+                 : row == ROW_UARCH    ? d->microarchitecture
+                 : row == ROW_MICROCODE ? d->microcode
+                                        : d->memory_devices);
+        break;
     case ROW_HOST: snprintf(out, len, "%s", d->hostname); break;
     case ROW_TOPOLOGY:
         snprintf(out, len, "%d packages, %d cores, %d CPUs", d->packages, d->cores_total,
