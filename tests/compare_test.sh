@@ -80,6 +80,7 @@ expect 0 'hardware comparison of 3 machines' compare "$T/m1" "$T/m2" "$T/m3"
 expect 0 '^ +M3  +reduction/static t2 .* 0\.50  +0\.50 \(2\)  +0\.50 \(2\) t2/t2$' compare "$T/m1" "$T/m2" "$T/m3"
 expect 0 '^ +M3  +0\.50 \(1\)  +0\.50 \(1\)  +0\.50 \(1\)$' compare "$T/m1" "$T/m2" "$T/m3"
 # One folder of three machines' records: grouped, never mixed in a side.
+expect 0 'hardware comparison of 3 machines' compare "$T/all"
 expect 0 'hardware comparison of 4 machines' compare "$T/all" "$T/m1" --mode hardware
 expect 0 'M4  .*/m1: 2 records, host vm' compare "$T/all" "$T/m1"
 check "'$speedlab' compare '$T/m1' '$T/m2' | awk 'length > 120 { bad = 1 } END { exit bad }'" \

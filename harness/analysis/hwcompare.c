@@ -28,8 +28,9 @@ static int move_run(struct run_set *to, struct run_set *from, size_t i)
 }
 
 /* The runs of one operand, each to the machine of this operand with the same
- * hardware, or to a new one. */
-static int group_operand(struct hw_set *s, const char *spec, struct run_set *loaded)
+ * hardware, or to a new one; *moved counts those moved (the first ones). */
+static int group_operand(struct hw_set *s, const char *spec, size_t operand,
+                         struct run_set *loaded, size_t *moved)
 {
     size_t first = s->n;
     for (size_t i = 0; i < loaded->n; i++) {
@@ -41,12 +42,15 @@ static int group_operand(struct hw_set *s, const char *spec, struct run_set *loa
         if (m == s->n) {
             if (s->n == HW_MAX_MACHINES)
                 return sl_fail("compare: more than %d machines", HW_MAX_MACHINES);
-            s->machines[m] = (struct hw_machine){.spec = spec};
+            s->machines[m] = (struct hw_machine){.spec = strdup(spec), .operand = operand};
+            if (!s->machines[m].spec)
+                return sl_fail("out of memory");
             snprintf(s->machines[m].label, sizeof s->machines[m].label, "M%zu", m + 1);
             s->n++;
         }
         if (move_run(&s->machines[m].set, loaded, i) != 0)
             return -1;
+        (*moved)++;
     }
     return 0;
 }
@@ -58,10 +62,8 @@ int hw_set_load(struct hw_set *s, const char *const *specs, size_t n_specs)
         struct run_set loaded = {0};
         int rc = run_set_add(&loaded, specs[k]);
         size_t moved = 0;
-        if (rc == 0) {
-            rc = group_operand(s, specs[k], &loaded);
-            moved = rc == 0 ? loaded.n : 0;
-        }
+        if (rc == 0)
+            rc = group_operand(s, specs[k], k, &loaded, &moved);
         /* The runs moved belong to their machines now; the rest are freed. */
         for (size_t i = moved; i < loaded.n; i++)
             sl_run_free(&loaded.runs[i]);
@@ -83,8 +85,10 @@ int hw_set_load(struct hw_set *s, const char *const *specs, size_t n_specs)
 
 void hw_set_free(struct hw_set *s)
 {
-    for (size_t m = 0; m < s->n; m++)
+    for (size_t m = 0; m < s->n; m++) {
         run_set_free(&s->machines[m].set);
+        free(s->machines[m].spec);
+    }
     s->n = 0;
 }
 
@@ -439,11 +443,22 @@ void hw_summary_free(struct hw_summary *sum)
 
 /* ---- what differs ------------------------------------------------------------------ */
 
-static void append(char *out, size_t len, const char *item)
+/* Appends each item of a ", "-separated list that `out` does not hold yet. */
+static void append(char *out, size_t len, const char *items)
 {
-    size_t used = strlen(out);
-    if (!strstr(out, item))
-        snprintf(out + used, len - used, "%s%s", used ? ", " : "", item);
+    for (const char *item = items; *item;) {
+        size_t n = strcspn(item, ",");
+        bool held = false;
+        for (const char *at = out; *at && !held;) {
+            size_t k = strcspn(at, ",");
+            held = k == n && strncmp(at, item, n) == 0;
+            at += k + (at[k] == ',' ? 2 : 0);
+        }
+        size_t used = strlen(out);
+        if (!held)
+            snprintf(out + used, len - used, "%s%.*s", used ? ", " : "", (int)n, item);
+        item += n + (item[n] == ',' ? 2 : 0);
+    }
 }
 
 void hw_differences(const struct hw_set *s, char *out, size_t len)
@@ -456,11 +471,13 @@ void hw_differences(const struct hw_set *s, char *out, size_t len)
             append(out, len, what);
         if (fabs(a->machine.memory_gib - b->machine.memory_gib) > 0.01 * a->machine.memory_gib)
             append(out, len, "memory");
-        if (strcmp(a->machine.microarchitecture, b->machine.microarchitecture) != 0)
+        /* A record older than the identity block says nothing either way. */
+        bool ids = a->machine.identity_recorded && b->machine.identity_recorded;
+        if (ids && strcmp(a->machine.microarchitecture, b->machine.microarchitecture) != 0)
             append(out, len, "microarchitecture");
-        if (strcmp(a->machine.microcode, b->machine.microcode) != 0)
+        if (ids && strcmp(a->machine.microcode, b->machine.microcode) != 0)
             append(out, len, "microcode");
-        if (strcmp(a->machine.memory_devices, b->machine.memory_devices) != 0)
+        if (ids && strcmp(a->machine.memory_devices, b->machine.memory_devices) != 0)
             append(out, len, "memory devices");
         if (strcmp(a->machine.os, b->machine.os) != 0)
             append(out, len, "OS");

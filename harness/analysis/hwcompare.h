@@ -20,7 +20,8 @@
 
 struct hw_machine {
     char label[8];    /* "M1" */
-    const char *spec; /* the operand its records came from */
+    char *spec;       /* the operand its records came from (a copy) */
+    size_t operand;   /* its index among the operands */
     struct run_set set;
 };
 

@@ -278,7 +278,8 @@ const struct cli_command cli_compare_command = {
     .summary = "regression check of two runs, or hardware comparison of machines",
     .about =
         "BASE, NEW and MORE are records, folders of records (scripts/bench writes one\n"
-        "per kernel) or comma-separated lists of either.  Each operand's records are\n"
+        "per kernel) or comma-separated lists of either; one folder holding several\n"
+        "machines' records is enough.  Each operand's records are\n"
         "grouped per machine (CPU model, ISA, topology, allowed CPUs; the hostname may\n"
         "differ): a folder holding records of several machines is several machines,\n"
         "never one side mixing them.\n"
@@ -381,7 +382,9 @@ static int compare_two(const char *base_spec, const char *new_spec, const struct
 }
 
 /* The operands' records grouped per machine; two operands of one machine
- * each are BASE and NEW, anything else is a hardware comparison. */
+ * each are BASE and NEW, anything else (one folder of several machines, a
+ * side that mixes machines, three operands or more) is a hardware
+ * comparison. */
 static int compare_operands(const char *const *specs, size_t n_specs,
                             const struct compare_options *o)
 {
@@ -389,19 +392,21 @@ static int compare_operands(const char *const *specs, size_t n_specs,
     int status;
     if (hw_set_load(&s, specs, n_specs) != 0) {
         status = cli_usage_error();
-    } else if (n_specs == 2 && s.n == 2 && s.machines[1].spec == specs[1]) {
+    } else if (n_specs == 2 && s.n == 2 && s.machines[1].operand == 1) {
         status = compare_two(specs[0], specs[1], &s, o);
     } else if (o->mode == MODE_REGRESSION) {
-        bool base_mixes = s.machines[1].spec == specs[0];
+        bool base_mixes = s.machines[1].operand == 0;
         size_t machines = 0;
         for (size_t m = 0; m < s.n; m++)
-            machines += s.machines[m].spec == specs[base_mixes ? 0 : 1];
+            machines += s.machines[m].operand == (base_mixes ? 0u : 1u);
         sl_fail("%s mixes machines (%s holds records of %zu): a regression check needs one "
                 "machine a side; compare them with --mode hardware",
                 base_mixes ? "BASE" : "NEW", specs[base_mixes ? 0 : 1], machines);
         status = cli_usage_error();
     } else if (s.n < 2) {
-        sl_fail("a hardware comparison needs two machines or more");
+        sl_fail("compare: expected BASE and NEW (records or folders), or a folder of several "
+                "machines; %s holds records of one machine",
+                specs[0]);
         status = cli_usage_error();
     } else {
         status = compare_machines_report(&s, o->markdown);
@@ -418,10 +423,9 @@ static int cli_compare(int argc, char **argv, const struct machine *machine)
     int parsed = cli_parse(&cli_compare_command, argc, argv, &a, &p);
     if (parsed != CLI_PARSED)
         return cli_parse_status(&cli_compare_command, parsed);
-    if (p.n_operands < 2) {
+    if (p.n_operands < 1) {
         sl_fail("compare: expected BASE and NEW (records or folders), or more machines, got "
-                "%d argument%s",
-                p.n_operands, p.n_operands == 1 ? "" : "s");
+                "no argument");
         return cli_usage_error();
     }
     struct compare_options o = {.threshold = a.threshold, .alpha = a.alpha,

@@ -180,7 +180,7 @@ static void machine_table(const struct hw_set *s, bool md)
     if (text_table_init(&t, s->n + 1, header) != 0)
         return;
     for (int row = 0; row < N_ROWS; row++) {
-        static char cells[HW_MAX_MACHINES][512];
+        char cells[HW_MAX_MACHINES][512];
         const char *line[HW_MAX_MACHINES + 1] = {row_names[row]};
         for (size_t m = 0; m < s->n; m++) {
             machine_cell(s, m, row, cells[m], sizeof cells[m]);
