@@ -34,8 +34,9 @@ static void problem_class(void)
     sl_run_free(&run);
 }
 
-/* Three machines, M2 with other memory devices, M3 with less memory: both
- * named, "memory" not taken for a part of "memory devices". */
+/* Three machines, M2 with other memory devices and a smaller L3, M3 with
+ * less memory: each named, "memory" not taken for a part of "memory
+ * devices". */
 static void differences(void)
 {
     static struct sl_run runs[3];
@@ -51,15 +52,19 @@ static void differences(void)
                  m == 1 ? "8 x 16 GiB DDR4" : "4 x 16 GiB DDR4");
         d->identity_recorded = true;
         d->memory_gib = m == 2 ? 16 : 64;
+        d->n_caches = 1;
+        d->caches[0] = (struct sl_cache_desc){.level = 3, .type = "unified",
+                                              .size = m == 1 ? 260u << 20 : 300u << 20};
         runs[m].build.compiler = "gcc 12";
         runs[m].build.commit = "abc";
         s.machines[m].set = (struct run_set){.runs = &runs[m], .n = 1};
     }
     char out[256];
     hw_differences(&s, out, sizeof out);
-    CHECK(strcmp(out, "memory devices, memory") == 0, "differences: '%s'", out);
+    CHECK(strcmp(out, "caches, memory devices, memory") == 0, "differences: '%s'", out);
     /* A record without the identity block says nothing about it. */
     runs[1].machine.identity_recorded = false;
+    runs[1].machine.caches[0].size = 300u << 20;
     s.n = 2;
     hw_differences(&s, out, sizeof out);
     CHECK(strcmp(out, "") == 0, "differences without identity: '%s'", out);

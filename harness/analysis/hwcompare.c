@@ -443,6 +443,17 @@ void hw_summary_free(struct hw_summary *sum)
 
 /* ---- what differs ------------------------------------------------------------------ */
 
+static bool same_caches(const struct sl_machine_desc *a, const struct sl_machine_desc *b)
+{
+    if (a->n_caches != b->n_caches)
+        return false;
+    for (int i = 0; i < a->n_caches; i++)
+        if (a->caches[i].level != b->caches[i].level || a->caches[i].size != b->caches[i].size ||
+            strcmp(a->caches[i].type, b->caches[i].type) != 0)
+            return false;
+    return true;
+}
+
 /* Appends each item of a ", "-separated list that `out` does not hold yet. */
 static void append(char *out, size_t len, const char *items)
 {
@@ -469,6 +480,8 @@ void hw_differences(const struct hw_set *s, char *out, size_t len)
         char what[128];
         if (!run_same_hardware(a, b, what, sizeof what))
             append(out, len, what);
+        if (!same_caches(&a->machine, &b->machine))
+            append(out, len, "caches");
         if (fabs(a->machine.memory_gib - b->machine.memory_gib) > 0.01 * a->machine.memory_gib)
             append(out, len, "memory");
         /* A record older than the identity block says nothing either way. */

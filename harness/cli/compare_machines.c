@@ -52,8 +52,10 @@ static void legend(const struct hw_set *s)
     for (size_t m = 0; m < s->n; m++) {
         const struct hw_machine *hm = &s->machines[m];
         const struct sl_machine_desc *d = &first_run(s, m)->machine;
-        printf("  %s  %s: %zu record%s, host %s, %s, %d of %d CPUs allowed\n", hm->label,
-               hm->spec, hm->set.n, hm->set.n == 1 ? "" : "s", d->hostname, d->cpu_model,
+        printf("  %s  %s: %zu record%s, host %s, %s%s%s%s, %d of %d CPUs allowed\n",
+               hm->label, hm->spec, hm->set.n, hm->set.n == 1 ? "" : "s", d->hostname,
+               d->cpu_model, d->identity_recorded ? " (" : "",
+               d->identity_recorded ? d->microarchitecture : "", d->identity_recorded ? ")" : "",
                d->pus_allowed, d->pus_total);
     }
     char differs[256];
