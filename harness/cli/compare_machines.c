@@ -5,6 +5,7 @@
 #include "reporters/text_table.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,19 @@ static void caches_text(const struct sl_machine_desc *m, char *out, size_t len)
     }
 }
 
+/* "unavailable (no SMBIOS tables)" of "unavailable (no SMBIOS tables: path:
+ * error)": a reason's first clause keeps the table narrow (the record holds
+ * all of it); other text as it is. */
+static void first_clause(const char *text, char *out, size_t len)
+{
+    const char *open = strchr(text, '(');
+    size_t cut = open ? strcspn(open, ":;") : 0;
+    if (strncmp(text, "unavailable (", 13) == 0 && open[cut])
+        snprintf(out, len, "%.*s)", (int)(open - text + (ptrdiff_t)cut), text);
+    else
+        snprintf(out, len, "%s", text);
+}
+
 /* The counters of a machine in a few words: the first event's state and the
  * reason's first clause (the whole reason is in the record). */
 static void counters_text(const struct run_set *s, char *out, size_t len)
@@ -114,9 +128,10 @@ static void counters_text(const struct run_set *s, char *out, size_t len)
             const struct sl_result *r = &s->runs[i].results[k];
             if (r->n_counters > 0) {
                 const struct sl_counter_event *e = &r->counters[0].event;
-                int clause = (int)strcspn(e->reason, ":;");
-                snprintf(out, len, "%s%s%.*s%s", sl_counter_state_name(e->state),
-                         e->reason[0] ? " (" : "", clause, e->reason, e->reason[0] ? ")" : "");
+                char full[300];
+                snprintf(full, sizeof full, "%s%s%s%s", sl_counter_state_name(e->state),
+                         e->reason[0] ? " (" : "", e->reason, e->reason[0] ? ")" : "");
+                first_clause(full, out, len);
                 return;
             }
             if (r->simulated) {
@@ -143,11 +158,11 @@ static void machine_cell(const struct hw_set *s, size_t m, int row, char *out, s
     case ROW_UARCH:
     case ROW_MICROCODE:
     case ROW_DIMMS:
-        snprintf(out, len, "%s",
-                 !d->identity_recorded ? "not in this record"
-                 : row == ROW_UARCH    ? d->microarchitecture
-                 : row == ROW_MICROCODE ? d->microcode
-                                        : d->memory_devices);
+        first_clause(!d->identity_recorded ? "not in this record"
+                     : row == ROW_UARCH    ? d->microarchitecture
+                     : row == ROW_MICROCODE ? d->microcode
+                                            : d->memory_devices,
+                     out, len);
         break;
     case ROW_HOST: snprintf(out, len, "%s", d->hostname); break;
     case ROW_TOPOLOGY:
