@@ -87,6 +87,9 @@ check "'$speedlab' compare '$T/m1' '$T/m2' | awk 'length > 120 { bad = 1 } END {
     "compare: the summary and details of two machines fit in 120 columns"
 check "[ \"\$('$speedlab' compare '$T/m1' '$T/m2' | grep -c 'not measured on one machine')\" = 1 ]" \
     "compare: skips under one heading"
+expect 0 '^\| geometric mean \| over workloads \| M2 \|  \|  \| 4\.00 \(2\) \|' compare "$T/m1" "$T/m2" --format md
+check "[ \"\$('$speedlab' compare '$T/m1' '$T/m2' '$T/m3' --format md | grep -c '^### speedlab compare')\" = 1 ]" \
+    "compare --format md: one heading"
 expect 2 '--mode regression compares two operands' compare "$T/m1" "$T/m2" "$T/m3" --mode regression
 # Like-for-like by the question, not the size: a size from a rule ("auto: 4 x
 # last-level cache of ...") matches the same rule on another machine whatever

@@ -409,6 +409,8 @@ static int compare_operands(const char *const *specs, size_t n_specs,
                 specs[0]);
         status = cli_usage_error();
     } else {
+        if (o->markdown)
+            printf("### speedlab compare\n\n");
         status = compare_machines_report(&s, o->markdown);
     }
     hw_set_free(&s);

@@ -506,12 +506,16 @@ int compare_machines_report(const struct hw_set *s, bool md)
                 "problem");
         status = cli_usage_error();
     } else {
-        if (md)
-            printf("### speedlab compare\n\n");
+        /* In markdown the text parts are code blocks, the tables tables. */
+        const char *fence = md ? "```\n" : "";
+        printf("%s", fence);
         legend(s);
+        printf("%s", fence);
         summary_table(s, &sum, md);
+        printf("%s", fence);
         warnings(s);
         skips(s, &sum);
+        printf("%s", fence);
         printf("\nthe machines:\n\n");
         machine_table(s, md);
         if (details(s, md) != 0)
