@@ -42,11 +42,69 @@ expect 2 'record schema_version 0 is not supported' compare "$base" "$T/old.json
 expect 2 'truncated JSON' compare "$T/truncated.json" "$base"
 expect 2 'not a speedlab record' compare "$base" "$T/foreign.json"
 expect 2 'no matching results' compare "$base" "$T/nomatch.json"
-expect 2 'mixes machines' compare "$T/mixed" "$base"
+expect 2 'BASE mixes machines \(.*mixed holds records of 2\)' compare "$T/mixed" "$base" --mode regression
+expect 0 'hardware comparison of 3 machines' compare "$T/mixed" "$base"
 expect 2 'no such file or folder' compare "$base" "$T/missing.json"
 expect 2 'expected BASE and NEW' compare "$base"
 expect 2 '--threshold \(percent\) must be a number' compare "$base" "$base" --threshold x
 expect 2 '--format must be table or md' compare "$base" "$base" --format html
+
+# Hardware comparison of N machines (edited records, not real machines): M2
+# twice as fast in every repetition, with one result skipped for a missing
+# ISA; M3 half as fast; a second workload (the same record renamed) 8 times as
+# fast on M2, so the geometric mean over workloads is sqrt(2 * 8) = 4.
+other_cpu() { # CPU-MODEL HOST FACTOR
+    jq --arg cpu "$1" --arg host "$2" --argjson f "$3" '.machine.cpu_model = $cpu
+        | .machine.hostname = $host | .results |= map(.times_s |= map(. * $f))' "$base"
+}
+renamed() { jq '.config.kernel = "pairsum2" | .results |= map(.kernel = "pairsum2")
+                | .problems |= map(.kernel = "pairsum2")'; }
+mkdir -p "$T/m1" "$T/m2" "$T/m3" "$T/all"
+cp "$base" "$T/m1/pairsum.json"
+renamed <"$base" >"$T/m1/pairsum2.json"
+other_cpu "Example Fast CPU (edited record)" fast 0.5 |
+    jq '.results[3] |= (.status = "skipped" | .reason = "CPU lacks avx512f" | .reps = 0
+                        | .times_s = [] | .busy_s = [] | .cpus = [])' >"$T/m2/pairsum.json"
+other_cpu "Example Fast CPU (edited record)" fast 0.125 | renamed >"$T/m2/pairsum2.json"
+other_cpu "Example Slow CPU (edited record)" slow 2 >"$T/m3/pairsum.json"
+cp "$T/m1/pairsum.json" "$T/all/a.json"; cp "$T/m2/pairsum.json" "$T/all/b.json"
+cp "$T/m3/pairsum.json" "$T/all/c.json"
+expect 0 'hardware comparison of 2 machines' compare "$T/m1" "$T/m2"
+expect 0 'pairsum  +500  +M1  +reduction/static t2 .* 1\.00  +-  +-$' compare "$T/m1" "$T/m2"
+expect 0 '^ +M2  +reduction/static t2 .* 2\.00  +2\.00 \(2\)  +2\.00 \(1\) t2/t2$' compare "$T/m1" "$T/m2"
+expect 0 '^ +M2  +reduction/static t2 .* 8\.00  +8\.00 \(2\)  +8\.00 \(2\) t2/t2$' compare "$T/m1" "$T/m2"
+expect 0 '^geometric mean  +over workloads  +M2  +4\.00 \(2\)  +4\.00 \(2\)  +4\.00 \(2\)$' compare "$T/m1" "$T/m2"
+expect 0 'pairsum/partials_padded on M2: skipped \(CPU lacks avx512f\) \(1 result\)' compare "$T/m1" "$T/m2"
+expect 0 'machines differ in: CPU model, hostname' compare "$T/m1" "$T/m2"
+expect 0 'hardware comparison of 3 machines' compare "$T/m1" "$T/m2" "$T/m3"
+expect 0 '^ +M3  +reduction/static t2 .* 0\.50  +0\.50 \(2\)  +0\.50 \(2\) t2/t2$' compare "$T/m1" "$T/m2" "$T/m3"
+expect 0 '^ +M3  +0\.50 \(1\)  +0\.50 \(1\)  +0\.50 \(1\)$' compare "$T/m1" "$T/m2" "$T/m3"
+# One folder of three machines' records: grouped, never mixed in a side.
+expect 0 'hardware comparison of 3 machines' compare "$T/all"
+expect 0 'hardware comparison of 4 machines' compare "$T/all" "$T/m1" --mode hardware
+expect 0 'M4  .*/m1: 2 records, host vm' compare "$T/all" "$T/m1"
+check "'$speedlab' compare '$T/m1' '$T/m2' | awk 'length > 120 { bad = 1 } END { exit bad }'" \
+    "compare: the summary and details of two machines fit in 120 columns"
+check "[ \"\$('$speedlab' compare '$T/m1' '$T/m2' | grep -c 'not measured on one machine')\" = 1 ]" \
+    "compare: skips under one heading"
+expect 0 '^\| geometric mean \| over workloads \| M2 \|  \|  \| 4\.00 \(2\) \|' compare "$T/m1" "$T/m2" --format md
+check "[ \"\$('$speedlab' compare '$T/m1' '$T/m2' '$T/m3' --format md | grep -c '^### speedlab compare')\" = 1 ]" \
+    "compare --format md: one heading"
+expect 2 '--mode regression compares two operands' compare "$T/m1" "$T/m2" "$T/m3" --mode regression
+# Like-for-like by the question, not the size: a size from a rule ("auto: 4 x
+# last-level cache of ...") matches the same rule on another machine whatever
+# size it came to; the same sizes without the rule do not match.
+with_size() { # SIZE RULE
+    jq --arg size "$1" --arg rule "$2" '.problems |= map(.size = $size | .source += $rule)
+        | .results |= map(.size = $size)'
+}
+with_size 500 '; auto: 4 x last-level cache of 1 KiB' <"$base" >"$T/rule-a.json"
+other_cpu "Example Fast CPU (edited record)" fast 0.5 |
+    with_size 1000 '; auto: 4 x last-level cache of 2 KiB' >"$T/rule-b.json"
+other_cpu "Example Fast CPU (edited record)" fast 0.5 | with_size 1000 '' >"$T/size-b.json"
+expect 0 'pairsum  +4 x last-level cache  +M1' compare "$T/rule-a.json" "$T/rule-b.json"
+expect 0 'M2 .* 2\.00 \(2\)' compare "$T/rule-a.json" "$T/rule-b.json"
+expect 2 'no matching results' compare "$base" "$T/size-b.json" --mode hardware
 
 # History: 12 runs an hour apart, one 25 % step at run 7 in the reduction
 # variant, +-2 % wobble everywhere, one wild run (+60 %) at 3: one step, at 7.

@@ -4,6 +4,8 @@
  * shown is the model's. */
 #include "cli/cli.h"
 #include "analysis/compare_stats.h"
+#include "analysis/hwcompare.h"
+#include "cli/compare_machines.h"
 #include "kit/sl.h"
 #include "kit/util.h"
 #include "reporters/text_table.h"
@@ -234,306 +236,6 @@ static int regression_report(struct match *m, size_t n, const struct compare_opt
     return regression ? EXIT_REGRESSION : EXIT_SUCCESS;
 }
 
-/* ---- hardware comparison ---- */
-
-/* The first counter event any result of the side recorded, or its simulated
- * caches, or that none were asked for. */
-static void counters_status(const struct run_set *s, char *buf, size_t len)
-{
-    for (size_t i = 0; i < s->n; i++)
-        for (size_t k = 0; k < s->runs[i].n_results; k++) {
-            const struct sl_result *r = &s->runs[i].results[k];
-            if (r->n_counters > 0) {
-                const struct sl_counter_event *e = &r->counters[0].event;
-                snprintf(buf, len, "%s: %s%s%s%s", e->name, sl_counter_state_name(e->state),
-                         e->reason[0] ? " (" : "", e->reason, e->reason[0] ? ")" : "");
-                return;
-            }
-            if (r->simulated) {
-                snprintf(buf, len, "simulated cache only (--counters sim)");
-                return;
-            }
-        }
-    snprintf(buf, len, "not recorded (run without --counters)");
-}
-
-/* The words of `isa` that `other` lacks. */
-static void isa_only(const char *isa, const char *other, char *out, size_t len)
-{
-    out[0] = '\0';
-    char *copy = strdup(isa);
-    if (!copy)
-        return;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        bool found = false;
-        size_t tl = strlen(tok);
-        for (const char *at = strstr(other, tok); at && !found; at = strstr(at + 1, tok))
-            found = (at == other || at[-1] == ' ') && (at[tl] == ' ' || at[tl] == '\0');
-        if (!found) {
-            size_t used = strlen(out);
-            snprintf(out + used, len - used, "%s%s", used ? " " : "", tok);
-        }
-    }
-    free(copy);
-    if (!out[0])
-        snprintf(out, len, "-");
-}
-
-static void caches_text(const struct sl_machine_desc *m, char *out, size_t len)
-{
-    out[0] = '\0';
-    for (int i = 0; i < m->n_caches; i++) {
-        const struct sl_cache_desc *c = &m->caches[i];
-        if (strcmp(c->type, "instruction") == 0)
-            continue;
-        size_t used = strlen(out);
-        bool mib = c->size >= 1048576;
-        snprintf(out + used, len - used, "%sL%d %.0f %s", used ? ", " : "", c->level,
-                 (double)c->size / (mib ? 1048576 : 1024), mib ? "MiB" : "KiB");
-    }
-}
-
-/* The text of a machine's cells in the order of machine_table's rows. */
-struct machine_cells {
-    char topology[96], allowed[32], isa[512], caches[256], memory[32], peak[64], counters[320];
-};
-
-static void machine_cells(const struct sl_machine_desc *m, const struct sl_machine_desc *other,
-                          const struct run_set *s, struct machine_cells *c)
-{
-    snprintf(c->topology, sizeof c->topology, "%d packages, %d cores, %d CPUs", m->packages,
-             m->cores_total, m->pus_total);
-    snprintf(c->allowed, sizeof c->allowed, "%d", m->pus_allowed);
-    isa_only(m->isa, other->isa, c->isa, sizeof c->isa);
-    caches_text(m, c->caches, sizeof c->caches);
-    snprintf(c->memory, sizeof c->memory, "%.1f GiB", m->memory_gib);
-    if (isfinite(m->peak_gflops_fp64))
-        snprintf(c->peak, sizeof c->peak, "%.1f GFLOP/s", m->peak_gflops_fp64);
-    else
-        snprintf(c->peak, sizeof c->peak, "unavailable");
-    counters_status(s, c->counters, sizeof c->counters);
-}
-
-static void machine_table(const struct run_set *base, const struct run_set *fresh, bool md)
-{
-    const struct sl_machine_desc *a = &base->runs[0].machine, *b = &fresh->runs[0].machine;
-    struct machine_cells ca, cb;
-    machine_cells(a, b, base, &ca);
-    machine_cells(b, a, fresh, &cb);
-    static const char *const header[] = {"<", "<BASE", "<NEW"};
-    const char *rows[][3] = {
-        {"CPU", a->cpu_model, b->cpu_model},
-        {"host", a->hostname, b->hostname},
-        {"topology", ca.topology, cb.topology},
-        {"allowed CPUs", ca.allowed, cb.allowed},
-        {"ISA only here", ca.isa, cb.isa},
-        {"caches", ca.caches, cb.caches},
-        {"memory", ca.memory, cb.memory},
-        {"peak fp64", ca.peak, cb.peak},
-        {"counters", ca.counters, cb.counters},
-    };
-    struct text_table t;
-    text_table_init(&t, 3, header);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        text_table_add(&t, rows[i]);
-    text_table_print(&t, stdout, md);
-    text_table_free(&t);
-}
-
-static bool same_group(const struct sl_result *a, const struct sl_result *b)
-{
-    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->variant, b->variant) == 0 &&
-           strcmp(a->schedule, b->schedule) == 0 && strcmp(a->size, b->size) == 0;
-}
-
-/* A result with the run that holds it (for the run's figure of merit). */
-struct located {
-    const struct sl_result *r;
-    const struct sl_run *run;
-};
-
-static struct located locate(const struct run_set *s, const struct sl_result *key, int threads)
-{
-    size_t where = 0;
-    const struct sl_result *r =
-        run_set_find(s, key->kernel, key->variant, key->schedule, threads, key->size, &where);
-    return (struct located){r, r ? &s->runs[where] : NULL};
-}
-
-static void speedup_text(const struct sl_result *r, char *out, size_t len)
-{
-    if (!r || !is_ok(r) || !isfinite(r->d.speedup.value))
-        snprintf(out, len, "-");
-    else
-        snprintf(out, len, "%.2f (%.2f)", r->d.speedup.value, r->d.efficiency.value);
-}
-
-static void merit_text(struct located l, char *out, size_t len)
-{
-    char unit[64];
-    if (!l.r || !is_ok(l.r) || !isfinite(l.r->d.merit.value))
-        snprintf(out, len, "-");
-    else
-        snprintf(out, len, "%.4g %s", l.r->d.merit.value,
-                 sl_merit_label(l.run->merit, l.run->unit, unit, sizeof unit));
-}
-
-/* "status (reason)" of a result that is not ok, or "not run". */
-static void state_text(const struct sl_result *r, char *out, size_t len)
-{
-    snprintf(out, len, "%s%s%s%s", r ? sl_status_name(r->status) : "not run",
-             r && r->reason ? " (" : "", r && r->reason ? r->reason : "",
-             r && r->reason ? ")" : "");
-}
-
-/* Every result of both sides, BASE's first, with as much room again after
- * them; NULL when out of memory. */
-static const struct sl_result **both_sides(const struct run_set *base,
-                                           const struct run_set *fresh, size_t *n_out)
-{
-    const struct sl_result **all =
-        calloc(2 * (count_results(base) + count_results(fresh)) + 1, sizeof *all);
-    size_t n = 0;
-    const struct run_set *sides[2] = {base, fresh};
-    for (int s = 0; s < 2 && all; s++)
-        for (size_t i = 0; i < sides[s]->n; i++)
-            for (size_t k = 0; k < sides[s]->runs[i].n_results; k++)
-                all[n++] = &sides[s]->runs[i].results[k];
-    *n_out = n;
-    return all;
-}
-
-/* The groups (kernel, variant, schedule, size) of `all`, once each, in
- * order (BASE's, then NEW's that BASE lacks), moved to its front. */
-static size_t collect_groups(const struct sl_result **all, size_t n_all)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < n_all; k++) {
-        bool known = false;
-        for (size_t j = 0; j < n && !known; j++)
-            known = same_group(all[j], all[k]);
-        if (!known)
-            all[n++] = all[k];
-    }
-    return n;
-}
-
-/* The thread counts either side measured a group at, ascending. */
-static size_t group_threads(const struct sl_result *const *all, size_t n_all,
-                            const struct sl_result *key, int *threads, size_t max)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < n_all; k++) {
-        const struct sl_result *r = all[k];
-        size_t at = 0;
-        if (!same_group(r, key))
-            continue;
-        while (at < n && threads[at] < r->threads)
-            at++;
-        if ((at < n && threads[at] == r->threads) || n == max)
-            continue;
-        memmove(threads + at + 1, threads + at, (n - at) * sizeof *threads);
-        threads[at] = r->threads;
-        n++;
-    }
-    return n;
-}
-
-/* The tables a hardware comparison fills. */
-struct hardware_tables {
-    struct text_table curves, skipped;
-    size_t matched;
-};
-
-/* A group's rows: its speedup curve on both machines, and the thread counts
- * one of them did not measure (with the status of each side). */
-static void group_rows(const struct run_set *base, const struct run_set *fresh,
-                       const struct sl_result *const *all, size_t n_all,
-                       const struct sl_result *key, struct hardware_tables *t)
-{
-    char label[256];
-    snprintf(label, sizeof label, "%s/%s/%s [%s]", key->kernel, key->variant, key->schedule,
-             key->size);
-    int threads[256];
-    size_t n = group_threads(all, n_all, key, threads, sizeof threads / sizeof threads[0]);
-    bool label_shown = false;
-    for (size_t i = 0; i < n; i++) {
-        struct located a = locate(base, key, threads[i]), b = locate(fresh, key, threads[i]);
-        if ((a.r && !is_ok(a.r)) || (b.r && !is_ok(b.r))) {
-            char wa[200], wb[200], name[300];
-            state_text(a.r, wa, sizeof wa);
-            state_text(b.r, wb, sizeof wb);
-            snprintf(name, sizeof name, "%s t%d", label, threads[i]);
-            const char *cells[] = {name, wa, wb};
-            if (!(a.r && b.r && strcmp(wa, wb) == 0))
-                text_table_add(&t->skipped, cells);
-            continue;
-        }
-        char th[16], ma[32] = "-", mb[32] = "-", ratio[32] = "-", sa[48], sb[48], fa[96], fb[96];
-        snprintf(th, sizeof th, "%d", threads[i]);
-        if (a.r)
-            text_seconds(a.r->d.median_s.value, ma, sizeof ma);
-        if (b.r)
-            text_seconds(b.r->d.median_s.value, mb, sizeof mb);
-        if (a.r && b.r) {
-            snprintf(ratio, sizeof ratio, "%.3f", b.r->d.median_s.value / a.r->d.median_s.value);
-            t->matched++;
-        }
-        speedup_text(a.r, sa, sizeof sa);
-        speedup_text(b.r, sb, sizeof sb);
-        merit_text(a, fa, sizeof fa);
-        merit_text(b, fb, sizeof fb);
-        const char *cells[] = {label_shown ? "" : label, th, ma, mb, ratio, sa, sb, fa, fb};
-        label_shown = true;
-        text_table_add(&t->curves, cells);
-    }
-}
-
-static int hardware_report(const struct run_set *base, const struct run_set *fresh,
-                           const struct compare_options *o)
-{
-    size_t n_all;
-    const struct sl_result **all = both_sides(base, fresh, &n_all);
-    if (!all) {
-        sl_fail("out of memory");
-        return cli_error(EXIT_FAILURE);
-    }
-    /* The groups go to the front of a copy: every result stays in `all`. */
-    const struct sl_result **groups = all + n_all;
-    memcpy(groups, all, n_all * sizeof *groups);
-    size_t n_groups = collect_groups(groups, n_all);
-    static const char *const header[] = {"<result [size]", "threads", "BASE median",
-                                         "NEW median", "NEW/BASE", "BASE speedup (eff)",
-                                         "NEW speedup (eff)", "BASE merit", "NEW merit"};
-    static const char *const skip_header[] = {"<result [size]", "<BASE", "<NEW"};
-    struct hardware_tables t = {0};
-    text_table_init(&t.curves, 9, header);
-    text_table_init(&t.skipped, 3, skip_header);
-    for (size_t i = 0; i < n_groups; i++)
-        group_rows(base, fresh, all, n_all, groups[i], &t);
-    free(all);
-    int status = EXIT_SUCCESS;
-    if (t.matched == 0) {
-        sl_fail("no matching results: BASE and NEW share no (kernel, variant, schedule, "
-                "threads, size) measured on both");
-        status = cli_usage_error();
-    } else {
-        machine_table(base, fresh, o->markdown);
-        printf("\n");
-        text_table_print(&t.curves, stdout, o->markdown);
-        printf("\nNEW/BASE is a ratio of median times (below 1: NEW is faster); merit at the "
-               "median time; '-' where one machine did not run that thread count.\n");
-        if (t.skipped.n_rows > 1) {
-            printf("\nnot measured on both (skipped for a missing ISA, or not run):\n\n");
-            text_table_print(&t.skipped, stdout, o->markdown);
-        }
-    }
-    text_table_free(&t.curves);
-    text_table_free(&t.skipped);
-    return status;
-}
-
 /* ---- the command ---- */
 
 /* The values of compare's options. */
@@ -572,61 +274,67 @@ static int cli_compare(int argc, char **argv, const struct machine *machine);
 
 const struct cli_command cli_compare_command = {
     .name = "compare",
-    .operands = "BASE NEW",
-    .summary = "regression check of two runs (or hardware comparison)",
+    .operands = "BASE NEW [MORE...]",
+    .summary = "regression check of two runs, or hardware comparison of machines",
     .about =
-        "BASE and NEW are records, folders of records (scripts/bench writes one per\n"
-        "kernel) or comma-separated lists of either.  Results are matched by (kernel,\n"
-        "variant, schedule, threads, size).\n"
+        "BASE, NEW and MORE are records, folders of records (scripts/bench writes one\n"
+        "per kernel) or comma-separated lists of either; one folder holding several\n"
+        "machines' records is enough.  Each operand's records are\n"
+        "grouped per machine (CPU model, ISA, topology, allowed CPUs; the hostname may\n"
+        "differ): a folder holding records of several machines is several machines,\n"
+        "never one side mixing them.\n"
         "\n"
-        "Same hardware (CPU model, ISA, topology, allowed CPUs; the hostname may differ):\n"
-        "a regression check.  Per match: both medians, NEW/BASE with its 95% interval\n"
-        "(from both medians' distribution-free 97.5% intervals; 7+ repetitions each),\n"
-        "a two-sided Mann-Whitney U test on the repetitions (exact without ties), and a\n"
-        "verdict: slower or faster needs p < alpha AND a change beyond --threshold;\n"
-        "unknown when the repetitions are too few for the test ever to reach alpha.\n"
-        "A result valid in BASE and invalid in NEW is a regression too.\n"
+        "Two operands on the same hardware: a regression check, results matched by\n"
+        "(kernel, variant, schedule, threads, size).  Per match: both medians, NEW/BASE\n"
+        "with its 95% interval (from both medians' distribution-free 97.5% intervals;\n"
+        "7+ repetitions each), a two-sided Mann-Whitney U test on the repetitions\n"
+        "(exact without ties), and a verdict: slower or faster needs p < alpha AND a\n"
+        "change beyond --threshold; unknown when the repetitions are too few for the\n"
+        "test ever to reach alpha.  A result valid in BASE and invalid in NEW is a\n"
+        "regression too.\n"
         "\n"
-        "Different hardware: a hardware comparison instead (no verdicts): the machines\n"
-        "side by side, then per result the medians, NEW/BASE, speedup and efficiency at\n"
-        "every thread count on each, the figure of merit (GB/s, GFLOP/s, ...), variants\n"
-        "skipped on one machine only (missing ISA) and counter availability.\n",
+        "Different machines (two operands that differ, a side that mixes machines,\n"
+        "three operands or more, or --mode hardware): a hardware comparison, no\n"
+        "verdicts.  First a summary: per workload the best valid variant on each\n"
+        "machine, its figure of merit and ratio to the first machine (M1), and the\n"
+        "like-for-like ratios (the same variant and schedule on both, geometric mean)\n"
+        "at 1 thread and at each machine's largest thread count; then geometric means\n"
+        "over the workloads.  Results are matched by the question they answer: a size\n"
+        "the workload derived from the machine (stream's auto, '4 x last-level cache')\n"
+        "matches that rule on every machine whatever array size it came to.  Then the\n"
+        "warnings per machine, the skips collapsed (one line per variant and reason),\n"
+        "the machines side by side and every result on each.\n",
     .notes =
         "exit status: 0 no regression (and always in hardware mode), 1 a regression\n"
         "(slower, or newly invalid), 2 unusable input (unreadable, foreign, truncated or\n"
-        "old-schema record, a number of the wrong type or out of range, a side mixing\n"
-        "machines, or no matching results).\n",
+        "old-schema record, a number of the wrong type or out of range, a regression\n"
+        "side mixing machines, or no matching results).\n",
     .options = compare_options_rows,
     .main = cli_compare,
 };
 
-/* Both sides loaded and checked: one machine and each key once per side. */
-static int load_sides(const char *base_spec, const char *new_spec, struct run_set *base,
-                      struct run_set *fresh)
+/* Whether BASE and NEW are compared as hardware (else a regression check). */
+static bool compare_hardware(const struct run_set *base, const struct run_set *fresh,
+                             const struct compare_options *o)
 {
-    if (run_set_add(base, base_spec) != 0 || run_set_add(fresh, new_spec) != 0 ||
-        run_set_check_one_machine(base, "BASE") != 0 ||
-        run_set_check_one_machine(fresh, "NEW") != 0 || run_set_check_unique(base, "BASE") != 0 ||
-        run_set_check_unique(fresh, "NEW") != 0)
-        return -1;
-    return 0;
+    char differs[128];
+    bool same_hw = run_same_hardware(&base->runs[0], &fresh->runs[0], differs, sizeof differs);
+    return o->mode == MODE_HARDWARE || (o->mode == MODE_AUTO && !same_hw);
 }
 
-/* What both sides are and on what they ran; whether to compare hardware. */
-static bool print_sides(const char *base_spec, const char *new_spec, const struct run_set *base,
+/* What both sides are and on what they ran. */
+static void print_sides(const char *base_spec, const char *new_spec, const struct run_set *base,
                         const struct run_set *fresh, const struct compare_options *o)
 {
     const struct sl_machine_desc *a = &base->runs[0].machine, *b = &fresh->runs[0].machine;
     char differs[128];
     bool same_hw = run_same_hardware(&base->runs[0], &fresh->runs[0], differs, sizeof differs);
-    bool hardware = o->mode == MODE_HARDWARE || (o->mode == MODE_AUTO && !same_hw);
+    bool hardware = compare_hardware(base, fresh, o);
     bool hosts_differ = strcmp(a->hostname, b->hostname) != 0;
     if (o->markdown)
         printf("### speedlab compare\n\n```\n");
     side_summary("BASE", base_spec, base);
     side_summary("NEW", new_spec, fresh);
-    environment_warnings("BASE", base);
-    environment_warnings("NEW", fresh);
     if (same_hw)
         printf("machine: same hardware (%s, %d allowed CPUs)%s%s%s\n", a->cpu_model,
                a->pus_allowed, hosts_differ ? "; hosts differ: " : "",
@@ -637,33 +345,75 @@ static bool print_sides(const char *base_spec, const char *new_spec, const struc
                hardware ? "hardware comparison, no regression verdicts"
                         : "regression check forced (--mode regression): verdicts mix code and "
                           "hardware");
+    if (!hardware) {
+        environment_warnings("BASE", base);
+        environment_warnings("NEW", fresh);
+    }
     printf(o->markdown ? "```\n\n" : "\n");
-    return hardware;
 }
 
-static int compare_sides(const char *base_spec, const char *new_spec,
-                         const struct compare_options *o)
+/* BASE against NEW, one machine each: a regression check, or a hardware
+ * comparison when the machines differ (or as asked; it matches results by
+ * their question, not their size, so it finds its own matches). */
+static int compare_two(const char *base_spec, const char *new_spec, const struct hw_set *s,
+                       const struct compare_options *o)
 {
-    struct run_set base = {0}, fresh = {0};
+    const struct run_set *base = &s->machines[0].set, *fresh = &s->machines[1].set;
+    if (compare_hardware(base, fresh, o)) {
+        print_sides(base_spec, new_spec, base, fresh, o);
+        return compare_machines_report(s, o->markdown);
+    }
     struct match *m = NULL;
     size_t n = 0, only_base = 0, only_new = 0;
     int status;
-    if (load_sides(base_spec, new_spec, &base, &fresh) != 0 ||
-        collect_matches(&base, &fresh, &m, &n, &only_base, &only_new) != 0) {
+    if (collect_matches(base, fresh, &m, &n, &only_base, &only_new) != 0) {
         status = cli_usage_error();
     } else if (n == 0) {
         sl_fail("no matching results: BASE (%s) and NEW (%s) share no (kernel, variant, "
                 "schedule, threads, size)",
-                base.runs[0].config.kernel, fresh.runs[0].config.kernel);
+                base->runs[0].config.kernel, fresh->runs[0].config.kernel);
         status = cli_usage_error();
-    } else if (print_sides(base_spec, new_spec, &base, &fresh, o)) {
-        status = hardware_report(&base, &fresh, o);
     } else {
+        print_sides(base_spec, new_spec, base, fresh, o);
         status = regression_report(m, n, o, only_base, only_new);
     }
     free(m);
-    run_set_free(&base);
-    run_set_free(&fresh);
+    return status;
+}
+
+/* The operands' records grouped per machine; two operands of one machine
+ * each are BASE and NEW, anything else (one folder of several machines, a
+ * side that mixes machines, three operands or more) is a hardware
+ * comparison. */
+static int compare_operands(const char *const *specs, size_t n_specs,
+                            const struct compare_options *o)
+{
+    struct hw_set s;
+    int status;
+    if (hw_set_load(&s, specs, n_specs) != 0) {
+        status = cli_usage_error();
+    } else if (n_specs == 2 && s.n == 2 && s.machines[1].operand == 1) {
+        status = compare_two(specs[0], specs[1], &s, o);
+    } else if (o->mode == MODE_REGRESSION) {
+        bool base_mixes = s.machines[1].operand == 0;
+        size_t machines = 0;
+        for (size_t m = 0; m < s.n; m++)
+            machines += s.machines[m].operand == (base_mixes ? 0u : 1u);
+        sl_fail("%s mixes machines (%s holds records of %zu): a regression check needs one "
+                "machine a side; compare them with --mode hardware",
+                base_mixes ? "BASE" : "NEW", specs[base_mixes ? 0 : 1], machines);
+        status = cli_usage_error();
+    } else if (s.n < 2) {
+        sl_fail("compare: expected BASE and NEW (records or folders), or a folder of several "
+                "machines; %s holds records of one machine",
+                specs[0]);
+        status = cli_usage_error();
+    } else {
+        if (o->markdown)
+            printf("### speedlab compare\n\n");
+        status = compare_machines_report(&s, o->markdown);
+    }
+    hw_set_free(&s);
     return status;
 }
 
@@ -675,13 +425,18 @@ static int cli_compare(int argc, char **argv, const struct machine *machine)
     int parsed = cli_parse(&cli_compare_command, argc, argv, &a, &p);
     if (parsed != CLI_PARSED)
         return cli_parse_status(&cli_compare_command, parsed);
-    if (p.n_operands != 2) {
-        sl_fail("compare: expected BASE and NEW (records or folders), got %d argument%s",
-                p.n_operands, p.n_operands == 1 ? "" : "s");
+    if (p.n_operands < 1) {
+        sl_fail("compare: expected BASE and NEW (records or folders), or more machines, got "
+                "no argument");
         return cli_usage_error();
     }
     struct compare_options o = {.threshold = a.threshold, .alpha = a.alpha,
                                 .holm = a.correction == 0, .markdown = a.format == 1,
                                 .mode = a.mode};
-    return compare_sides(p.operands[0], p.operands[1], &o);
+    if (p.n_operands > 2 && o.mode == MODE_REGRESSION) {
+        sl_fail("--mode regression compares two operands (BASE and NEW), got %d",
+                p.n_operands);
+        return cli_usage_error();
+    }
+    return compare_operands((const char *const *)p.operands, (size_t)p.n_operands, &o);
 }

@@ -225,10 +225,14 @@ static int cli_info(int argc, char **argv, const struct machine *m)
     const struct sl_machine_desc *d = &m->desc;
     printf("host         %s (%s)\n", d->hostname, d->os);
     printf("cpu          %s (%s)\n", d->cpu_model, d->cpu_vendor);
+    printf("uarch        %s (family %d, model %d, stepping %d), microcode %s\n",
+           d->microarchitecture, d->cpu_family, d->cpu_model_number, d->cpu_stepping,
+           d->microcode);
     printf("isa          %s\n", d->isa[0] ? d->isa : "baseline x86-64 only");
     printf("topology     %d package%s, %d NUMA node%s, %d cores, %d CPUs, %.1f GiB\n",
            d->packages, d->packages == 1 ? "" : "s", d->numa_nodes, d->numa_nodes == 1 ? "" : "s",
            d->cores_total, d->pus_total, d->memory_gib);
+    printf("memory       %s\n", d->memory_devices);
     printf("allowed      %d CPU%s (%s) on %d core%s: this process's affinity mask and cpuset\n",
            d->pus_allowed, d->pus_allowed == 1 ? "" : "s", d->allowed_list, d->cores_allowed,
            d->cores_allowed == 1 ? "" : "s");

@@ -1,6 +1,7 @@
 /* speedlab plot RECORD|FOLDER...: the records loaded into the result model,
  * the run's name and output folder; figures/plot.c draws. */
 #include "cli/cli.h"
+#include "analysis/hwcompare.h"
 #include "figures/plot.h"
 #include "kit/sl.h"
 #include "results/run_set.h"
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -79,6 +81,46 @@ static void default_name(const struct run_set *set, char *const *args, int n_arg
         plot_safe_name(set->runs[0].run_id, out, len);
 }
 
+/* The records grouped per machine for the comparison figures: each folder
+ * operand on its own (two suites of one machine are two machines, as in
+ * compare), the record operands together (records of one suite given one by
+ * one are one machine); s->n 0 when there is nothing to compare, with why
+ * on the console. */
+static void group_machines(const struct cli_parsed *p, struct hw_set *s)
+{
+    const char *specs[HW_MAX_MACHINES + 1];
+    size_t n = 0, files_len = 0;
+    bool too_many = false;
+    for (int i = 0; i < p->n_operands; i++) {
+        struct stat st;
+        if (stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            too_many |= n == HW_MAX_MACHINES;
+            if (!too_many)
+                specs[n++] = p->operands[i];
+        } else {
+            files_len += strlen(p->operands[i]) + 1;
+        }
+    }
+    char *files = files_len ? calloc(1, files_len) : NULL;
+    for (int i = 0; files && i < p->n_operands; i++) {
+        struct stat st;
+        if (!(stat(p->operands[i], &st) == 0 && S_ISDIR(st.st_mode)))
+            snprintf(files + strlen(files), files_len - strlen(files), "%s%s",
+                     files[0] ? "," : "", p->operands[i]);
+    }
+    if (files && !too_many)
+        specs[n++] = files;
+    memset(s, 0, sizeof *s);
+    if (too_many || (files_len && !files) || hw_set_load(s, specs, n) != 0) {
+        if (too_many)
+            printf("machines: not compared: more than %d folders\n", HW_MAX_MACHINES);
+        else
+            printf("machines: not compared: %s\n", sl_error());
+        hw_set_free(s);
+    }
+    free(files);
+}
+
 static int plot_loaded(const struct run_set *set, const struct plot_args *a,
                        const struct cli_parsed *p)
 {
@@ -95,7 +137,11 @@ static int plot_loaded(const struct run_set *set, const struct plot_args *a,
     /* A file grown past `ulimit -f` is then a write error, reported with the
      * file's name, not a signal that kills the command mid-figure. */
     signal(SIGXFSZ, SIG_IGN);
-    return (int)plot_runs(set, out, name);
+    struct hw_set machines;
+    group_machines(p, &machines);
+    int status = (int)plot_runs(set, &machines, out, name);
+    hw_set_free(&machines);
+    return status;
 }
 
 static int cli_plot(int argc, char **argv, const struct machine *m)

@@ -77,9 +77,12 @@ struct plot_figure {
     char left_out[400]; /* what a figure does not hold (panels, records); "" when nothing */
 };
 
+struct hw_set;
+
 struct plot_set {
     struct plot_record *records;
     size_t n_records;
+    const struct hw_set *machines; /* the records grouped per machine (figures/machines.h) */
     const char *out_dir;
     const char *run_name;
     struct plot_figure *figures;

@@ -4,6 +4,7 @@
 #include "figures/plot.h"
 
 #include "figures/figure.h"
+#include "figures/machines.h"
 #include "figures/report.h"
 #include "kit/files.h"
 #include "kit/sl.h"
@@ -115,7 +116,7 @@ static int draw_all(struct plot_set *set)
     for (size_t k = 0; k < set->n_records; k++)
         if (draw_record(set, &set->records[k]) != 0)
             return -1;
-    return plot_roofline(set);
+    return plot_roofline(set) != 0 ? -1 : plot_machines(set);
 }
 
 struct tally {
@@ -195,7 +196,8 @@ static enum plot_status draw_and_report(struct plot_set *set)
     return status;
 }
 
-enum plot_status plot_runs(const struct run_set *runs, const char *out_dir, const char *name)
+enum plot_status plot_runs(const struct run_set *runs, const struct hw_set *machines,
+                           const char *out_dir, const char *name)
 {
     char why[200];
     if (!gnuplot_available(why, sizeof why)) {
@@ -208,10 +210,12 @@ enum plot_status plot_runs(const struct run_set *runs, const char *out_dir, cons
     }
     struct plot_set set;
     enum plot_status status = PLOT_FAILED;
-    if (set_init(&set, runs, out_dir, name) != 0)
+    if (set_init(&set, runs, out_dir, name) != 0) {
         fprintf(stderr, "speedlab: error: %s\n", sl_error());
-    else
+    } else {
+        set.machines = machines;
         status = draw_and_report(&set);
+    }
     set_free(&set);
     return status;
 }

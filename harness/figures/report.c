@@ -1,5 +1,7 @@
 #include "figures/report.h"
 
+#include "figures/machines.h"
+
 #include "figures/html.h"
 #include "figures/roofline.h"
 #include "kit/sl.h"
@@ -520,6 +522,7 @@ int report_write(const struct plot_set *set, const char *path)
         return -1;
     head(h, set);
     summary_section(h, set);
+    report_machines(h, set);
     claims_section(h, set);
     if (figure_section(h, set) != 0) {
         html_abort(h);

@@ -1,5 +1,7 @@
 #include "measure/machine.h"
 
+#include "measure/platform.h"
+
 #include "kit/sl.h"
 
 #include <errno.h>
@@ -144,6 +146,7 @@ int machine_load(struct machine *m)
 
     copy_info(m->topology, "CPUModel", m->desc.cpu_model, sizeof m->desc.cpu_model);
     copy_info(m->topology, "CPUVendor", m->desc.cpu_vendor, sizeof m->desc.cpu_vendor);
+    platform_describe(&m->desc);
     sl_isa_describe(m->desc.isa, sizeof m->desc.isa);
     load_caches(m);
     load_clock(m);

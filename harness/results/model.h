@@ -57,6 +57,13 @@ struct sl_machine_desc {
      * peak_basis says where each factor came from (the fp32 one). */
     double peak_gflops_fp32, peak_gflops_fp64;
     char peak_basis[300];
+    /* The CPU's identity and the memory's devices (measure/platform.h);
+     * records older than them lack the block (identity_recorded false). */
+    bool identity_recorded;
+    int cpu_family, cpu_model_number, cpu_stepping; /* -1: unknown */
+    char microarchitecture[96]; /* "Emerald Rapids", or "unknown (family F, model M)" */
+    char microcode[64];         /* "0x1", or "unavailable (reason)" */
+    char memory_devices[256];   /* "4 x 16 GiB DDR4 at 3200 MT/s ...", or "unavailable (reason)" */
 };
 
 struct sl_build_desc {

@@ -62,6 +62,20 @@ static json_t *strings_json(const char *const *items, int n)
 
 /* ---- machine, build, environment, config, problems ------------------------- */
 
+/* A CPUID number, or null when it could not be read. */
+static json_t *cpuid_json(int v)
+{
+    return v >= 0 ? json_integer(v) : json_null();
+}
+
+static json_t *identity_json(const struct sl_machine_desc *m)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "cpu_family", cpuid_json(m->cpu_family),
+                     "cpu_model", cpuid_json(m->cpu_model_number), "stepping",
+                     cpuid_json(m->cpu_stepping), "microarchitecture", text(m->microarchitecture),
+                     "microcode", text(m->microcode), "memory_devices", text(m->memory_devices));
+}
+
 json_t *record_machine_json(const struct sl_machine_desc *m)
 {
     json_t *caches = json_array();
@@ -77,7 +91,7 @@ json_t *record_machine_json(const struct sl_machine_desc *m)
                              number_or(m->peak_gflops_fp32, "clock unknown"), "gflops_fp64",
                              number_or(m->peak_gflops_fp64, "clock unknown"), "basis",
                              text(m->peak_basis));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}, s:{s:o, s:i, s:i}, "
+    json_t *machine = json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}, s:{s:o, s:i, s:i}, "
                      "s:o, s:f, s:o}",
                      "hostname", text(m->hostname), "cpu_model", text(m->cpu_model), "cpu_vendor",
                      text(m->cpu_vendor), "isa", text(m->isa), "os", text(m->os), "topology",
@@ -85,6 +99,9 @@ json_t *record_machine_json(const struct sl_machine_desc *m)
                      "cpus", m->pus_total, "allowed", "cpus", text(m->allowed_list), "count",
                      m->pus_allowed, "cores", m->cores_allowed, "caches", caches, "memory_gib",
                      m->memory_gib, "peak", peak);
+    if (m->identity_recorded)
+        put(machine, "identity", identity_json(m));
+    return machine;
 }
 
 json_t *record_build_json(const struct sl_build_desc *b)

@@ -294,6 +294,39 @@ static int read_peak(const struct reader *rd, const json_t *machine, struct sl_m
     return 0;
 }
 
+/* A CPUID number; null (not read on that machine) is -1. */
+static int get_cpuid(const struct reader *rd, const json_t *obj, const char *key, int *out)
+{
+    *out = -1;
+    if (json_is_null(json_object_get(obj, key)))
+        return 0;
+    return get_int32(rd, obj, "machine.identity", key, 0, 1 << 20, out);
+}
+
+/* The CPU's identity and the memory's devices; absent in older records. */
+static int read_machine_identity(const struct reader *rd, const json_t *machine,
+                         struct sl_machine_desc *m)
+{
+    const json_t *id;
+    if (get_object(rd, machine, "machine", "identity", OPTIONAL, &id) != 0)
+        return -1;
+    m->identity_recorded = id != NULL;
+    m->cpu_family = m->cpu_model_number = m->cpu_stepping = -1;
+    if (!id)
+        return 0;
+    const char *at = "machine.identity";
+    if (get_cpuid(rd, id, "cpu_family", &m->cpu_family) != 0 ||
+        get_cpuid(rd, id, "cpu_model", &m->cpu_model_number) != 0 ||
+        get_cpuid(rd, id, "stepping", &m->cpu_stepping) != 0 ||
+        get_text(rd, id, at, "microarchitecture", REQUIRED, m->microarchitecture,
+                 sizeof m->microarchitecture) != 0 ||
+        get_text(rd, id, at, "microcode", REQUIRED, m->microcode, sizeof m->microcode) != 0 ||
+        get_text(rd, id, at, "memory_devices", REQUIRED, m->memory_devices,
+                 sizeof m->memory_devices) != 0)
+        return -1;
+    return 0;
+}
+
 static int read_machine(const struct reader *rd, const json_t *root)
 {
     struct sl_machine_desc *m = &rd->run->machine;
@@ -318,7 +351,8 @@ static int read_machine(const struct reader *rd, const json_t *root)
         get_int32(rd, allowed, "machine.allowed", "count", 0, 1 << 24, &m->pus_allowed) != 0 ||
         get_int32(rd, allowed, "machine.allowed", "cores", 0, 1 << 24, &m->cores_allowed) != 0 ||
         read_caches(rd, machine, m) != 0 ||
-        get_number(rd, machine, "machine", "memory_gib", 0, &m->memory_gib) != 0)
+        get_number(rd, machine, "machine", "memory_gib", 0, &m->memory_gib) != 0 ||
+        read_machine_identity(rd, machine, m) != 0)
         return -1;
     return read_peak(rd, machine, m);
 }
