@@ -51,18 +51,28 @@ do for [p = 1:panels] {
     l2_block = 1
     dram_block = 1 + has_l2
     joins = 1 + has_l2 + has_dram
-    plot for [i = 1:nr] rf index (i - 1) using 1:2 with lines \
-             lw roof_width(roof(p, i, 'style')) dt roof_dash(roof(p, i, 'style')) \
-             lc rgb roof_colour(roof(p, i, 'style')) title roof(p, i, 'title'), \
-         for [k = 1:(measured > 0)] pf index joins using 1:2 with lines lw 0.8 lc rgb '#aaaaaa' notitle, \
-         for [k = 1:has_l2] pf index l2_block using 1:2:4 with points pt 9 ps 1.2 lc variable notitle, \
-         for [k = 1:has_dram] pf index dram_block using 1:2:4 with points pt 5 ps 1.1 lc variable notitle, \
-         pf index 0 using 1:2:4 with points pt 7 ps 1.3 lc variable notitle, \
-         for [k = 1:has_l2] NaN with points pt 9 ps 1.2 lc rgb '#444444' title 'at L2 (simulated D1 misses)', \
-         for [k = 1:has_dram] NaN with points pt 5 ps 1.1 lc rgb '#444444' title 'at DRAM (simulated LL misses)', \
-         NaN with points pt 7 ps 1.3 lc rgb '#444444' title 'at the work model''s intensity (colour: record)', \
-         pf index 0 using 5:6:(sprintf('%d', int(column(3)))):4 with labels left font ',9' \
-             tc variable notitle
+    # The simulated intensities' blocks exist only where they were measured:
+    # an empty `for` over a missing block still makes gnuplot open it (and
+    # warn), so the command is assembled from the blocks present.
+    sim = ''
+    if (measured > 0) {
+        sim = sim . "pf index joins using 1:2 with lines lw 0.8 lc rgb '#aaaaaa' notitle, "
+    }
+    if (has_l2) {
+        sim = sim . "pf index l2_block using 1:2:4 with points pt 9 ps 1.2 lc variable notitle, "
+        sim = sim . "NaN with points pt 9 ps 1.2 lc rgb '#444444' title 'at L2 (simulated D1 misses)', "
+    }
+    if (has_dram) {
+        sim = sim . "pf index dram_block using 1:2:4 with points pt 5 ps 1.1 lc variable notitle, "
+        sim = sim . "NaN with points pt 5 ps 1.1 lc rgb '#444444' title 'at DRAM (simulated LL misses)', "
+    }
+    model_title = "at the work model's intensity (colour: record)"
+    eval "plot for [i = 1:nr] rf index (i - 1) using 1:2 with lines " . \
+         "lw roof_width(roof(p, i, 'style')) dt roof_dash(roof(p, i, 'style')) " . \
+         "lc rgb roof_colour(roof(p, i, 'style')) title roof(p, i, 'title'), " . sim . \
+         "pf index 0 using 1:2:4 with points pt 7 ps 1.3 lc variable notitle, " . \
+         "NaN with points pt 7 ps 1.3 lc rgb '#444444' title model_title, " . \
+         "pf index 0 using 5:6:(sprintf('%d', int(column(3)))):4 with labels left font ',9' tc variable notitle"
     unset label
 }
 unset multiplot
