@@ -50,6 +50,18 @@ echo "$row" | awk -F'\t' '{ exit !(NF == 10 && $2 == 1 && $5 > 1.999 && $5 < 2.0
 blocks=$(grep -c '^# M[123]: threads' "$out/data/machines-scaling-stream.tsv")
 [ "$blocks" = 3 ] || fail "machines-scaling-stream.tsv has $blocks machine blocks, not 3"
 
+# A roofline per machine, each with its own machine's points only (stream
+# counts flops; M2 is twice and M3 half as fast as M1).
+for f in roofline roofline-machine2 roofline-machine3; do
+    grep -q '</svg>' "$out/$f.svg" 2>/dev/null || fail "$f.svg is missing or not a complete SVG"
+done
+gflops() { awk -F'\t' '/^$/ { exit } !/^#/ { print $2; exit }' "$out/data/$1"; }
+g1=$(gflops roofline-points-t1.tsv) g2=$(gflops roofline-points-t1-2.tsv) g3=$(gflops roofline-points-t1-3.tsv)
+awk -v a="$g1" -v b="$g2" -v c="$g3" 'BEGIN { exit !(b / a > 1.999 && b / a < 2.001 &&
+                                                   c / a > 0.499 && c / a < 0.501) }' ||
+    fail "each machine's roofline holds its own points: M1 $g1, M2 $g2, M3 $g3 GFLOP/s"
+grep -q 'of other machines' "$out/report.html" && fail "a roofline says other machines' records were left out"
+
 # The report: the section, the summary's geometric means, the description escaped.
 report=$out/report.html
 grep -q '<h2>Machines compared</h2>' "$report" || fail "report has no comparison section"

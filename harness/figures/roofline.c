@@ -48,7 +48,6 @@ struct point {
 
 /* Records the roofline leaves out. */
 struct left_out {
-    size_t other_machines; /* records of other machines than the first's */
     size_t beyond;         /* records with points beyond FIGURE_MAX_RECORDS */
     const char *first_beyond;
     int panels_beyond; /* thread counts beyond FIGURE_MAX_PANELS */
@@ -56,7 +55,7 @@ struct left_out {
 
 struct roofline {
     struct plot_set *set;
-    const struct sl_run *machine; /* the first record's: points and roofs of its hardware */
+    const struct sl_run *machine; /* points and roofs of this run's hardware */
     const struct plot_record *ceilings;
     struct roof_set roofs;
     struct point *points;
@@ -237,10 +236,8 @@ static int collect_points(struct roofline *rl)
         const struct plot_record *rec = &rl->set->records[k];
         if (roofs_is_ceilings(rec->run))
             continue;
-        if (!run_same_hardware(rec->run, rl->machine, what, sizeof what)) {
-            rl->left.other_machines++;
-            continue;
-        }
+        if (!run_same_hardware(rec->run, rl->machine, what, sizeof what))
+            continue; /* in its own machine's roofline */
         if (!has_points(rec))
             continue;
         if (records == FIGURE_MAX_RECORDS) {
@@ -539,11 +536,6 @@ static void roofline_left_out(struct plot_figure *f, const struct left_out *left
                  left->beyond, left->beyond == 1 ? "" : "s", FIGURE_MAX_RECORDS,
                  left->first_beyond);
     used = strlen(f->left_out);
-    if (left->other_machines)
-        snprintf(f->left_out + used, len - used, "%s%zu record%s of other machines than the "
-                 "first record's",
-                 used ? "; " : "", left->other_machines, left->other_machines == 1 ? "" : "s");
-    used = strlen(f->left_out);
     if (left->panels_beyond)
         snprintf(f->left_out + used, len - used, "%s%d more thread count%s (a figure holds %d "
                  "panels)",
@@ -602,15 +594,17 @@ static int draw(struct roofline *rl, struct plot_figure *f)
     return 0;
 }
 
-int plot_roofline(struct plot_set *set)
+/* The roofline of the machine `machine` runs on: its records' points under
+ * its own roofs. */
+static int roofline_of(struct plot_set *set, const struct sl_run *machine, const char *label)
 {
-    const struct sl_machine_desc *m = &set->records[0].run->machine;
-    struct plot_figure *f = figure_new(set, "roofline", NULL);
+    const struct sl_machine_desc *m = &machine->machine;
+    struct plot_figure *f = figure_new(set, "roofline", label);
     if (!f)
         return -1;
     snprintf(f->title, sizeof f->title, "Roofline: %s, %d CPUs (%s)", m->cpu_model,
              m->pus_allowed, m->hostname);
-    struct roofline rl = {.set = set, .machine = set->records[0].run};
+    struct roofline rl = {.set = set, .machine = machine};
     rl.ceilings = roofline_ceilings(set, rl.machine);
     int rc = 0;
     if ((rl.ceilings && roofs_from_run(rl.ceilings->run, &rl.roofs) != 0) ||
@@ -623,5 +617,36 @@ int plot_roofline(struct plot_set *set)
         rc = draw(&rl, f);
     roofs_free(&rl.roofs);
     free(rl.points);
+    return rc;
+}
+
+/* A roofline per machine among the records (roofs are a machine's own, and
+ * a point belongs under its machine's), in the order the machines first
+ * appear: `roofline`, then `roofline-machine2`, ... side by side in the
+ * report. */
+int plot_roofline(struct plot_set *set)
+{
+    const struct sl_run **machines = NULL;
+    size_t n = 0;
+    int rc = 0;
+    char what[128], label[32];
+    for (size_t k = 0; k < set->n_records && rc == 0; k++) {
+        const struct sl_run *run = set->records[k].run;
+        bool seen = false;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = run_same_hardware(machines[j], run, what, sizeof what);
+        if (seen)
+            continue;
+        const struct sl_run **grown = realloc(machines, (n + 1) * sizeof *grown);
+        if (!grown) {
+            rc = sl_fail("out of memory for %zu machines", n + 1);
+            break;
+        }
+        machines = grown;
+        machines[n++] = run;
+        snprintf(label, sizeof label, "machine%zu", n);
+        rc = roofline_of(set, run, n > 1 ? label : NULL);
+    }
+    free(machines);
     return rc;
 }
