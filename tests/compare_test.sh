@@ -19,6 +19,12 @@ jq '.results |= map(if .variant == "reduction" then (.times_s |= map(. * 1.2) | 
 # Another machine (edited, not real): other CPU, ISA and allowed CPUs.
 jq '.machine.cpu_model = "Example CPU 9000 (edited record)" | .machine.isa = "sse2 avx2 fma"
     | .machine.allowed.count = 16 | .machine.hostname = "other"' "$base" >"$T/other.json"
+# The partials_padded variant 8 % slower: beyond the 5 % threshold, but its
+# intervals reach back into the band: inconclusive, not a regression.
+jq '.results |= map(if .variant == "partials_padded" then (.times_s |= map(. * 1.08)) else . end)' \
+    "$base" >"$T/slight.json"
+# Five repetitions: too few for an interval of the ratio.
+jq '.results |= map(.times_s |= .[0:5] | .reps = 5)' "$base" >"$T/few.json"
 jq '.schema_version = 0' "$base" >"$T/old.json"
 head -c 3000 "$base" >"$T/truncated.json"
 echo '{"benchmarks": []}' >"$T/foreign.json"
@@ -28,9 +34,18 @@ cp "$base" "$T/mixed/a.json"
 cp "$T/other.json" "$T/mixed/b.json"
 cp "$T/slow.json" "$T/folder/pairsum.json"
 
-expect 0 'no regression: 0 slower, 0 faster, 4 same' compare "$base" "$T/same.json"
+# The fixture was measured on a loaded machine: its intervals are wide, and
+# "same" is said only where the interval lies inside 0.95-1.05.
+expect 0 'no regression: 0 slower, 0 faster, 1 same, 3 inconclusive' compare "$base" "$T/same.json"
+expect 0 'reduction/static/t1 .* \[0\.9[0-9]*, 1\.0[0-4][0-9]*\] .* same$' compare "$base" "$T/same.json"
+expect 0 'reduction/static/t2 .* \[0\.889, 1\.124\] .* inconclusive \(interval wider than 0\.950-1\.050\)' compare "$base" "$base"
+expect 0 'partials_padded/static/t2 .* 1\.080 .* inconclusive \(interval crosses 1\.050\)' compare "$base" "$T/slight.json"
+expect 0 'no regression: 0 slower, 0 faster, 1 same, 3 inconclusive' compare "$base" "$T/slight.json"
+expect 0 '\| pairsum/partials_padded/static/t2 \| 500 \| .* \| inconclusive \(interval crosses 1\.050\) \|' compare "$base" "$T/slight.json" --format md
+expect 0 'inconclusive \(5 and 5 reps: a 95% interval needs 7 each\)' compare "$T/few.json" "$T/few.json"
+expect 0 '0 same, 4 inconclusive' compare "$T/few.json" "$T/few.json"
 expect 1 'reduction/static/t1 .* 1\.200 .*SLOWER \+20\.0%' compare "$base" "$T/slow.json"
-expect 1 'regression: 2 slower, 0 faster, 2 same' compare "$base" "$T/slow.json"
+expect 1 'regression: 2 slower, 0 faster, 0 same, 2 inconclusive' compare "$base" "$T/slow.json"
 expect 1 '\| pairsum/reduction/static/t2 \| 500 \| .* \*\*SLOWER\*\* \+20\.0% \|' compare "$base" "$T/slow.json" --format md
 expect 0 'faster -16\.7%' compare "$T/slow.json" "$base"
 expect 0 'no regression' compare "$base" "$T/slow.json" --threshold 25
