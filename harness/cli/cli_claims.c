@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/plan.h"
 #include "results/record.h"
+#include "measure/envcheck.h"
 #include "measure/runner.h"
 #include "kit/util.h"
 
@@ -94,7 +95,9 @@ const struct cli_command cli_claims_command = {
         "H1-H2): runs only the measurements the selected claims need, once each, or\n"
         "reads them from records, then prints for every claim the source figure, the\n"
         "measured figure with its 95% interval, and a verdict: reproduced, not\n"
-        "reproduced, or not applicable with the reason.  A claim published with more\n"
+        "reproduced, inconclusive (the intervals do not decide: one straddles an edge\n"
+        "of the published band, or there is none), or not applicable, with the\n"
+        "reason.  A claim published with more\n"
         "threads than this process may use is measured at the CPUs it may use and says\n"
         "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
         "IDS are claim ids, e.g. F1 T2 (default: all).\n",
@@ -350,11 +353,12 @@ static void print_table(const struct claim *const *sel, const struct claim_verdi
                claim_verdict_name(v[i].verdict), measured, sel[i]->source_figure);
         printf("      measured: %s\n      reason:   %s\n", v[i].measured_text, v[i].reason);
     }
-    int counts[3] = {0, 0, 0};
+    int counts[VERDICT_KINDS] = {0};
     for (size_t i = 0; i < n; i++)
         counts[v[i].verdict]++;
-    printf("\n%d reproduced, %d not reproduced, %d not applicable\n", counts[VERDICT_REPRODUCED],
-           counts[VERDICT_NOT_REPRODUCED], counts[VERDICT_NOT_APPLICABLE]);
+    printf("\n%d reproduced, %d not reproduced, %d inconclusive, %d not applicable\n",
+           counts[VERDICT_REPRODUCED], counts[VERDICT_NOT_REPRODUCED], counts[VERDICT_INCONCLUSIVE],
+           counts[VERDICT_NOT_APPLICABLE]);
 }
 
 static int write_json_file(json_t *doc, const char *path)
@@ -567,6 +571,9 @@ static int measure_group(struct claims_run *r, const struct machine *m, const st
             } else {
                 plan.options->wanted = group_wants;
                 plan.options->wanted_ctx = g;
+                /* As `run` does: checked into the record, warnings on stderr. */
+                envcheck_run(&run->environment, m->desc.pus_total, a.noise_limit);
+                envcheck_print(&run->environment, stderr);
                 status = cli_measure(&plan, m, run);
             }
         }
