@@ -411,10 +411,25 @@ static void test_verdicts(void)
              "disturbed: 4 of 7 repetitions, worker 0 switched out 9 times");
     snprintf(claim, sizeof claim, CLAIM("1", "", "%s"), layout);
     judge(claim, &noisy, 1, 2, VERDICT_REPRODUCED,
-          "; speedup measured on disturbed repetitions (other work took CPU time; the intervals "
+          "; measured on disturbed repetitions (other work took CPU time; the intervals "
           "carry it): cosine/rowmajor_fused_branchfree/static/t1 disturbed: 4 of 7 repetitions, "
           "worker 0 switched out 9 times",
           "disturbed repetitions");
+    /* Two checks on the same measurements name it once. */
+    snprintf(claim, sizeof claim, CLAIM("1", "", "%s, %s"), layout, layout);
+    struct claim_set set;
+    const struct claim *twice = claim_from(&set, claim);
+    if (twice) {
+        struct claims_context ctx = {&noisy, 1, 2, NULL, false};
+        struct claim_verdict v;
+        claims_judge(twice, &ctx, &v);
+        const char *first = strstr(v.reason, "rowmajor_fused_branchfree/static/t1 disturbed");
+        CHECK(first && !strstr(first + 1, "rowmajor_fused_branchfree/static/t1 disturbed"),
+              "a disturbed measurement named once: %s", v.reason);
+        CHECK(!strstr(v.reason, "colmajor_fused_branchfree/static/t1 disturbed"),
+              "a quiet measurement is not named: %s", v.reason);
+        claims_free(&set);
+    }
     sl_run_free(&noisy);
 }
 

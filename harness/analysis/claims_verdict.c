@@ -20,7 +20,9 @@ struct check_outcome {
     char measured_why[160], ci_why[160];
     char text[300]; /* what was measured */
     char why[500];  /* why this outcome */
-    char disturbed[400]; /* the measurements judged that had disturbed repetitions */
+    /* The timed measurements judged that had disturbed repetitions. */
+    const struct sl_result *disturbed[CLAIM_MAX_OTHERS + 2];
+    int n_disturbed;
 };
 
 /* Appends to a fixed buffer, truncating. */
@@ -100,16 +102,12 @@ static const struct sl_result *find(const struct claims_context *ctx, const stru
     return NULL;
 }
 
-/* A measurement judged by a check, noted when other work disturbed some of
- * its repetitions (its noise verdict): the claim's reason says so. */
+/* A timed measurement judged by a check, noted when other work disturbed
+ * some of its repetitions (its noise verdict): the claim's reason says so. */
 static void note_noise(struct check_outcome *out, const struct sl_result *r)
 {
-    if (r->d.noise.disturbed_reps == 0)
-        return;
-    char name[256];
-    sl_result_name(r, name, sizeof name);
-    append(out->disturbed, sizeof out->disturbed, "%s%s %s", out->disturbed[0] ? "; " : "", name,
-           r->d.noise.verdict);
+    if (r->d.noise.disturbed_reps > 0 && out->n_disturbed < CLAIM_MAX_OTHERS + 2)
+        out->disturbed[out->n_disturbed++] = r;
 }
 
 /* Both probes' measurements; false with the outcome set not applicable. */
@@ -134,8 +132,6 @@ static bool find_pair(const struct claims_context *ctx, const struct claim *c,
         out->outcome = OUT_NA;
         return false;
     }
-    note_noise(out, *base);
-    note_noise(out, *cand);
     return true;
 }
 
@@ -230,6 +226,8 @@ static void check_ratio(const struct claims_context *ctx, const struct claim *c,
     const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
+    note_noise(out, base);
+    note_noise(out, cand);
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
     const char *what = "x";
     if (k->kind == CHECK_EFFICIENCY) {
@@ -261,6 +259,8 @@ static void check_imbalance(const struct claims_context *ctx, const struct claim
     const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
+    note_noise(out, base);
+    note_noise(out, cand);
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
     if (isnan(base->imbalance) || isnan(cand->imbalance)) {
         out->outcome = OUT_NA;
@@ -497,6 +497,30 @@ static void judge_check(const struct claims_context *ctx, const struct claim *c,
         no_number(out, out->why);
 }
 
+/* Each disturbed measurement the checks judged, once, with its noise
+ * verdict. */
+static void disturbed_reason(const struct check_outcome *outs, int n, struct claim_verdict *out)
+{
+    const struct sl_result *said[CLAIM_MAX_CHECKS * (CLAIM_MAX_OTHERS + 2)];
+    int n_said = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < outs[i].n_disturbed; k++) {
+            const struct sl_result *r = outs[i].disturbed[k];
+            bool seen = false;
+            for (int j = 0; j < n_said; j++)
+                seen |= said[j] == r;
+            if (seen)
+                continue;
+            char name[256];
+            sl_result_name(r, name, sizeof name);
+            append(out->reason, sizeof out->reason, "%s%s %s",
+                   n_said ? "; " : "; measured on disturbed repetitions (other work took CPU "
+                                   "time; the intervals carry it): ",
+                   name, r->d.noise.verdict);
+            said[n_said++] = r;
+        }
+}
+
 static const char *outcome_word(enum outcome o)
 {
     switch (o) {
@@ -576,12 +600,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
                claim_check_kind_name(k->kind), as, outcome_word(outs[i].outcome),
                k->required ? "" : " [does not decide]", outs[i].why);
     }
-    for (int i = 0; i < c->n_checks; i++)
-        if (outs[i].disturbed[0])
-            append(out->reason, sizeof out->reason,
-                   "; %s measured on disturbed repetitions (other work took CPU time; the "
-                   "intervals carry it): %s",
-                   claim_check_kind_name(c->checks[i].kind), outs[i].disturbed);
+    disturbed_reason(outs, c->n_checks, out);
     if (!out->measured_text[0])
         snprintf(out->measured_text, sizeof out->measured_text, "not measured");
 }
