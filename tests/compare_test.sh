@@ -25,6 +25,16 @@ jq '.results |= map(if .variant == "partials_padded" then (.times_s |= map(. * 1
     "$base" >"$T/slight.json"
 # Five repetitions: too few for an interval of the ratio.
 jq '.results |= map(.times_s |= .[0:5] | .reps = 5)' "$base" >"$T/few.json"
+# Noise counted (as run records it), two repetitions of every result
+# disturbed (a worker switched out); then partials_padded at 2 threads three
+# times faster: an efficiency of 3, far beyond its interval.
+jq '.results |= map(.times_s as $t | ($t | map(0)) as $z | .threads as $n | .noise = {
+      source: "edited", per_rep: ($t | map({wall_s: .})), steal: "unavailable (edited)",
+      workers: [range($n)] | map({busy_s: $t, start_delay_s: $z, task_clock_s: $t,
+        context_switches: ($z | .[0] = 5 | .[1] = 5), involuntary_switches: ($z | .[0] = 5 | .[1] = 5),
+        migrations: "unavailable (edited)", page_faults: $z})})' "$base" >"$T/disturbed.json"
+jq '.results |= map(if .threads == 2 and .variant == "partials_padded" then (.times_s |= map(. / 3)) else . end)' \
+    "$T/disturbed.json" >"$T/superlinear.json"
 jq '.schema_version = 0' "$base" >"$T/old.json"
 head -c 3000 "$base" >"$T/truncated.json"
 echo '{"benchmarks": []}' >"$T/foreign.json"
@@ -44,6 +54,12 @@ expect 0 'no regression: 0 slower, 0 faster, 1 same, 3 inconclusive' compare "$b
 expect 0 '\| pairsum/partials_padded/static/t2 \| 500 \| .* \| inconclusive \(interval crosses 1\.050\) \|' compare "$base" "$T/slight.json" --format md
 expect 0 'inconclusive \(5 and 5 reps: a 95% interval needs 7 each\)' compare "$T/few.json" "$T/few.json"
 expect 0 '0 same, 4 inconclusive' compare "$T/few.json" "$T/few.json"
+expect 0 'reduction/static/t1 .* same; disturbed repetitions: 0 of 15 in BASE, 2 of 15 in NEW' compare "$base" "$T/disturbed.json"
+check "! '$speedlab' compare '$base' '$T/same.json' | grep -q 'disturbed'" "compare: no disturbed note without disturbed repetitions"
+expect 0 '^ +2 .* 2\.06 \(1\.03\) +6\.17 \(3\.08\) ! ~ ' compare "$base" "$T/superlinear.json" --mode hardware
+expect 0 '^! superlinear: efficiency above 1 beyond its interval: cache effect or noise, see noise verdict' compare "$base" "$T/superlinear.json" --mode hardware
+expect 0 '^~ speedup from disturbed repetitions' compare "$base" "$T/superlinear.json" --mode hardware
+check "! '$speedlab' compare '$base' '$T/same.json' --mode hardware | grep -q '^[!~] '" "compare: no marks where nothing is implausible"
 expect 1 'reduction/static/t1 .* 1\.200 .*SLOWER \+20\.0%' compare "$base" "$T/slow.json"
 expect 1 'regression: 2 slower, 0 faster, 0 same, 2 inconclusive' compare "$base" "$T/slow.json"
 expect 1 '\| pairsum/reduction/static/t2 \| 500 \| .* \*\*SLOWER\*\* \+20\.0% \|' compare "$base" "$T/slow.json" --format md

@@ -205,6 +205,14 @@ static void match_row(struct text_table *t, const struct match *m, double p,
         not_compared_text(m, verdict, sizeof verdict);
         c->not_comparable++;
     }
+    /* Other work took CPU time from some repetitions: the verdict says so. */
+    size_t db = m->base->d.noise.disturbed_reps, dn = m->fresh->d.noise.disturbed_reps;
+    if (m->comparable && (db || dn)) {
+        size_t used = strlen(verdict);
+        snprintf(verdict + used, sizeof verdict - used,
+                 "; disturbed repetitions: %zu of %zu in BASE, %zu of %zu in NEW", db,
+                 m->base->reps, dn, m->fresh->reps);
+    }
     if (newly_invalid(m)) {
         c->invalid++;
         size_t used = strlen(verdict);
@@ -381,12 +389,27 @@ static struct located locate(const struct run_set *s, const struct sl_result *ke
     return (struct located){r, r ? &s->runs[where] : NULL};
 }
 
-static void speedup_text(const struct sl_result *r, char *out, size_t len)
+/* The marks of a speedup physics does not allow without a cause, said
+ * under the table when used. */
+struct implausible_marks {
+    bool superlinear, disturbed;
+};
+
+/* "speedup (efficiency)", marked "!" when superlinear and "~" when its
+ * inputs had disturbed repetitions. */
+static void speedup_text(const struct sl_result *r, struct implausible_marks *marks, char *out,
+                         size_t len)
 {
-    if (!r || !is_ok(r) || !isfinite(r->d.speedup.value))
+    if (!r || !is_ok(r) || !isfinite(r->d.speedup.value)) {
         snprintf(out, len, "-");
-    else
-        snprintf(out, len, "%.2f (%.2f)", r->d.speedup.value, r->d.efficiency.value);
+        return;
+    }
+    /* At one thread the speedup is 1 by definition: nothing to doubt. */
+    bool disturbed = r->threads > 1 && r->d.noise.speedup_disturbed;
+    snprintf(out, len, "%.2f (%.2f)%s%s", r->d.speedup.value, r->d.efficiency.value,
+             r->d.superlinear ? " !" : "", disturbed ? " ~" : "");
+    marks->superlinear |= r->d.superlinear;
+    marks->disturbed |= disturbed;
 }
 
 static void merit_text(struct located l, char *out, size_t len)
@@ -464,6 +487,7 @@ static size_t group_threads(const struct sl_result *const *all, size_t n_all,
 struct hardware_tables {
     struct text_table curves, skipped;
     size_t matched;
+    struct implausible_marks marks;
 };
 
 /* A group's rows: its speedup curve on both machines, and the thread counts
@@ -490,7 +514,7 @@ static void group_rows(const struct run_set *base, const struct run_set *fresh,
                 text_table_add(&t->skipped, cells);
             continue;
         }
-        char th[16], ma[32] = "-", mb[32] = "-", ratio[32] = "-", sa[48], sb[48], fa[96], fb[96];
+        char th[16], ma[32] = "-", mb[32] = "-", ratio[32] = "-", sa[56], sb[56], fa[96], fb[96];
         snprintf(th, sizeof th, "%d", threads[i]);
         if (a.r)
             text_seconds(a.r->d.median_s.value, ma, sizeof ma);
@@ -500,8 +524,8 @@ static void group_rows(const struct run_set *base, const struct run_set *fresh,
             snprintf(ratio, sizeof ratio, "%.3f", b.r->d.median_s.value / a.r->d.median_s.value);
             t->matched++;
         }
-        speedup_text(a.r, sa, sizeof sa);
-        speedup_text(b.r, sb, sizeof sb);
+        speedup_text(a.r, &t->marks, sa, sizeof sa);
+        speedup_text(b.r, &t->marks, sb, sizeof sb);
         merit_text(a, fa, sizeof fa);
         merit_text(b, fb, sizeof fb);
         const char *cells[] = {label_shown ? "" : label, th, ma, mb, ratio, sa, sb, fa, fb};
@@ -544,6 +568,12 @@ static int hardware_report(const struct run_set *base, const struct run_set *fre
         text_table_print(&t.curves, stdout, o->markdown);
         printf("\nNEW/BASE is a ratio of median times (below 1: NEW is faster); merit at the "
                "median time; '-' where one machine did not run that thread count.\n");
+        if (t.marks.superlinear)
+            printf("! superlinear: efficiency above 1 beyond its interval: cache effect or noise, "
+                   "see noise verdict\n");
+        if (t.marks.disturbed)
+            printf("~ speedup from disturbed repetitions (this result's or its 1-thread run's): "
+                   "other work took CPU time, see noise verdict\n");
         if (t.skipped.n_rows > 1) {
             printf("\nnot measured on both (skipped for a missing ISA, or not run):\n\n");
             text_table_print(&t.skipped, stdout, o->markdown);
