@@ -148,7 +148,7 @@ static void time_ratio(const struct sl_result *a, const struct sl_result *b, dou
 }
 
 /* Which side of 1 a time ratio lies: faster, slower, or a tie. */
-static const struct verdict_band one = {1, 1};
+static const struct verdict_band unity = {1, 1};
 
 /* The published figure's band or bound as a band of verdict.h. */
 static struct verdict_band expected_band(const struct claim_check *k)
@@ -175,12 +175,11 @@ static void judge_interval(const struct claim_check *k, struct check_outcome *ou
     char band_text[96];
     snprintf(band_text, sizeof band_text, "the band %.3g-%.3g around %.3g", band.lo, band.hi,
              k->value);
-    out->outcome = v.position == POSITION_INSIDE                                  ? OUT_YES
-                   : v.position == POSITION_BELOW || v.position == POSITION_ABOVE ? OUT_NO
-                                                                                   : OUT_INCONCLUSIVE;
+    out->outcome = OUT_INCONCLUSIVE;
     const char *side = v.position == POSITION_BELOW ? "below" : "above";
     switch (v.position) {
     case POSITION_INSIDE:
+        out->outcome = OUT_YES;
         if (is_band)
             snprintf(out->why, sizeof out->why, "CI %.3g-%.3g within %s", lo, hi, band_text);
         else
@@ -189,6 +188,7 @@ static void judge_interval(const struct claim_check *k, struct check_outcome *ou
         break;
     case POSITION_BELOW:
     case POSITION_ABOVE:
+        out->outcome = OUT_NO;
         if (is_band)
             snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %s", lo, hi, side, band_text);
         else
@@ -275,7 +275,7 @@ static void check_imbalance(const struct claims_context *ctx, const struct claim
     else
         snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
     bool lower = cand->imbalance < base->imbalance;
-    struct verdict faster = verdict_judge(out->lo, out->hi, one, HIGHER_IS_BETTER);
+    struct verdict faster = verdict_judge(out->lo, out->hi, unity, HIGHER_IS_BETTER);
     if (!lower) {
         out->outcome = OUT_NO;
         snprintf(out->why, sizeof out->why, "imbalance of %s not lower than %s's", cand->schedule,
@@ -395,7 +395,7 @@ static void check_fastest(const struct claims_context *ctx, const struct claim *
             best = o;
         double ratio, lo, hi;
         time_ratio(o, cand, &ratio, &lo, &hi);
-        struct verdict v = verdict_judge(lo, hi, one, HIGHER_IS_BETTER);
+        struct verdict v = verdict_judge(lo, hi, unity, HIGHER_IS_BETTER);
         if (v.outcome == OUTCOME_WORSE && !faster) {
             faster = o;
         } else if (v.outcome != OUTCOME_BETTER && !tied) {
