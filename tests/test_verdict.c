@@ -8,12 +8,18 @@
 
 static const struct verdict_band band = {0.95, 1.05};
 
+static const char *name(enum verdict_outcome o)
+{
+    static const char *const names[] = {"same", "better", "worse", "inconclusive"};
+    return names[o];
+}
+
 static void expect(double lo, double hi, struct verdict_band b, enum verdict_direction d,
                    enum verdict_outcome outcome, enum verdict_position position, double edge)
 {
     struct verdict v = verdict_judge(lo, hi, b, d);
     CHECK(v.outcome == outcome, "[%g, %g] in [%g, %g]: %s, expected %s", lo, hi, b.lo, b.hi,
-          verdict_outcome_name(v.outcome), verdict_outcome_name(outcome));
+          name(v.outcome), name(outcome));
     CHECK(v.position == position, "[%g, %g] in [%g, %g]: position %d, expected %d", lo, hi, b.lo,
           b.hi, (int)v.position, (int)position);
     CHECK(isnan(edge) ? isnan(v.edge) : v.edge == edge, "[%g, %g]: edge %g, expected %g", lo, hi,
@@ -105,6 +111,5 @@ int main(void)
     across_an_edge_is_inconclusive();
     no_interval_is_inconclusive();
     point_and_one_sided_bands();
-    CHECK(verdict_outcome_name(OUTCOME_INCONCLUSIVE)[0] == 'i', "names");
     return check_report("verdict");
 }

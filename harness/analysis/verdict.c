@@ -35,14 +35,3 @@ struct verdict verdict_judge(double lo, double hi, struct verdict_band band,
     }
     return v;
 }
-
-const char *verdict_outcome_name(enum verdict_outcome o)
-{
-    switch (o) {
-    case OUTCOME_SAME: return "same";
-    case OUTCOME_BETTER: return "better";
-    case OUTCOME_WORSE: return "worse";
-    case OUTCOME_INCONCLUSIVE: return "inconclusive";
-    }
-    return "?";
-}

@@ -45,6 +45,4 @@ struct verdict {
 struct verdict verdict_judge(double lo, double hi, struct verdict_band band,
                              enum verdict_direction direction);
 
-const char *verdict_outcome_name(enum verdict_outcome o);
-
 #endif
