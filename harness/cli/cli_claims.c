@@ -97,9 +97,11 @@ const struct cli_command cli_claims_command = {
         "measured figure with its 95% interval, and a verdict: reproduced, not\n"
         "reproduced, inconclusive (the intervals do not decide: one straddles an edge\n"
         "of the published band, or there is none), or not applicable, with the\n"
-        "reason.  A claim published with more\n"
-        "threads than this process may use is measured at the CPUs it may use and says\n"
-        "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
+        "reason.  A claim published with more threads than this process may use is\n"
+        "measured at the CPUs it may use and says so; only claims about\n"
+        "oversubscription (P2, H1) run more threads than CPUs.  The environment is\n"
+        "checked first, as by run (into each record, warnings on stderr); a claim\n"
+        "judged on disturbed repetitions names them in its reason.\n"
         "IDS are claim ids, e.g. F1 T2 (default: all).\n",
     .notes =
         "A record's `claims` array and claims.json hold, per claim: id, source_figure,\n"
