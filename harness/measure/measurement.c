@@ -387,8 +387,12 @@ static int collect_noise(const struct size_context *sc, struct measurement *ms)
     }
     if (sl_noise_alloc(sc->run, r, r->reps) != 0)
         return -1;
-    n->source = plan->source;
-    n->migrations_why = plan->migrations ? NULL : plan->migrations_why;
+    /* The run's own copies: the plan goes before the run (speedlab claims
+     * writes its records again, with the verdicts, after the plan is freed). */
+    n->source = sl_run_strdup(sc->run, plan->source);
+    n->migrations_why = plan->migrations ? NULL : sl_run_strdup(sc->run, plan->migrations_why);
+    if (!n->source || (!plan->migrations && !n->migrations_why))
+        return -1;
     for (size_t i = 0; i < r->reps; i++)
         n->per_rep[i].wall_s = ms->columns.wall[i];
     memcpy(n->samples, ms->columns.samples, r->reps * (size_t)r->threads * sizeof *n->samples);
