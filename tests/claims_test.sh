@@ -52,7 +52,7 @@ ids_json=$(printf '"%s",' $ids); ids_json="[${ids_json%,}]"
 st=$?
 check '[ $st = 0 ]' "claims --quick exits 0 (got $st: $(head -3 "$T/run.err"))"
 for id in $ids; do
-    check 'grep -Eq "^$id +[a-z]+ +(reproduced|not reproduced|not applicable) " "$T/run.out"' "table row for $id"
+    check 'grep -Eq "^$id +[a-z]+ +(reproduced|not reproduced|inconclusive|not applicable) " "$T/run.out"' "table row for $id"
 done
 check 'grep -Eq "^F8 .*not applicable" "$T/run.out" && grep -q "streamed sparse output in bounded memory" "$T/run.out"' "F8 not applicable with its reason"
 if [ -n "$race" ]; then
@@ -72,7 +72,13 @@ sum=$T/run/claims.json
 check 'jq -e ".claims | length == $n_ids" "$sum" >/dev/null' "claims.json holds $n_ids claims"
 check 'jq -e "[.claims[] | has(\"id\") and has(\"source_figure\") and has(\"measured\") and has(\"measured_ci95\")
         and has(\"measured_text\") and has(\"verdict\") and has(\"reason\") and has(\"explanation\") and has(\"workload\")] | all" "$sum" >/dev/null' "every field of a claim entry"
-check 'jq -e "[.claims[] | .verdict | IN(\"reproduced\", \"not reproduced\", \"not applicable\")] | all" "$sum" >/dev/null' "verdicts are the three words"
+check 'jq -e "[.claims[] | .verdict | IN(\"reproduced\", \"not reproduced\", \"inconclusive\", \"not applicable\")] | all" "$sum" >/dev/null' "verdicts are the four words"
+check 'grep -Eq "^[0-9]+ reproduced, [0-9]+ not reproduced, [0-9]+ inconclusive, [0-9]+ not applicable$" "$T/run.out"' "the count of each verdict"
+# The environment checks, as run does them: in every record measured, warnings on stderr.
+for rec in "$T"/run/cosine.json "$T"/run/pairsum.json; do
+    check 'jq -e ".environment.checks | has(\"noise_probe\") and has(\"load_average\") and has(\"governor\")" "$rec" >/dev/null' "$(basename "$rec") carries the environment checks"
+done
+check '! grep -q "^warning: " "$T/run.out"' "no environment warning on stdout"
 # Each verdict states its regime: the size measured against the published one.
 check '[ "$(grep -c "^      regime:   " "$T/run.out")" = "$n_ids" ]' "a regime line per claim"
 check 'jq -e "[.claims[] | .regime | type == \"string\"] | all" "$sum" >/dev/null' "every claim entry carries its regime"
@@ -97,6 +103,13 @@ check '[ ! -e "$T/re.out.json" ]' "nothing written without --out"
 "$speedlab" claims F6 --quick --record "$T/run/pairsum.json" >"$T/re2.out" 2>&1
 st=$?
 check 'grep -Eq "^F6 .*not applicable" "$T/re2.out" && grep -q "no record of cosine" "$T/re2.out"' "claim without its record: not applicable"
+
+# A noisy machine (the probe's outcome forced by the test hook): warned on
+# stderr and recorded, as by run.
+SPEEDLAB_TEST_NOISE_CV=0.5 "$speedlab" claims T4 --quick --out "$T/noisy" >"$T/noisy.out" 2>"$T/noisy.err"
+st=$?
+check '[ $st = 0 ] && grep -q "^warning: noisy machine: a fixed spin loop varies by CV 50.0%" "$T/noisy.err"' "claims: the noise warning on stderr"
+check 'jq -e ".environment.checks.noise_probe.forced and .environment.checks.noise_probe.cv == 0.5" "$T/noisy/pairsum.json" >/dev/null' "claims: the noise probe in the record"
 
 # Under a 1-CPU mask a claim that needs 2 threads is measured at 1 and not judged.
 if command -v taskset >/dev/null; then

@@ -19,6 +19,22 @@ jq '.results |= map(if .variant == "reduction" then (.times_s |= map(. * 1.2) | 
 # Another machine (edited, not real): other CPU, ISA and allowed CPUs.
 jq '.machine.cpu_model = "Example CPU 9000 (edited record)" | .machine.isa = "sse2 avx2 fma"
     | .machine.allowed.count = 16 | .machine.hostname = "other"' "$base" >"$T/other.json"
+# The partials_padded variant 8 % slower: beyond the 5 % threshold, but its
+# intervals reach back into the band: inconclusive, not a regression.
+jq '.results |= map(if .variant == "partials_padded" then (.times_s |= map(. * 1.08)) else . end)' \
+    "$base" >"$T/slight.json"
+# Five repetitions: too few for an interval of the ratio.
+jq '.results |= map(.times_s |= .[0:5] | .reps = 5)' "$base" >"$T/few.json"
+# Noise counted (as run records it), two repetitions of every result
+# disturbed (a worker switched out); then partials_padded at 2 threads three
+# times faster: an efficiency of 3, far beyond its interval.
+jq '.results |= map(.times_s as $t | ($t | map(0)) as $z | .threads as $n | .noise = {
+      source: "edited", per_rep: ($t | map({wall_s: .})), steal: "unavailable (edited)",
+      workers: [range($n)] | map({busy_s: $t, start_delay_s: $z, task_clock_s: $t,
+        context_switches: ($z | .[0] = 5 | .[1] = 5), involuntary_switches: ($z | .[0] = 5 | .[1] = 5),
+        migrations: "unavailable (edited)", page_faults: $z})})' "$base" >"$T/disturbed.json"
+jq '.results |= map(if .threads == 2 and .variant == "partials_padded" then (.times_s |= map(. / 3)) else . end)' \
+    "$T/disturbed.json" >"$T/superlinear.json"
 jq '.schema_version = 0' "$base" >"$T/old.json"
 head -c 3000 "$base" >"$T/truncated.json"
 echo '{"benchmarks": []}' >"$T/foreign.json"
@@ -28,9 +44,24 @@ cp "$base" "$T/mixed/a.json"
 cp "$T/other.json" "$T/mixed/b.json"
 cp "$T/slow.json" "$T/folder/pairsum.json"
 
-expect 0 'no regression: 0 slower, 0 faster, 4 same' compare "$base" "$T/same.json"
+# The fixture was measured on a loaded machine: its intervals are wide, and
+# "same" is said only where the interval lies inside 0.95-1.05.
+expect 0 'no regression: 0 slower, 0 faster, 1 same, 3 inconclusive' compare "$base" "$T/same.json"
+expect 0 'reduction/static/t1 .* \[0\.9[0-9]*, 1\.0[0-4][0-9]*\] .* same$' compare "$base" "$T/same.json"
+expect 0 'reduction/static/t2 .* \[0\.889, 1\.124\] .* inconclusive \(interval wider than 0\.950-1\.050\)' compare "$base" "$base"
+expect 0 'partials_padded/static/t2 .* 1\.080 .* inconclusive \(interval crosses 1\.050\)' compare "$base" "$T/slight.json"
+expect 0 'no regression: 0 slower, 0 faster, 1 same, 3 inconclusive' compare "$base" "$T/slight.json"
+expect 0 '\| pairsum/partials_padded/static/t2 \| 500 \| .* \| inconclusive \(interval crosses 1\.050\) \|' compare "$base" "$T/slight.json" --format md
+expect 0 'inconclusive \(5 and 5 reps: a 95% interval needs 7 each\)' compare "$T/few.json" "$T/few.json"
+expect 0 '0 same, 4 inconclusive' compare "$T/few.json" "$T/few.json"
+expect 0 'reduction/static/t1 .* same; disturbed repetitions: 0 of 15 in BASE, 2 of 15 in NEW' compare "$base" "$T/disturbed.json"
+check "! '$speedlab' compare '$base' '$T/same.json' | grep -q 'disturbed'" "compare: no disturbed note without disturbed repetitions"
+expect 0 '^ +2 .* 2\.06 \(1\.03\) +6\.17 \(3\.08\) ! ~$' compare "$base" "$T/superlinear.json" --mode hardware
+expect 0 '^! superlinear: efficiency above 1 beyond its interval: cache effect or noise, see noise verdict' compare "$base" "$T/superlinear.json" --mode hardware
+expect 0 '^~ speedup from disturbed repetitions' compare "$base" "$T/superlinear.json" --mode hardware
+check "! '$speedlab' compare '$base' '$T/same.json' --mode hardware | grep -q '^[!~] '" "compare: no marks where nothing is implausible"
 expect 1 'reduction/static/t1 .* 1\.200 .*SLOWER \+20\.0%' compare "$base" "$T/slow.json"
-expect 1 'regression: 2 slower, 0 faster, 2 same' compare "$base" "$T/slow.json"
+expect 1 'regression: 2 slower, 0 faster, 0 same, 2 inconclusive' compare "$base" "$T/slow.json"
 expect 1 '\| pairsum/reduction/static/t2 \| 500 \| .* \*\*SLOWER\*\* \+20\.0% \|' compare "$base" "$T/slow.json" --format md
 expect 0 'faster -16\.7%' compare "$T/slow.json" "$base"
 expect 0 'no regression' compare "$base" "$T/slow.json" --threshold 25

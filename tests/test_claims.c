@@ -332,8 +332,11 @@ static void test_verdicts(void)
     /* colmajor 2.7 s, rowmajor 1.0 s: a 2.7x layout speedup, tight. */
     result(&recs[0], "colmajor_fused_branchfree", "static", 1, 2.7, 0.01);
     result(&recs[0], "rowmajor_fused_branchfree", "static", 1, 1.0, 0.01);
-    /* naive 1.1 s vs fused 1.0 s, very noisy: straddles any edge near 1. */
-    result(&recs[0], "rowmajor_naive", "static", 1, 1.1, 0.5);
+    /* naive 1.1 s vs fused 1.0 s, very noisy: straddles any edge near 1;
+     * its imbalance higher (as if measured at 2 threads). */
+    result(&recs[0], "rowmajor_naive", "static", 1, 1.1, 0.5)->imbalance = 1.2;
+    /* Five repetitions only: no interval. */
+    result(&recs[0], "rowmajor_fused", "static", 1, 2.0, 0.01)->reps = 5;
     /* static with imbalance 1.5 and slower than fusedindex at 2 threads. */
     result(&recs[0], "rowmajor_fused_avx2", "static", 2, 1.5, 0.01)->imbalance = 1.5;
     result(&recs[0], "rowmajor_fused_avx2", "fusedindex", 2, 1.0, 0.01);
@@ -357,15 +360,37 @@ static void test_verdicts(void)
     judge(CLAIM("1", "", SPEEDUP_CHECK(", \"expect\": \"band\", \"value\": 1.36, \"tolerance\": 0.25")),
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "above the band", "ratio above the band");
     judge(CLAIM("1", "", SPEEDUP_CHECK(", \"expect\": \"at_least\", \"value\": 2")), recs, 1, 2,
-          VERDICT_REPRODUCED, "above 2", "at least");
+          VERDICT_REPRODUCED, "at least 2, as published", "at least");
     judge(CLAIM("1", "", SPEEDUP_CHECK(", \"expect\": \"at_most\", \"value\": 1")), recs, 1, 2,
           VERDICT_NOT_REPRODUCED, "expected at most 1", "at most, confidently above");
-    /* Straddling: naive vs fused, noisy; the verdict word stays 'not reproduced'. */
+    /* Straddling: naive vs fused, noisy: a verdict of its own. */
+#define NOISY_CHECK(expect)                                                                        \
+    "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_naive", "static", "1")                 \
+    ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1") ", " expect "}"
+    judge(CLAIM("1", "", NOISY_CHECK("\"expect\": \"at_least\", \"value\": 1")), recs, 1, 2,
+          VERDICT_INCONCLUSIVE, "speedup: inconclusive (CI 0.545-1.67 contains 1 (expected at least))",
+          "straddling CI");
+    judge(CLAIM("1", "", NOISY_CHECK("\"expect\": \"at_most\", \"value\": 1.67")), recs, 1, 2,
+          VERDICT_REPRODUCED, "at most 1.67, as published", "interval ending on the bound");
+    judge(CLAIM("1", "", NOISY_CHECK("\"expect\": \"band\", \"value\": 1.3, \"tolerance\": 0.15")),
+          recs, 1, 2, VERDICT_INCONCLUSIVE, "straddles both edges of the band 1.13-",
+          "interval wider than the band");
+    judge(CLAIM("1", "", NOISY_CHECK("\"expect\": \"band\", \"value\": 2, \"tolerance\": 0.5")),
+          recs, 1, 2, VERDICT_INCONCLUSIVE, "straddles the edge 1.33 of the band 1.33-3",
+          "interval across the band's lower edge");
+    /* A check that says no decides, whatever another leaves open. */
+    char two[4096];
+    snprintf(two, sizeof two, CLAIM("1", "", "%s, %s"),
+             NOISY_CHECK("\"expect\": \"at_least\", \"value\": 1"),
+             SPEEDUP_CHECK(", \"expect\": \"at_most\", \"value\": 1"));
+    judge(two, recs, 1, 2, VERDICT_NOT_REPRODUCED, "speedup: inconclusive", "no beats inconclusive");
+    /* Too few repetitions for an interval. */
     judge(CLAIM("1", "",
-                "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_naive", "static", "1")
+                "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_fused", "static", "1")
                 ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1")
                 ", \"expect\": \"at_least\", \"value\": 1}"),
-          recs, 1, 2, VERDICT_NOT_REPRODUCED, "inconclusive: CI", "straddling CI");
+          recs, 1, 2, VERDICT_INCONCLUSIVE, "no 95% interval (each measurement needs 7 repetitions)",
+          "too few repetitions");
     /* More threads than allowed: measured at what is allowed, not judged. */
     judge(CLAIM("4", "",
                 "{\"kind\": \"speedup\", \"baseline\": " PROBE("rowmajor_fused_avx2", "static", "\"p\"")
@@ -388,6 +413,11 @@ static void test_verdicts(void)
                 "{\"kind\": \"imbalance_lower\", \"baseline\": " PROBE("rowmajor_fused_avx2", "fusedindex", "\"p\"")
                 ", \"candidate\": " PROBE("rowmajor_fused_avx2", "static", "\"p\"") "}"),
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "not lower", "imbalance higher");
+    judge(CLAIM("1", "",
+                "{\"kind\": \"imbalance_lower\", \"baseline\": " PROBE("rowmajor_naive", "static", "1")
+                ", \"candidate\": " PROBE("rowmajor_fused_branchfree", "static", "1") "}"),
+          recs, 1, 2, VERDICT_INCONCLUSIVE, "imbalance lower, time ratio CI 0.545-1.67 contains 1",
+          "imbalance lower, times tied");
     /* Missing from the record. */
     judge(CLAIM("1", "",
                 "{\"kind\": \"speedup\", \"baseline\": " PROBE("blas3", "static", "1")
@@ -411,6 +441,13 @@ static void test_verdicts(void)
                 ", \"others\": [" PROBE("rowmajor_fused_avx2", "static", "\"p\"") ", "
                 PROBE("rowmajor_fused_avx2", "dynamic", "\"p\"") "]}"),
           recs, 1, 2, VERDICT_NOT_REPRODUCED, "dynamic is confidently faster", "guided not fastest");
+    /* T4's "fastest" on a tie: guided and fusedindex take the same time. */
+    judge(CLAIM("2", "", "{\"kind\": \"fastest\", \"candidate\": " PROBE("rowmajor_fused_avx2", "guided", "\"p\"")
+                ", \"others\": [" PROBE("rowmajor_fused_avx2", "static", "\"p\"") ", "
+                PROBE("rowmajor_fused_avx2", "fusedindex", "\"p\"") "]}"),
+          recs, 1, 2, VERDICT_INCONCLUSIVE,
+          "fastest: inconclusive (fusedindex ties with guided within the CI: not confidently the fastest)",
+          "guided tied with fusedindex");
     /* Simulated misses: decide when present, ignored when absent and not required. */
     const char *misses = "{\"kind\": \"fewer_misses\", \"required\": false, \"counter\": \"d1_misses\", "
                          "\"baseline\": {\"variant\": \"colmajor_fused_branchfree\", \"schedule\": \"static\", "
@@ -444,6 +481,38 @@ static void test_verdicts(void)
     judge(affinity, recs, 1, 2, VERDICT_NOT_APPLICABLE, "no record of a default-threads", "no masked run");
     for (int i = 0; i < 3; i++)
         sl_run_free(&recs[i]);
+
+    /* Measured on disturbed repetitions: the reason says which and how. */
+    struct sl_run noisy;
+    make_run(&noisy, "cosine", "64x100", 2, "speedlab claims");
+    result(&noisy, "colmajor_fused_branchfree", "static", 1, 2.7, 0.01);
+    result(&noisy, "rowmajor_fused_branchfree", "static", 1, 1.0, 0.01);
+    sl_run_derive(&noisy);
+    noisy.results[1].d.noise.disturbed_reps = 4;
+    snprintf(noisy.results[1].d.noise.verdict, sizeof noisy.results[1].d.noise.verdict,
+             "disturbed: 4 of 7 repetitions, worker 0 switched out 9 times");
+    snprintf(claim, sizeof claim, CLAIM("1", "", "%s"), layout);
+    judge(claim, &noisy, 1, 2, VERDICT_REPRODUCED,
+          "; measured on disturbed repetitions (other work took CPU time; the intervals "
+          "carry it): cosine/rowmajor_fused_branchfree/static/t1 disturbed: 4 of 7 repetitions, "
+          "worker 0 switched out 9 times",
+          "disturbed repetitions");
+    /* Two checks on the same measurements name it once. */
+    snprintf(claim, sizeof claim, CLAIM("1", "", "%s, %s"), layout, layout);
+    struct claim_set set;
+    const struct claim *twice = claim_from(&set, claim);
+    if (twice) {
+        struct claims_context ctx = {&noisy, 1, 2, NULL, false};
+        struct claim_verdict v;
+        claims_judge(twice, &ctx, &v);
+        const char *first = strstr(v.reason, "rowmajor_fused_branchfree/static/t1 disturbed");
+        CHECK(first && !strstr(first + 1, "rowmajor_fused_branchfree/static/t1 disturbed"),
+              "a disturbed measurement named once: %s", v.reason);
+        CHECK(!strstr(v.reason, "colmajor_fused_branchfree/static/t1 disturbed"),
+              "a quiet measurement is not named: %s", v.reason);
+        claims_free(&set);
+    }
+    sl_run_free(&noisy);
 }
 
 /* A masked run whose avx512 variant was skipped (a CPU without AVX-512) is

@@ -377,7 +377,8 @@ static void test_noise_verdicts(void)
     sl_run_free(&run);
 }
 
-/* The console's lines under a result, captured from stdout. */
+/* The console's lines under a result (r), or its summary at the end of the
+ * run (r NULL), captured from stdout. */
 static char *console_lines(const struct sl_run *run, const struct sl_result *r)
 {
     struct sl_reporter *console = console_reporter_create(false, NULL, NULL);
@@ -385,7 +386,10 @@ static char *console_lines(const struct sl_run *run, const struct sl_result *r)
     int fd = mkstemp(tmp), saved = dup(STDOUT_FILENO);
     fflush(stdout);
     dup2(fd, STDOUT_FILENO);
-    console->result(console, run, r);
+    if (r)
+        console->result(console, run, r);
+    else
+        console->end(console, run);
     fflush(stdout);
     dup2(saved, STDOUT_FILENO);
     close(saved);
@@ -420,6 +424,12 @@ static void test_console_flags(void)
               !strstr(text, "speedup from disturbed"),
           "quiet: %s", text);
     free(text);
+    text = console_lines(&run, NULL);
+    CHECK(strstr(text, "     3.00 !   1.000 ") &&
+              strstr(text, "\n  ! superlinear: efficiency above 1 beyond its interval") &&
+              !strstr(text, "~"),
+          "superlinear marked in the summary: %s", text);
+    free(text);
 
     sample(&run.results[0], 2, 0)->involuntary_switches = 1;
     for (size_t i = 0; i < 7; i++)
@@ -434,6 +444,10 @@ static void test_console_flags(void)
     CHECK(strstr(text, "imbalance 1.130 of busy time, 1.000 of on-CPU time: read the "
                                "on-CPU one, the schedule's (worker 1 was on its CPU only 77%"),
           "imbalance attributed: %s", text);
+    free(text);
+    text = console_lines(&run, NULL);
+    CHECK(strstr(text, " ! ~ ") && strstr(text, "\n  ~ speedup from disturbed repetitions"),
+          "disturbed speedup marked in the summary: %s", text);
     free(text);
 
     /* The noise read back: migrations and steal counted or not, a result

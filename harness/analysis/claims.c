@@ -26,7 +26,9 @@ const char *claim_verdict_name(enum claim_verdict_kind v)
     switch (v) {
     case VERDICT_REPRODUCED: return "reproduced";
     case VERDICT_NOT_REPRODUCED: return "not reproduced";
+    case VERDICT_INCONCLUSIVE: return "inconclusive";
     case VERDICT_NOT_APPLICABLE: return "not applicable";
+    case VERDICT_KINDS: break;
     }
     return "?";
 }

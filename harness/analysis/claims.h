@@ -117,7 +117,16 @@ int claim_probe_threads(const struct claim *c, const struct claim_probe *p, int 
 
 const char *claim_check_kind_name(enum claim_check_kind k);
 
-enum claim_verdict_kind { VERDICT_REPRODUCED, VERDICT_NOT_REPRODUCED, VERDICT_NOT_APPLICABLE };
+/* Inconclusive: measured, but the intervals do not decide (a check's
+ * interval straddles an edge of its band, or there is none); no check says
+ * no. */
+enum claim_verdict_kind {
+    VERDICT_REPRODUCED,
+    VERDICT_NOT_REPRODUCED,
+    VERDICT_INCONCLUSIVE,
+    VERDICT_NOT_APPLICABLE,
+    VERDICT_KINDS
+};
 const char *claim_verdict_name(enum claim_verdict_kind v);
 
 struct claim_verdict {

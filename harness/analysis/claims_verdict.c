@@ -4,6 +4,7 @@
  * only when every check that decides it is. */
 #include "analysis/claims.h"
 
+#include "analysis/verdict.h"
 #include "results/stats.h"
 
 #include <math.h>
@@ -19,6 +20,9 @@ struct check_outcome {
     char measured_why[160], ci_why[160];
     char text[300]; /* what was measured */
     char why[500];  /* why this outcome */
+    /* The timed measurements judged that had disturbed repetitions. */
+    const struct sl_result *disturbed[CLAIM_MAX_OTHERS + 2];
+    int n_disturbed;
 };
 
 /* Appends to a fixed buffer, truncating. */
@@ -157,6 +161,14 @@ static const struct sl_result *find(const struct claims_context *ctx, const stru
     return NULL;
 }
 
+/* A timed measurement judged by a check, noted when other work disturbed
+ * some of its repetitions (its noise verdict): the claim's reason says so. */
+static void note_noise(struct check_outcome *out, const struct sl_result *r)
+{
+    if (r->d.noise.disturbed_reps > 0 && out->n_disturbed < CLAIM_MAX_OTHERS + 2)
+        out->disturbed[out->n_disturbed++] = r;
+}
+
 /* Both probes' measurements; false with the outcome set not applicable. */
 static bool find_pair(const struct claims_context *ctx, const struct claim *c,
                       const struct claim_check *k, const struct sl_result **base,
@@ -194,48 +206,69 @@ static void time_ratio(const struct sl_result *a, const struct sl_result *b, dou
         stats_ratio_interval(ia->lo, ia->hi, ib->lo, ib->hi, lo, hi);
 }
 
+/* Which side of 1 a time ratio lies: faster, slower, or a tie. */
+static const struct verdict_band unity = {1, 1};
+
+/* The published figure's band or bound as a band of verdict.h. */
+static struct verdict_band expected_band(const struct claim_check *k)
+{
+    switch (k->expect) {
+    case EXPECT_BAND:
+        return (struct verdict_band){k->value / (1 + k->tolerance), k->value * (1 + k->tolerance)};
+    case EXPECT_AT_LEAST: return (struct verdict_band){k->value, INFINITY};
+    case EXPECT_AT_MOST: break;
+    }
+    return (struct verdict_band){-INFINITY, k->value};
+}
+
+/* The ratio's interval against the published figure: inside its band or
+ * bound, yes; wholly outside, no; across an edge (or no interval),
+ * inconclusive. */
 static void judge_interval(const struct claim_check *k, struct check_outcome *out)
 {
     double lo = out->lo, hi = out->hi;
-    if (isnan(lo)) {
-        out->outcome = OUT_INCONCLUSIVE;
-        snprintf(out->why, sizeof out->why,
-                 "inconclusive: no 95%% interval (each measurement needs 7 repetitions)");
-        return;
-    }
-    if (k->expect == EXPECT_BAND) {
-        double blo = k->value / (1 + k->tolerance), bhi = k->value * (1 + k->tolerance);
-        const char *where = hi < blo ? "below" : lo > bhi ? "above" : NULL;
-        if (lo >= blo && hi <= bhi) {
-            out->outcome = OUT_YES;
-            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g within the band %.3g-%.3g around %.3g",
-                     lo, hi, blo, bhi, k->value);
-        } else if (where) {
-            out->outcome = OUT_NO;
-            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s the band %.3g-%.3g around %.3g",
-                     lo, hi, where, blo, bhi, k->value);
-        } else {
-            out->outcome = OUT_INCONCLUSIVE;
-            snprintf(out->why, sizeof out->why,
-                     "inconclusive: CI %.3g-%.3g straddles the edge %.3g of the band %.3g-%.3g",
-                     lo, hi, lo < blo ? blo : bhi, blo, bhi);
-        }
-        return;
-    }
-    bool least = k->expect == EXPECT_AT_LEAST;
-    const char *bound = least ? "at least" : "at most";
-    if (least ? lo > k->value : hi < k->value) {
+    struct verdict_band band = expected_band(k);
+    struct verdict v = verdict_judge(lo, hi, band, HIGHER_IS_BETTER);
+    bool is_band = k->expect == EXPECT_BAND;
+    const char *bound = k->expect == EXPECT_AT_LEAST ? "at least" : "at most";
+    char band_text[96];
+    snprintf(band_text, sizeof band_text, "the band %.3g-%.3g around %.3g", band.lo, band.hi,
+             k->value);
+    out->outcome = OUT_INCONCLUSIVE;
+    const char *side = v.position == POSITION_BELOW ? "below" : "above";
+    switch (v.position) {
+    case POSITION_INSIDE:
         out->outcome = OUT_YES;
-        snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g", lo, hi,
-                 least ? "above" : "below", k->value);
-    } else if (least ? hi < k->value : lo > k->value) {
+        if (is_band)
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g within %s", lo, hi, band_text);
+        else
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g, as published", lo, hi,
+                     bound, k->value);
+        break;
+    case POSITION_BELOW:
+    case POSITION_ABOVE:
         out->outcome = OUT_NO;
-        snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g, expected %s %.3g", lo, hi,
-                 least ? "below" : "above", k->value, bound, k->value);
-    } else {
-        out->outcome = OUT_INCONCLUSIVE;
-        snprintf(out->why, sizeof out->why, "inconclusive: CI %.3g-%.3g contains %.3g (expected %s)",
-                 lo, hi, k->value, bound);
+        if (is_band)
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %s", lo, hi, side, band_text);
+        else
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g %s %.3g, expected %s %.3g", lo, hi,
+                     side, k->value, bound, k->value);
+        break;
+    case POSITION_STRADDLES:
+        if (!is_band)
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g contains %.3g (expected %s)", lo, hi,
+                     k->value, bound);
+        else if (v.both_edges)
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g straddles both edges of %s", lo, hi,
+                     band_text);
+        else
+            snprintf(out->why, sizeof out->why, "CI %.3g-%.3g straddles the edge %.3g of %s", lo,
+                     hi, v.edge, band_text);
+        break;
+    case POSITION_UNKNOWN:
+        snprintf(out->why, sizeof out->why,
+                 "no 95%% interval (each measurement needs 7 repetitions)");
+        break;
     }
 }
 
@@ -252,6 +285,8 @@ static void check_ratio(const struct claims_context *ctx, const struct claim *c,
     const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
+    note_noise(out, base);
+    note_noise(out, cand);
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
     const char *what = "x";
     if (k->kind == CHECK_EFFICIENCY) {
@@ -285,6 +320,8 @@ static void check_imbalance(const struct claims_context *ctx, const struct claim
     const struct sl_result *base, *cand;
     if (!find_pair(ctx, c, k, &base, &cand, out))
         return;
+    note_noise(out, base);
+    note_noise(out, cand);
     time_ratio(base, cand, &out->measured, &out->lo, &out->hi);
     if (isnan(base->imbalance) || isnan(cand->imbalance)) {
         out->outcome = OUT_NA;
@@ -299,25 +336,25 @@ static void check_imbalance(const struct claims_context *ctx, const struct claim
     else
         snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
     bool lower = cand->imbalance < base->imbalance;
+    struct verdict faster = verdict_judge(out->lo, out->hi, unity, HIGHER_IS_BETTER);
     if (!lower) {
         out->outcome = OUT_NO;
         snprintf(out->why, sizeof out->why, "imbalance of %s not lower than %s's", cand->schedule,
                  base->schedule);
-    } else if (isnan(out->lo)) {
-        out->outcome = OUT_INCONCLUSIVE;
-        snprintf(out->why, sizeof out->why, "inconclusive: imbalance lower, but no CI of the time ratio");
-    } else if (out->lo > 1) {
+    } else if (faster.outcome == OUTCOME_BETTER) {
         out->outcome = OUT_YES;
         snprintf(out->why, sizeof out->why, "imbalance lower and time ratio CI above 1");
-    } else if (out->hi < 1) {
+    } else if (faster.outcome == OUTCOME_WORSE) {
         out->outcome = OUT_NO;
         snprintf(out->why, sizeof out->why, "imbalance lower but %s slower (CI below 1)",
                  cand->schedule);
+    } else if (faster.position == POSITION_UNKNOWN) {
+        out->outcome = OUT_INCONCLUSIVE;
+        snprintf(out->why, sizeof out->why, "imbalance lower, but no CI of the time ratio");
     } else {
         out->outcome = OUT_INCONCLUSIVE;
-        snprintf(out->why, sizeof out->why,
-                 "inconclusive: imbalance lower, time ratio CI %.3g-%.3g contains 1", out->lo,
-                 out->hi);
+        snprintf(out->why, sizeof out->why, "imbalance lower, time ratio CI %.3g-%.3g contains 1",
+                 out->lo, out->hi);
     }
 }
 
@@ -401,7 +438,11 @@ static void check_fastest(const struct claims_context *ctx, const struct claim *
                      k->candidate.threads_value, ctx->allowed_cpus);
         return;
     }
-    const struct sl_result *best = NULL;
+    note_noise(out, cand);
+    /* Every other, against the candidate: it is the fastest only when it is
+     * confidently faster than each; a tie with any is no proof. */
+    const struct sl_result *best = NULL, *faster = NULL, *tied = NULL;
+    struct verdict tie = {0};
     for (int i = 0; i < k->n_others; i++) {
         int t = claim_probe_threads(c, &k->others[i], ctx->allowed_cpus);
         const struct sl_result *o =
@@ -410,28 +451,43 @@ static void check_fastest(const struct claims_context *ctx, const struct claim *
             out->outcome = OUT_NA;
             return;
         }
+        note_noise(out, o);
         if (!best || o->d.median_s.value < best->d.median_s.value)
             best = o;
+        double ratio, lo, hi;
+        time_ratio(o, cand, &ratio, &lo, &hi);
+        struct verdict v = verdict_judge(lo, hi, unity, HIGHER_IS_BETTER);
+        if (v.outcome == OUTCOME_WORSE && !faster) {
+            faster = o;
+        } else if (v.outcome != OUTCOME_BETTER && !tied) {
+            tied = o;
+            tie = v;
+        }
     }
     time_ratio(best, cand, &out->measured, &out->lo, &out->hi);
     snprintf(out->text, sizeof out->text, "%s/%s %.4g s vs fastest other (%s) %.4g s at t%d: %.3gx",
              cand->variant, cand->schedule, cand->d.median_s.value, best->schedule,
              best->d.median_s.value, cand->threads, out->measured);
-    if (isnan(out->lo)) {
+    if (isnan(out->lo))
         snprintf(out->ci_why, sizeof out->ci_why, "each measurement needs 7 repetitions");
-        out->outcome = OUT_INCONCLUSIVE;
-        snprintf(out->why, sizeof out->why, "inconclusive: no CI of the time ratio");
-        return;
-    }
-    append(out->text, sizeof out->text, " (%.3g-%.3g)", out->lo, out->hi);
-    if (out->hi < 1) {
+    else
+        append(out->text, sizeof out->text, " (%.3g-%.3g)", out->lo, out->hi);
+    if (faster) {
         out->outcome = OUT_NO;
-        snprintf(out->why, sizeof out->why, "%s is confidently faster than %s", best->schedule,
+        snprintf(out->why, sizeof out->why, "%s is confidently faster than %s", faster->schedule,
                  cand->schedule);
+    } else if (tied) {
+        out->outcome = OUT_INCONCLUSIVE;
+        if (tie.position == POSITION_UNKNOWN)
+            snprintf(out->why, sizeof out->why, "no CI of the time ratio against %s",
+                     tied->schedule);
+        else
+            snprintf(out->why, sizeof out->why,
+                     "%s ties with %s within the CI: not confidently the fastest",
+                     tied->schedule, cand->schedule);
     } else {
         out->outcome = OUT_YES;
-        snprintf(out->why, sizeof out->why, "%s %s", cand->schedule,
-                 out->lo > 1 ? "is confidently the fastest" : "ties with the fastest within the CI");
+        snprintf(out->why, sizeof out->why, "%s is confidently the fastest", cand->schedule);
     }
 }
 
@@ -507,12 +563,36 @@ static void judge_check(const struct claims_context *ctx, const struct claim *c,
         no_number(out, out->why);
 }
 
+/* Each disturbed measurement the checks judged, once, with its noise
+ * verdict. */
+static void disturbed_reason(const struct check_outcome *outs, int n, struct claim_verdict *out)
+{
+    const struct sl_result *said[CLAIM_MAX_CHECKS * (CLAIM_MAX_OTHERS + 2)];
+    int n_said = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < outs[i].n_disturbed; k++) {
+            const struct sl_result *r = outs[i].disturbed[k];
+            bool seen = false;
+            for (int j = 0; j < n_said; j++)
+                seen |= said[j] == r;
+            if (seen)
+                continue;
+            char name[256];
+            sl_result_name(r, name, sizeof name);
+            append(out->reason, sizeof out->reason, "%s%s %s",
+                   n_said ? "; " : "; measured on disturbed repetitions (other work took CPU "
+                                   "time; the intervals carry it): ",
+                   name, r->d.noise.verdict);
+            said[n_said++] = r;
+        }
+}
+
 static const char *outcome_word(enum outcome o)
 {
     switch (o) {
     case OUT_YES: return "reproduced";
     case OUT_NO: return "not reproduced";
-    case OUT_INCONCLUSIVE: return "not reproduced";
+    case OUT_INCONCLUSIVE: return "inconclusive";
     case OUT_NA: return "not applicable";
     }
     return "?";
@@ -560,7 +640,8 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
     int allowed = ctx->allowed_cpus;
     bool too_few = allowed < c->threads_minimum;
     out->verdict = c->python_only || too_few ? VERDICT_NOT_APPLICABLE
-                   : any_no || any_inconclusive ? VERDICT_NOT_REPRODUCED
+                   : any_no                     ? VERDICT_NOT_REPRODUCED
+                   : any_inconclusive           ? VERDICT_INCONCLUSIVE
                    : any_na                     ? VERDICT_NOT_APPLICABLE
                                                 : VERDICT_REPRODUCED;
     if (too_few)
@@ -590,6 +671,7 @@ void claims_judge(const struct claim *c, const struct claims_context *ctx, struc
         append(out->reason, sizeof out->reason, "%s%s stands for %s (%s)",
                i ? "; " : "; analogues: ", c->analogues[i]->variant->name,
                c->analogues[i]->stands_for, c->analogues[i]->versus_peer);
+    disturbed_reason(outs, c->n_checks, out);
     if (!out->measured_text[0])
         snprintf(out->measured_text, sizeof out->measured_text, "not measured");
 }

@@ -177,16 +177,18 @@ int cmp_pair_compute(const double *base, size_t nb, const double *fresh, size_t 
     return isnan(out->p) ? sl_fail("out of memory in the Mann-Whitney test") : 0;
 }
 
-enum cmp_verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alpha,
-                                  double threshold)
+struct verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alpha,
+                                double threshold)
 {
-    if (isnan(p) || !(c->min_p < alpha))
-        return CMP_UNKNOWN;
-    if (p < alpha && c->ratio > 1.0 + threshold)
-        return CMP_SLOWER;
-    if (p < alpha && c->ratio < 1.0 - threshold)
-        return CMP_FASTER;
-    return CMP_SAME;
+    double lo = c->ratio_ci_available ? c->ratio_lo : NAN;
+    double hi = c->ratio_ci_available ? c->ratio_hi : NAN;
+    struct verdict v = verdict_judge(lo, hi, (struct verdict_band){1 - threshold, 1 + threshold},
+                                     LOWER_IS_BETTER);
+    /* Beyond the band but not significant (after adjustment, or with too few
+     * repetitions to reach alpha at all): undecided. */
+    if ((v.outcome == OUTCOME_BETTER || v.outcome == OUTCOME_WORSE) && !(p < alpha))
+        v.outcome = OUTCOME_INCONCLUSIVE;
+    return v;
 }
 
 void cmp_cp_defaults(struct cmp_cp_options *o)

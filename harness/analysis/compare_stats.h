@@ -3,6 +3,8 @@
 #ifndef SL_COMPARE_STATS_H
 #define SL_COMPARE_STATS_H
 
+#include "analysis/verdict.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,8 +23,6 @@ double cmp_mann_whitney_min_p(size_t na, size_t nb);
  * alpha.  NAN entries stay NAN and do not count as tests. */
 void cmp_holm(const double *p, size_t n, double *adjusted);
 
-enum cmp_verdict { CMP_SAME, CMP_FASTER, CMP_SLOWER, CMP_UNKNOWN };
-
 /* BASE against NEW, timings in seconds (smaller is better). */
 struct cmp_pair {
     size_t n_base, n_new;
@@ -38,11 +38,15 @@ struct cmp_pair {
 };
 int cmp_pair_compute(const double *base, size_t nb, const double *fresh, size_t nn,
                      struct cmp_pair *out);
-/* slower: p < alpha and ratio > 1 + threshold; faster: p < alpha and ratio <
- * 1 - threshold; unknown: the sample sizes cannot reach alpha at all; else
- * same.  `p` is the (possibly adjusted) p-value to use. */
-enum cmp_verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alpha,
-                                  double threshold);
+/* The verdict on NEW/BASE (verdict.h, lower is better) against the band
+ * [1 - threshold, 1 + threshold]: same when the ratio's interval lies inside
+ * it; slower (worse) or faster (better) when the interval lies wholly beyond
+ * an edge AND p < alpha (`p` possibly adjusted over many matches);
+ * inconclusive otherwise: the interval crosses an edge, there is no
+ * interval (fewer than 7 repetitions), or the test does not reject (the
+ * sample sizes may not reach alpha at all: c->min_p). */
+struct verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alpha,
+                                double threshold);
 
 /* Change points of a series (binary segmentation on medians): a split is a
  * step when the medians either side differ by more than `threshold` relative

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/plan.h"
 #include "results/record.h"
+#include "measure/envcheck.h"
 #include "measure/runner.h"
 #include "kit/util.h"
 
@@ -95,9 +96,13 @@ const struct cli_command cli_claims_command = {
         "reads them from records, then prints for every claim the source figure, the\n"
         "measured figure with its 95% interval, its regime (the size measured, with the\n"
         "rows of a row sample, and the published size), and a verdict: reproduced, not\n"
-        "reproduced, or not applicable with the reason.  A claim published with more\n"
-        "threads than this process may use is measured at the CPUs it may use and says\n"
-        "so; only claims about oversubscription (P2, H1) run more threads than CPUs.\n"
+        "reproduced, inconclusive (the intervals do not decide: one straddles an edge\n"
+        "of the published band, or there is none), or not applicable, with the\n"
+        "reason.  A claim published with more threads than this process may use is\n"
+        "measured at the CPUs it may use and says so; only claims about\n"
+        "oversubscription (P2, H1) run more threads than CPUs.  The environment is\n"
+        "checked first, as by run (into each record, warnings on stderr); a claim\n"
+        "judged on disturbed repetitions names them in its reason.\n"
         "IDS are claim ids, e.g. F1 T2 (default: all).\n",
     .notes =
         "A record's `claims` array and claims.json hold, per claim: id, source_figure,\n"
@@ -353,11 +358,12 @@ static void print_table(const struct claim *const *sel, const struct claim_verdi
         printf("      measured: %s\n      regime:   %s\n      reason:   %s\n", v[i].measured_text,
                v[i].regime, v[i].reason);
     }
-    int counts[3] = {0, 0, 0};
+    int counts[VERDICT_KINDS] = {0};
     for (size_t i = 0; i < n; i++)
         counts[v[i].verdict]++;
-    printf("\n%d reproduced, %d not reproduced, %d not applicable\n", counts[VERDICT_REPRODUCED],
-           counts[VERDICT_NOT_REPRODUCED], counts[VERDICT_NOT_APPLICABLE]);
+    printf("\n%d reproduced, %d not reproduced, %d inconclusive, %d not applicable\n",
+           counts[VERDICT_REPRODUCED], counts[VERDICT_NOT_REPRODUCED], counts[VERDICT_INCONCLUSIVE],
+           counts[VERDICT_NOT_APPLICABLE]);
 }
 
 static int write_json_file(json_t *doc, const char *path)
@@ -570,6 +576,9 @@ static int measure_group(struct claims_run *r, const struct machine *m, const st
             } else {
                 plan.options->wanted = group_wants;
                 plan.options->wanted_ctx = g;
+                /* As `run` does: checked into the record, warnings on stderr. */
+                envcheck_run(&run->environment, m->desc.pus_total, a.noise_limit);
+                envcheck_print(&run->environment, stderr);
                 status = cli_measure(&plan, m, run);
             }
         }

@@ -107,7 +107,7 @@ static void environment_warnings(const char *label, const struct run_set *s)
 /* ---- regression check ---- */
 
 struct verdict_counts {
-    size_t slower, faster, same, unknown, invalid, not_comparable;
+    size_t slower, faster, same, inconclusive, invalid, not_comparable;
 };
 
 /* Each match's test; p adjusted over all of them with --correction holm. */
@@ -132,27 +132,46 @@ static int test_matches(struct match *m, size_t n, const struct compare_options 
     return 0;
 }
 
+/* Why a comparable match is inconclusive, in a few words. */
+static void inconclusive_text(const struct match *m, const struct verdict *v, double p,
+                              const struct compare_options *o, char *out, size_t len)
+{
+    if (v->position == POSITION_UNKNOWN)
+        snprintf(out, len, "inconclusive (%zu and %zu reps: a 95%% interval needs 7 each)",
+                 m->pair.n_base, m->pair.n_new);
+    else if (v->position == POSITION_STRADDLES && v->both_edges)
+        snprintf(out, len, "inconclusive (interval wider than %.3f-%.3f)", 1 - o->threshold,
+                 1 + o->threshold);
+    else if (v->position == POSITION_STRADDLES)
+        snprintf(out, len, "inconclusive (interval crosses %.3f)", v->edge);
+    else if (!(m->pair.min_p < o->alpha))
+        snprintf(out, len, "inconclusive (%zu and %zu reps cannot reach p < %g)", m->pair.n_base,
+                 m->pair.n_new, o->alpha);
+    else
+        snprintf(out, len, "inconclusive (%+.1f%%, but p %.2g >= %g)", 100 * (m->pair.ratio - 1),
+                 p, o->alpha);
+}
+
 /* The verdict cell of a comparable match, counted. */
 static void verdict_text(const struct match *m, double p, const struct compare_options *o,
                          struct verdict_counts *c, char *out, size_t len)
 {
-    enum cmp_verdict v = cmp_pair_verdict(&m->pair, p, o->alpha, o->threshold);
+    struct verdict v = cmp_pair_verdict(&m->pair, p, o->alpha, o->threshold);
     double change = 100 * (m->pair.ratio - 1);
-    switch (v) {
-    case CMP_SLOWER:
+    switch (v.outcome) {
+    case OUTCOME_WORSE:
         c->slower++;
         snprintf(out, len, o->markdown ? "**SLOWER** %+.1f%%" : "SLOWER %+.1f%%", change);
         break;
-    case CMP_FASTER:
+    case OUTCOME_BETTER:
         c->faster++;
         snprintf(out, len, "faster %+.1f%%", change);
         break;
-    case CMP_UNKNOWN:
-        c->unknown++;
-        snprintf(out, len, "unknown (%zu and %zu reps cannot reach p < %g)", m->pair.n_base,
-                 m->pair.n_new, o->alpha);
+    case OUTCOME_INCONCLUSIVE:
+        c->inconclusive++;
+        inconclusive_text(m, &v, p, o, out, len);
         break;
-    case CMP_SAME:
+    case OUTCOME_SAME:
         c->same++;
         snprintf(out, len, "same");
         break;
@@ -188,6 +207,14 @@ static void match_row(struct text_table *t, const struct match *m, double p,
         not_compared_text(m, verdict, sizeof verdict);
         c->not_comparable++;
     }
+    /* Other work took CPU time from some repetitions: the verdict says so. */
+    size_t db = m->base->d.noise.disturbed_reps, dn = m->fresh->d.noise.disturbed_reps;
+    if (m->comparable && (db || dn)) {
+        size_t used = strlen(verdict);
+        snprintf(verdict + used, sizeof verdict - used,
+                 "; disturbed repetitions: %zu of %zu in BASE, %zu of %zu in NEW", db,
+                 m->base->reps, dn, m->fresh->reps);
+    }
     if (newly_invalid(m)) {
         c->invalid++;
         size_t used = strlen(verdict);
@@ -207,10 +234,11 @@ static int regression_report(struct match *m, size_t n, const struct compare_opt
         fprintf(stderr, "speedlab: error: out of memory\n");
         return EXIT_FAILURE;
     }
-    printf("test: two-sided Mann-Whitney U on the repetitions; %s at alpha %g; a verdict needs "
-           "p < alpha and a change beyond %g%%\n\n",
-           o->holm ? "p Holm-adjusted over the matches" : "p per match (no adjustment)", o->alpha,
-           100 * o->threshold);
+    printf("verdict: same when the 95%% interval of new/base lies within %.3f-%.3f (--threshold "
+           "%g%%); slower or faster when it lies wholly beyond and p < %g (two-sided Mann-Whitney "
+           "U on the repetitions, %s); inconclusive otherwise, which is no regression\n\n",
+           1 - o->threshold, 1 + o->threshold, 100 * o->threshold, o->alpha,
+           o->holm ? "Holm-adjusted over the matches" : "per match, no adjustment");
     static const char *const header[] = {"<result",  "<size",   "base median", "new median",
                                          "new/base", "<95% CI", "p",           "<verdict"};
     struct text_table t;
@@ -228,10 +256,10 @@ static int regression_report(struct match *m, size_t n, const struct compare_opt
         printf("%s* p from the normal approximation (tied or more than %d repetitions)\n",
                o->markdown ? "\n" : "", CMP_EXACT_MAX);
     bool regression = c.slower > 0 || c.invalid > 0;
-    printf("\n%s: %zu slower, %zu faster, %zu same, %zu unknown, %zu newly invalid; %zu not "
+    printf("\n%s: %zu slower, %zu faster, %zu same, %zu inconclusive, %zu newly invalid; %zu not "
            "compared; %zu only in BASE, %zu only in NEW\n",
            regression ? (o->markdown ? "**regression**" : "regression") : "no regression",
-           c.slower, c.faster, c.same, c.unknown, c.invalid, c.not_comparable, only_base,
+           c.slower, c.faster, c.same, c.inconclusive, c.invalid, c.not_comparable, only_base,
            only_new);
     return regression ? EXIT_REGRESSION : EXIT_SUCCESS;
 }

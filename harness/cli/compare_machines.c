@@ -368,8 +368,14 @@ static int collect_groups(const struct hw_set *s, struct group **groups, size_t 
     return 0;
 }
 
+/* The marks of a speedup physics does not allow without a cause, said
+ * under the table when used. */
+struct implausible_marks {
+    bool superlinear, disturbed;
+};
+
 static void result_cells(struct hw_result base, struct hw_result x, bool first, char *merit,
-                         size_t mlen, char *speedup, size_t slen)
+                         size_t mlen, char *speedup, size_t slen, struct implausible_marks *marks)
 {
     snprintf(merit, mlen, "-");
     snprintf(speedup, slen, "-");
@@ -386,8 +392,14 @@ static void result_cells(struct hw_result base, struct hw_result x, bool first, 
         if (isfinite(ratio))
             snprintf(merit + used, mlen - used, " (%.2f)", ratio);
     }
-    if (isfinite(x.r->d.speedup.value))
-        snprintf(speedup, slen, "%.2f (%.2f)", x.r->d.speedup.value, x.r->d.efficiency.value);
+    if (!isfinite(x.r->d.speedup.value))
+        return;
+    /* At one thread the speedup is 1 by definition: nothing to doubt. */
+    bool disturbed = x.r->threads > 1 && x.r->d.noise.speedup_disturbed;
+    snprintf(speedup, slen, "%.2f (%.2f)%s%s", x.r->d.speedup.value, x.r->d.efficiency.value,
+             x.r->d.superlinear ? " !" : "", disturbed ? " ~" : "");
+    marks->superlinear |= x.r->d.superlinear;
+    marks->disturbed |= disturbed;
 }
 
 /* The thread counts any machine measured a group at, ascending. */
@@ -421,7 +433,8 @@ static size_t group_threads(const struct hw_set *s, const struct group *g, int *
 }
 
 /* A row per thread count of the group with a valid result on some machine. */
-static void details_rows(const struct hw_set *s, const struct group *g, struct text_table *t)
+static void details_rows(const struct hw_set *s, const struct group *g, struct text_table *t,
+                         struct implausible_marks *marks)
 {
     int threads[256];
     size_t n = group_threads(s, g, threads, sizeof threads / sizeof threads[0]);
@@ -436,14 +449,14 @@ static void details_rows(const struct hw_set *s, const struct group *g, struct t
         }
         if (!any)
             continue;
-        char label[256], th[16], merit[HW_MAX_MACHINES][80], speedup[HW_MAX_MACHINES][40];
+        char label[256], th[16], merit[HW_MAX_MACHINES][80], speedup[HW_MAX_MACHINES][48];
         snprintf(label, sizeof label, "%s/%s/%s [%s]", g->key->kernel, g->key->variant,
                  g->key->schedule, g->problem);
         snprintf(th, sizeof th, "%d", threads[i]);
         const char *cells[2 + 2 * HW_MAX_MACHINES] = {labelled ? "" : label, th};
         for (size_t m = 0; m < s->n; m++) {
             result_cells(x[0], x[m], m == 0, merit[m], sizeof merit[m], speedup[m],
-                         sizeof speedup[m]);
+                         sizeof speedup[m], marks);
             cells[2 + m] = merit[m];
             cells[2 + s->n + m] = speedup[m];
         }
@@ -471,11 +484,18 @@ static int details(const struct hw_set *s, bool md)
     }
     struct text_table t;
     int rc = text_table_init(&t, 2 + 2 * s->n, header);
+    struct implausible_marks marks = {0};
     for (size_t i = 0; i < n && rc == 0; i++)
-        details_rows(s, &groups[i], &t);
+        details_rows(s, &groups[i], &t, &marks);
     if (rc == 0) {
         printf("\nevery result (merit (machine / M1 speed); '-' not run there):\n\n");
         text_table_print(&t, stdout, md);
+        if (marks.superlinear)
+            printf("! superlinear: efficiency above 1 beyond its interval: cache effect or noise, "
+                   "see noise verdict\n");
+        if (marks.disturbed)
+            printf("~ speedup from disturbed repetitions (its 1-thread or its own run was "
+                   "disturbed): read it with the noise verdicts\n");
     }
     text_table_free(&t);
     free(groups);

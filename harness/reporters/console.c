@@ -165,11 +165,11 @@ static void print_noise(const struct sl_result *r)
 static void print_implausible(const struct sl_run *run, const struct sl_result *r)
 {
     const struct sl_derived *d = &r->d;
-    if (isfinite(d->efficiency_ci95.lo) && d->efficiency_ci95.lo > 1)
+    if (d->superlinear && isfinite(d->efficiency_ci95.lo))
         printf("    superlinear: efficiency %.2f [%.2f, %.2f] is above 1 beyond its interval: "
                "cache effect or noise, see noise verdict\n",
                d->efficiency.value, d->efficiency_ci95.lo, d->efficiency_ci95.hi);
-    else if (!isfinite(d->efficiency_ci95.lo) && d->efficiency.value > 1)
+    else if (d->superlinear)
         printf("    superlinear: efficiency %.2f is above 1 (%s to judge it): cache effect or "
                "noise, see noise verdict\n",
                d->efficiency.value, d->efficiency_ci95.why);
@@ -306,8 +306,9 @@ static void print_summary(const struct sl_run *run)
     int tmax = cfg->threads[cfg->n_threads - 1];
     printf("\nsummary at %d thread%s (best schedule per variant; speedup vs its own 1-thread run):\n",
            tmax, tmax == 1 ? "" : "s");
-    printf("  %-26s %-10s %-11s %11s %8s %7s %7s  %s\n", "variant", "size", "schedule", "median",
+    printf("  %-26s %-10s %-11s %11s %10s %7s %7s  %s\n", "variant", "size", "schedule", "median",
            "speedup", "imbal", "valid", "");
+    bool any_superlinear = false, any_disturbed = false;
     for (size_t p = 0; p < run->n_problems; p++)
         for (int v = 0; v < cfg->n_variants; v++) {
             const struct sl_result *r = best_of(run, cfg->variants[v], run->problems[p].size, tmax);
@@ -318,12 +319,23 @@ static void print_summary(const struct sl_run *run)
                        r->reason);
                 continue;
             }
-            char sp[16] = "n/a";
+            char sp[24] = "n/a";
+            /* Marked as under the result line: superlinear, disturbed inputs. */
+            bool disturbed = r->threads > 1 && r->d.noise.speedup_disturbed;
             if (isfinite(r->d.speedup.value))
-                snprintf(sp, sizeof sp, "%.2f", r->d.speedup.value);
-            printf("  %-26s %-10s %-11s %9.4g s %8s %7.3f %7s\n", r->variant, r->size, r->schedule,
+                snprintf(sp, sizeof sp, "%.2f%s%s", r->d.speedup.value,
+                         r->d.superlinear ? " !" : "", disturbed ? " ~" : "");
+            any_superlinear |= r->d.superlinear;
+            any_disturbed |= disturbed;
+            printf("  %-26s %-10s %-11s %9.4g s %10s %7.3f %7s\n", r->variant, r->size, r->schedule,
                    r->d.median_s.value, sp, r->imbalance, validity_label(r, "n/a"));
         }
+    if (any_superlinear)
+        printf("  ! superlinear: efficiency above 1 beyond its interval: cache effect or noise, see "
+               "noise verdict\n");
+    if (any_disturbed)
+        printf("  ~ speedup from disturbed repetitions (this result's or its 1-thread run's), see "
+               "noise verdict\n");
 }
 
 /* Simulated misses per unit of work for every variant at each size: the

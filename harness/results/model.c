@@ -253,6 +253,7 @@ static void derive_speedup(const struct sl_run *run, const struct sl_result *r, 
     if (why) {
         d->speedup = d->efficiency = figure(NAN, why);
         d->speedup_ci95 = d->efficiency_ci95 = interval(false, NAN, NAN, why);
+        d->superlinear = false;
         return;
     }
     double t = d->stats.median;
@@ -267,6 +268,8 @@ static void derive_speedup(const struct sl_run *run, const struct sl_result *r, 
     d->speedup_ci95 = interval(true, lo, hi, RATIO_NEEDS_SEVEN);
     d->efficiency_ci95 = interval(true, lo / r->threads, hi / r->threads, RATIO_NEEDS_SEVEN);
     d->noise.speedup_disturbed = d->noise.disturbed_reps > 0 || base->d.noise.disturbed_reps > 0;
+    d->superlinear = isfinite(d->efficiency_ci95.lo) ? d->efficiency_ci95.lo > 1
+                                                     : d->efficiency.value > 1;
 }
 
 static void derive_per_unit(struct sl_result *r)

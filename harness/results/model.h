@@ -262,6 +262,10 @@ struct sl_derived {
     struct sl_interval speedup_ci95;
     struct sl_figure efficiency; /* speedup / threads */
     struct sl_interval efficiency_ci95;
+    /* Physically implausible without a cause (cache effect or noise): the
+     * efficiency above 1 beyond its interval, or above 1 without one.
+     * Flagged wherever the speedup is printed. */
+    bool superlinear;
     struct sl_figure units_per_s, gflops, gbytes_per_s;
     struct sl_interval units_per_s_ci95; /* at the ends of ci95_s */
     struct sl_figure merit;              /* the workload's figure of merit at the median */
