@@ -79,23 +79,19 @@ static int plan_measurement(struct size_run *sz, const struct sl_variant *v, enu
 }
 
 /* A skip: the CPU lacks an extension or the problem rules the variant out
- * (`missing`: every schedule and thread count), or the schedule does not
- * apply to it. */
+ * (every schedule it supports and every thread count). */
 static int skip(struct sl_run *run, struct measurement *ms, const char *missing, bool by_problem)
 {
     struct sl_result *r = &ms->r;
     ms->done = true;
     r->status = SL_STATUS_SKIPPED;
-    r->skip_covers_variant = missing != NULL;
-    r->reason = !missing  ? sl_run_text(run, "schedule %s does not apply to this variant",
-                                        r->schedule)
-                : by_problem ? missing
-                             : sl_run_text(run, "CPU lacks %s", missing);
+    r->reason = by_problem ? missing : sl_run_text(run, "CPU lacks %s", missing);
     return r->reason ? 0 : -1;
 }
 
-/* Every schedule and thread count of one variant on the problem, in the
- * record's order; skips are done as soon as they are planned. */
+/* Every schedule the variant supports and every thread count on the
+ * problem, in the record's order; skips are done as soon as they are
+ * planned.  A schedule the variant does not support is not planned at all. */
 static int plan_variant(struct size_run *sz, int size_index, const struct sl_variant *v)
 {
     const struct run_options *o = sz->sc.o;
@@ -108,14 +104,14 @@ static int plan_variant(struct size_run *sz, int size_index, const struct sl_var
         missing = unsupported;
     for (int sj = 0; sj < o->n_schedules; sj++) {
         enum sl_schedule s = o->schedules[sj];
-        if (o->schedules_all && !missing && !schedule_applies(v, s))
+        if (!schedule_applies(v, s))
             continue;
         for (int ti = 0; ti < o->n_threads; ti++) {
             if (o->wanted && !o->wanted(o->wanted_ctx, v, s, o->threads[ti], o->sizes[size_index]))
                 continue;
             if (plan_measurement(sz, v, s, o->threads[ti]) != 0)
                 return -1;
-            if ((missing || !schedule_applies(v, s)) &&
+            if (missing &&
                 skip(sz->sc.run, &sz->ms[sz->n - 1], missing, missing == unsupported) != 0)
                 return -1;
         }

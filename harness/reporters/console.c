@@ -229,21 +229,16 @@ static void print_measured(const struct sl_run *run, const struct sl_result *r, 
 }
 
 /* A skip is said once, for everything it covers: the variant (every
- * schedule and thread count) or one schedule. */
+ * schedule and thread count it was planned under). */
 static void print_skip(struct console *c, const struct sl_result *r)
 {
     char covers[sizeof c->last_skip];
-    snprintf(covers, sizeof covers, "%s\n%s\n%s", r->size, r->variant,
-             r->skip_covers_variant ? "" : r->schedule);
+    snprintf(covers, sizeof covers, "%s\n%s", r->size, r->variant);
     if (strcmp(covers, c->last_skip) == 0)
         return;
     snprintf(c->last_skip, sizeof c->last_skip, "%s", covers);
-    int width = 44 - (int)strlen(r->kernel) - (int)strlen(r->variant);
-    if (r->skip_covers_variant)
-        printf("%s/%-39s skipped: %s (every schedule and thread count)\n", r->kernel, r->variant,
-               r->reason);
-    else
-        printf("%s/%s/%-*s skipped: %s\n", r->kernel, r->variant, width, r->schedule, r->reason);
+    printf("%s/%-39s skipped: %s (every schedule and thread count)\n", r->kernel, r->variant,
+           r->reason);
 }
 
 static int console_result(struct sl_reporter *self, const struct sl_run *run,
