@@ -66,7 +66,7 @@ done < "$cases"
 
 # The files written by the successful cases are what they claim to be.
 check() { total=$((total + 1)); if ! eval "$1"; then fail "$2"; fi; }
-check 'jq -e ".schema_version == 1 and .complete == true" "$T/ok.json" >/dev/null' "record header"
+check 'jq -e ".schema_version == 2 and .complete == true" "$T/ok.json" >/dev/null' "record header"
 for field in kernel variant layout loops isa schedule threads size times_s median_s ci95_s cv \
              speedup efficiency imbalance cpus valid max_error status; do
     check "jq -e '.results[0] | has(\"$field\")' '$T/ok.json' >/dev/null" "record result lacks $field"
