@@ -300,7 +300,8 @@ static int plan_output(struct run_options *o, const struct run_args *a)
         return sl_fail("--output needs exactly one size (got %d)", o->n_sizes);
     if (!w->save_output)
         return sl_fail("--output: kernel %s has no output to write", w->name);
-    if (w->check_output_path && w->check_output_path(a->output, o->workload_options) != 0)
+    if (w->check_output_path &&
+        w->check_output_path(a->output, o->input_path ? NULL : o->sizes[0], o->workload_options) != 0)
         return -1;
     return 0;
 }

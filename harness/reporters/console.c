@@ -366,6 +366,41 @@ static void console_destroy(struct sl_reporter *self)
     free(c);
 }
 
+/* "0.0031 s", "45 s", "12 min", "3.2 h". */
+static void duration(double s, char *buf, size_t len)
+{
+    if (s < 10)
+        snprintf(buf, len, "%.2g s", s);
+    else if (s < 120)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+}
+
+/* On stderr, with the warnings: what is left of a long size, and the
+ * option that makes it shorter. */
+static int console_estimate(struct sl_reporter *self, const struct sl_run *run,
+                            const struct sl_estimate *e)
+{
+    (void)self;
+    char left[32], each[32];
+    duration(e->remaining_s, left, sizeof left);
+    duration(e->longest_s, each, sizeof each);
+    fflush(stdout);
+    fprintf(stderr, "estimate: %s %s needs about %s more (%zu measurement%s", run->config.kernel,
+            e->size, left, e->total, e->total == 1 ? "" : "s");
+    if (e->started < e->total)
+        fprintf(stderr, ", %zu not started yet, guessed from the others", e->total - e->started);
+    fprintf(stderr, "); the longest, %s, takes %s an execution x %zu repetitions. Shorter: %s, "
+                    "fewer --variants or --threads, or a smaller --size\n",
+            e->longest, each, e->longest_reps,
+            e->by_min_reps ? "--reps N below --min-reps (6 give a 95% interval of the median)"
+                           : "a smaller --budget (seconds each measurement repeats for)");
+    return 0;
+}
+
 struct sl_reporter *console_reporter_create(bool quiet, const char *record_path,
                                             const char *csv_path)
 {
@@ -377,6 +412,7 @@ struct sl_reporter *console_reporter_create(bool quiet, const char *record_path,
     c->base = (struct sl_reporter){.problem = console_problem,
                                    .result = console_result,
                                    .output = console_output,
+                                   .estimate = console_estimate,
                                    .end = console_end,
                                    .destroy = console_destroy};
     c->quiet = quiet;
