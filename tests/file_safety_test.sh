@@ -180,7 +180,7 @@ expect 2 'results\[0\]\.times_s\[0\]: must be a number, not a string' compare re
 expect 2 'results\[1\]\.times_s\[2\]: must be a number, not null' compare bad-null.json rec.json
 expect 2 'results\[0\]\.times_s\[1\]: -0\.001: must be positive' compare rec.json bad-negative.json
 expect 2 'results\[0\]\.threads: must be an integer' compare rec.json bad-threads.json
-sed 's/"schema_version": 2,/"schema_version": 2.0,/' rec.json >v10.json
+sed 's/"schema_version": 1,/"schema_version": 1.0,/' rec.json >v10.json
 expect 2 'schema_version must be an integer, not a real number' compare rec.json v10.json
 
 # ---- (12) cosine's overflow said as such ----
