@@ -364,9 +364,38 @@ static void test_verdicts(void)
         sl_run_free(&recs[i]);
 }
 
+/* A claim entry as the record writes it: a number that is not there is null
+ * with its reason beside; text stays text, even text that reads like the
+ * version 1 marker. */
+static void test_claim_json(void)
+{
+    struct sl_claim_entry entry = {.id = "X1",
+                                   .source_figure = "2x",
+                                   .measured = {NAN, "not run"},
+                                   .measured_ci95 = {NAN, NAN, "not run"},
+                                   .measured_text = "unavailable (not run)",
+                                   .verdict = "not applicable",
+                                   .reason = "needs 4 threads",
+                                   .explanation = "a test claim",
+                                   .workload = "stream"};
+    json_t *j = record_claim_json(&entry);
+    const json_t *why = json_object_get(j, "unavailable");
+    CHECK(json_is_null(json_object_get(j, "measured")) &&
+              json_is_null(json_object_get(j, "measured_ci95")) &&
+              strcmp(json_string_value(json_object_get(why, "measured")), "not run") == 0 &&
+              strcmp(json_string_value(json_object_get(why, "measured_ci95")), "not run") == 0,
+          "absent numbers: null, their reasons in unavailable");
+    CHECK(json_is_string(json_object_get(j, "measured_text")) &&
+              strcmp(json_string_value(json_object_get(j, "measured_text")),
+                     "unavailable (not run)") == 0,
+          "measured_text stays text");
+    json_decref(j);
+}
+
 int main(void)
 {
     test_validation();
     test_verdicts();
+    test_claim_json();
     return check_report("claims");
 }

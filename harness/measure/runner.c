@@ -221,33 +221,27 @@ static int estimate(struct size_run *sz, struct sl_reporters *reporters)
         return 0;
     struct sl_estimate e = {.size = run->problems[run->n_problems - 1].size, .total = sz->n};
     char longest[512] = "";
-    for (size_t i = 0; i < sz->n; i++) {
-        const struct measurement *ms = &sz->ms[i];
-        e.started += ms->started || ms->done;
-        if (!ms->started || ms->done || !isfinite(ms->last_seconds))
-            continue;
-        bool by_min_reps;
-        size_t n = reps_needed(o, ms->last_seconds, &by_min_reps);
-        e.remaining_s += (double)(n > ms->r.reps ? n - ms->r.reps : 0) * ms->last_seconds;
-        if (ms->last_seconds > e.longest_s) {
-            e.longest_s = ms->last_seconds;
-            e.longest_reps = n;
-            e.by_min_reps = by_min_reps;
-            sl_result_name(&ms->r, longest, sizeof longest);
-        }
-    }
     /* Measurements not started yet (one by one, not interleaved) cost, as
      * a guess, what the started ones cost on average. */
     size_t timed = 0;
     double per_measurement = 0;
     for (size_t i = 0; i < sz->n; i++) {
         const struct measurement *ms = &sz->ms[i];
+        e.started += ms->started || ms->done;
+        if (!ms->started || !isfinite(ms->last_seconds))
+            continue;
         bool by_min_reps;
-        if (ms->started && isfinite(ms->last_seconds)) {
-            per_measurement += (double)(o->warmup + reps_needed(o, ms->last_seconds, &by_min_reps)) *
-                               ms->last_seconds;
-            timed++;
+        size_t n = reps_needed(o, ms->last_seconds, &by_min_reps);
+        per_measurement += (double)((size_t)o->warmup + n) * ms->last_seconds;
+        timed++;
+        if (ms->last_seconds > e.longest_s) {
+            e.longest_s = ms->last_seconds;
+            e.longest_reps = n;
+            e.by_min_reps = by_min_reps;
+            sl_result_name(&ms->r, longest, sizeof longest);
         }
+        if (!ms->done)
+            e.remaining_s += (double)(n > ms->r.reps ? n - ms->r.reps : 0) * ms->last_seconds;
     }
     if (timed > 0)
         e.remaining_s += (double)(e.total - e.started) * per_measurement / (double)timed;

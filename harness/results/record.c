@@ -535,13 +535,22 @@ static json_t *result_json(const struct sl_run *run, const struct sl_result *r)
 
 json_t *record_claim_json(const struct sl_claim_entry *c)
 {
-    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text(c->id),
-                     "source_figure", text(c->source_figure), "measured",
-                     figure_json(c->measured), "measured_ci95", interval_json(c->measured_ci95),
-                     "measured_text", text(c->measured_text), "verdict", text(c->verdict),
-                     "reason", text(c->reason), "explanation", text(c->explanation), "workload",
-                     text(c->workload));
-    unavailable_to_null(o);
+    /* The rule for absent numbers on the numbers alone: measured_text may
+     * say "unavailable (...)" as text. */
+    json_t *numbers = json_pack("{s:o, s:o}", "measured", figure_json(c->measured),
+                                "measured_ci95", interval_json(c->measured_ci95));
+    unavailable_to_null(numbers);
+    json_t *o = json_pack("{s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:o, s:o}", "id", text(c->id),
+                          "source_figure", text(c->source_figure), "measured",
+                          json_object_get(numbers, "measured"), "measured_ci95",
+                          json_object_get(numbers, "measured_ci95"), "measured_text",
+                          text(c->measured_text), "verdict", text(c->verdict), "reason",
+                          text(c->reason), "explanation", text(c->explanation), "workload",
+                          text(c->workload));
+    json_t *why = json_object_get(numbers, "unavailable");
+    if (o && why)
+        json_object_set(o, "unavailable", why);
+    json_decref(numbers);
     return o;
 }
 
