@@ -9,6 +9,11 @@
 
 /* ---- speedup and efficiency against threads ------------------------------------------- */
 
+/* A panel's key beside it holds this many series; more go under it, in
+ * columns. */
+#define SCALING_KEY_BESIDE_MAX 6
+#define SCALING_KEY_COLUMNS 2
+
 /* One schedule's panel at the record's largest size: a TSV block per variant
  * with results at two thread counts or more.  The number of series (0: no
  * panel), or -1 with sl_error() when its data could not be written. */
@@ -110,7 +115,7 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
     }
     scaling_captions(rec, sp, ef);
     struct gp_vars vars = {0};
-    int panels = 0, s = 0;
+    int panels = 0, s = 0, most = 0;
     for (; s < ax->schedules.n && panels < FIGURE_MAX_PANELS; s++) {
         int series = scaling_panel(set, rec, ax->schedules.item[s], panels + 1, &vars);
         if (series < 0) {
@@ -120,6 +125,7 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
             return 0;
         }
         panels += series > 0;
+        most = series > most ? series : most;
     }
     figure_left_out(sp, "schedules", &ax->schedules, s);
     figure_left_out(ef, "schedules", &ax->schedules, s);
@@ -132,8 +138,14 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
     gp_var_int(&vars, "panels", panels);
     gp_var_int(&vars, "max_threads", ax->threads.item[ax->threads.n - 1]);
     gp_var_int(&vars, "allowed_cpus", rec->run->machine.pus_allowed);
+    /* Many variants: the key goes under each panel, in columns, so that it
+     * does not squeeze the plot to a sliver; each panel grows by its rows. */
+    bool key_below = most > SCALING_KEY_BESIDE_MAX;
+    int key_rows = key_below ? (most + 1 + SCALING_KEY_COLUMNS - 1) / SCALING_KEY_COLUMNS : 0;
+    gp_var_int(&vars, "key_below", key_below);
+    gp_var_int(&vars, "key_columns", SCALING_KEY_COLUMNS);
     gp_var_int(&vars, "width", 1300);
-    gp_var_int(&vars, "height", 90 + 400 * ((panels + 1) / 2));
+    gp_var_int(&vars, "height", 90 + (400 + 20 * key_rows) * ((panels + 1) / 2));
     struct gp_vars eff = {0};
     gp_vars_extend(&eff, &vars);
     gp_var_str(&eff, "quantity", "efficiency");
