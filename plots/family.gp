@@ -2,7 +2,9 @@
 # efficiency (right) against size, one series per thread count.
 # Variables: figure_title, panels (rows), by_bytes, l1_bytes, l2_bytes,
 # l3_bytes, and per row p: file_p (TSV blocks per thread count: x, speedup,
-# lo, hi, efficiency, size), panel_title_p, series_p, title_p_s, colour_p_s.
+# lo, hi, efficiency, lo, hi, size), panel_title_p (variant and schedule),
+# series_p, title_p_s, colour_p_s.  Error bars: the 95 % intervals; without
+# one the bar collapses onto the point.
 load scripts_dir.'/common.gp'
 load scripts_dir.'/cache_markers.gp'
 
@@ -23,7 +25,7 @@ do for [p = 1:panels] {
                  pt point(value(sprintf('colour_%d_%d', p, s))) \
                  title value(sprintf('title_%d_%d', p, s))
     } else {
-        plot for [s = 1:n] data index (s - 1) using 1:2:(low(2)):(high(2)):xtic(6) with yerrorlines lw 2 \
+        plot for [s = 1:n] data index (s - 1) using 1:2:(low(2)):(high(2)):xtic(8) with yerrorlines lw 2 \
                  lc rgb colour(value(sprintf('colour_%d_%d', p, s))) \
                  pt point(value(sprintf('colour_%d_%d', p, s))) \
                  title value(sprintf('title_%d_%d', p, s))
@@ -34,13 +36,13 @@ do for [p = 1:panels] {
     set key below horizontal
     if (by_bytes) {
         plot 1 with lines dt 2 lc rgb '#777777' title 'ideal', \
-             for [s = 1:n] data index (s - 1) using 1:5 with linespoints lw 2 \
+             for [s = 1:n] data index (s - 1) using 1:5:(low(5)):(high(5)) with yerrorlines lw 2 \
                  lc rgb colour(value(sprintf('colour_%d_%d', p, s))) \
                  pt point(value(sprintf('colour_%d_%d', p, s))) \
                  title value(sprintf('title_%d_%d', p, s))
     } else {
         plot 1 with lines dt 2 lc rgb '#777777' title 'ideal', \
-             for [s = 1:n] data index (s - 1) using 1:5:xtic(6) with linespoints lw 2 \
+             for [s = 1:n] data index (s - 1) using 1:5:(low(5)):(high(5)):xtic(8) with yerrorlines lw 2 \
                  lc rgb colour(value(sprintf('colour_%d_%d', p, s))) \
                  pt point(value(sprintf('colour_%d_%d', p, s))) \
                  title value(sprintf('title_%d_%d', p, s))

@@ -1,8 +1,10 @@
 # Speedup or parallel efficiency against threads: one panel per schedule,
 # one series per variant.  Variables from `speedlab plot`: quantity
 # ('speedup' or 'efficiency'), figure_title, panels, max_threads,
-# allowed_cpus, and per panel p: file_p (TSV blocks: threads, speedup, lo,
-# hi, efficiency, lo, hi), panel_title_p, series_p, title_p_s, colour_p_s.
+# allowed_cpus, key_below (many variants: the key under each panel, in
+# key_columns columns), and per panel p: file_p (TSV blocks: threads,
+# speedup, lo, hi, efficiency, lo, hi), panel_title_p, series_p, title_p_s,
+# colour_p_s.
 load scripts_dir.'/common.gp'
 
 speedup = quantity eq 'speedup'
@@ -26,6 +28,9 @@ if (allowed_cpus < max_threads) {
     set label 1 'oversubscribed' at allowed_cpus + 0.6, graph 0.95 left textcolor rgb '#888888'
 }
 
+if (key_below) {
+    set key below horizontal maxcols key_columns
+}
 set multiplot layout (panels + 1) / 2, (panels > 1 ? 2 : 1) title figure_title font ',14'
 do for [p = 1:panels] {
     data = value(sprintf('file_%d', p))

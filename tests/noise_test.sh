@@ -40,7 +40,7 @@ wait_for() {
 SPEEDLAB_TEST_NOISE_CV=0.5 run 0 counted pairsum --size tiny --variants reduction,partials_padded \
     --schedules static --threads 1,2 --oversubscribe --reps 6
 # Counted: the source named, each repetition's counts whole numbers >= 0 (or
-# migrations "unavailable (reason)"), on_cpu a number, and disturbed exactly
+# migrations null with the reason beside), on_cpu a number, and disturbed exactly
 # when the rule says; the verdict and disturbed_reps agree with the flags.
 consistent='[.results[] | .noise as $n | .reps as $reps |
     ($n | type == "object") and ($n.source | type == "string" and length > 0) and
@@ -48,7 +48,7 @@ consistent='[.results[] | .noise as $n | .reps as $reps |
     ([$n.per_rep[] | (.context_switches | type == "number" and . >= 0 and . == floor) and
         (.involuntary_switches <= .context_switches) and (.page_faults >= 0) and
         (.on_cpu | type == "number") and
-        (if (.migrations | type) == "string" then .migrations | startswith("unavailable (") else .migrations >= 0 end) and
+        (if .migrations == null then .unavailable.migrations | length > 0 else .migrations >= 0 end) and
         .disturbed == ((.involuntary_switches > 0) or ((.migrations | type) == "number" and .migrations > 0)
                        or .on_cpu < $n.on_cpu_threshold
                        or .late_start_s > ([0.0001, 0.05 * .wall_s] | max))] | all) and
@@ -57,7 +57,7 @@ consistent='[.results[] | .noise as $n | .reps as $reps |
      else ($n.verdict | startswith("disturbed: \($n.disturbed_reps) of \($reps) repetitions")) end) and
     ([$n.workers[] | (.task_clock_s | length) == $reps and (.busy_s | all(. >= 0))] | all) and
     (if ($n.steal | type) == "object" then $n.steal.seconds >= 0 and $n.steal.cpu_seconds > 0
-     else $n.steal | startswith("unavailable (") end)] | all'
+     else $n.steal == null and ($n.unavailable.steal | length > 0) end)] | all'
 check "jq -e '$consistent' '$T/counted.json' >/dev/null" "noise counted and consistent with its rule"
 check "jq -e '.config.noise == \"on\" and .config.interleave == true' '$T/counted.json' >/dev/null" \
     "config records noise and interleaving"
@@ -67,7 +67,7 @@ check "! grep -q '^warning' '$T/counted.out' && grep -q '^warning: noisy machine
     "warnings go to stderr, not stdout"
 
 run 0 off pairsum --size tiny --variants reduction --schedules static --threads 1 --reps 2 --noise off
-check "jq -e '.config.noise == \"off\" and .results[0].noise == \"unavailable (--noise off)\"' '$T/off.json' >/dev/null" \
+check "jq -e '.config.noise == \"off\" and .results[0].noise == null and .results[0].unavailable.noise == \"--noise off\"' '$T/off.json' >/dev/null" \
     "--noise off: said in the record"
 
 # The kernel's software events through PAPI: counted (numbers >= 0) or
@@ -76,7 +76,7 @@ run 0 os pairsum --size tiny --variants reduction --schedules static --threads 1
     --counters os,perf::CONTEXT-SWITCHES
 check "jq -e '[.results[0].counters.events[] | .name] == [\"perf::CONTEXT-SWITCHES\", \"perf::CPU-MIGRATIONS\", \"perf::PAGE-FAULTS\", \"perf::TASK-CLOCK\"]' '$T/os.json' >/dev/null" \
     "--counters os: the four software events, a native name taken once"
-check "jq -e '[.results[0].counters.events[] | if .status == \"unavailable\" then (.reason | length > 0) and (.per_unit | startswith(\"unavailable (\")) else (.per_worker | all(. >= 0)) end] | all' '$T/os.json' >/dev/null" \
+check "jq -e '[.results[0].counters.events[] | if .status == \"unavailable\" then (.reason | length > 0) and .per_unit == null and (.unavailable.per_unit | length > 0) else (.per_worker | all(. >= 0)) end] | all' '$T/os.json' >/dev/null" \
     "software events counted or unavailable with a reason"
 for bad in nope 'PAPI_NOPE x'; do
     total=$((total + 1))

@@ -20,7 +20,7 @@ rc=$?
 [ $rc -eq 0 ] || fail "plot of the fixtures exited $rc: $(cat "$T/stderr")"
 
 # Two cosine records: each is named by its file (cosine, cosine-sim).
-expected="speedup-cosine efficiency-cosine busy-cosine misses-cosine
+expected="speedup-cosine efficiency-cosine busy-cosine
           speedup-cosine-sim efficiency-cosine-sim busy-cosine-sim misses-cosine-sim
           speedup-gaussmap efficiency-gaussmap busy-gaussmap image-gaussmap
           speedup-ragged efficiency-ragged sizes-ragged family-ragged busy-ragged
@@ -34,8 +34,8 @@ for f in $expected; do
     grep -q "^figure: $out/$f.png" "$T/console" || fail "console does not list $f"
 done
 made=$(grep -c '^figure: ' "$T/console")
-[ "$made" -eq 21 ] || fail "expected 21 figures, the console lists $made"
-grep -q '^21 figures, 11 skipped$' "$T/console" || fail "summary line: $(tail -2 "$T/console" | head -1)"
+[ "$made" -eq 20 ] || fail "expected 20 figures, the console lists $made"
+grep -q '^20 figures, 12 skipped$' "$T/console" || fail "summary line: $(tail -2 "$T/console" | head -1)"
 [ -z "$(ls "$out"/*.log 2>/dev/null)" ] || fail "gnuplot complained: $(cat "$out"/*.log)"
 
 # Figures a record cannot support are skipped, each with its reason.
@@ -45,9 +45,12 @@ grep -q '^skipped: misses-ragged: the record has no counters (run with --counter
 [ ! -e "$out/sizes-cosine.png" ] || fail "a skipped figure was written"
 
 # Counters requested but unreadable (this fixture was made without a PMU):
-# the figure says unavailable, with the reason, and draws no bars.
+# no empty figure holding a line of text; it is skipped with the reason, and
+# no data are written.
 if jq -e '[.results[].counters.events[]?.status] | all(. == "unavailable")' "$T/records/cosine.json" >/dev/null; then
-    grep -q 'unavailable (PMU not exposed' "$out/misses-cosine.svg" || fail "misses-cosine.svg does not say unavailable"
+    grep -q '^skipped: misses-cosine: no miss count to draw: hardware counters: .*unavailable (PMU not exposed' "$T/console" ||
+        fail "misses-cosine is not skipped with the counters' reason"
+    [ ! -e "$out/misses-cosine.png" ] || fail "an empty misses figure was drawn"
     [ ! -e "$out/data/misses-cosine-hardware.tsv" ] || fail "unavailable counters were written as data"
 else
     fail "fixture cosine.json should hold unavailable hardware counters"
@@ -64,6 +67,20 @@ want=$(jq -r '.results[] | select(.variant == "contiguous" and .schedule == "sta
 got=$(awk -F'\t' '/^# contiguous:/ {on = 1; next} /^#/ {on = 0} on && $1 == 2 {print $2}' "$out/data/scaling-ragged-1000-static.tsv")
 awk -v a="$want" -v b="$got" 'BEGIN { exit !(a > 0 && (a - b) / a < 1e-6 && (b - a) / a < 1e-6) }' ||
     fail "ragged speedup at 2 threads: record $want, plotted $got"
+# At 1 thread speedup and efficiency are 1 by definition: no interval drawn.
+awk -F'\t' '!/^#/ && NF && $1 == 1 && !($3 == "NaN" && $4 == "NaN" && $6 == "NaN" && $7 == "NaN") {bad = 1} END {exit bad}' \
+    "$out"/data/scaling-*.tsv || fail "a 1-thread point has an interval in the scaling data"
+# The family: efficiency with its interval, and the rows' different schedules said.
+head -1 "$out/data/family-ragged-contiguous.tsv" | grep -q 'efficiency, efficiency_lo, efficiency_hi, size' ||
+    fail "the family data lack the efficiency's interval"
+grep -q 'the rows use different schedules' "$out/report.html" ||
+    fail "the family caption does not say its rows use different schedules"
+# The busy figure: a level row label per variant/schedule (no rotated text),
+# each with its imbalance, however many groups there are.
+groups=$(tail -n +2 "$out/data/busy-cosine.tsv" | wc -l)
+check_rows=$(tail -n +2 "$out/data/busy-cosine.tsv" | cut -f1 | while read -r g; do grep -qF ">$g<" "$out/busy-cosine.svg" && echo ok; done | wc -l)
+[ "$groups" -ge 2 ] && [ "$check_rows" = "$groups" ] || fail "busy-cosine: $check_rows of $groups rows labelled"
+! grep -q 'rotate(-' "$out/busy-cosine.svg" || fail "busy-cosine has rotated labels"
 # Oversubscribed thread counts are labelled as such in the family figure.
 grep -q '3 threads (oversubscribed)' "$out/family-ragged.svg" || fail "family figure does not mark 3 threads oversubscribed"
 # The size sweep is placed against the working set, with cache markers.
@@ -76,9 +93,9 @@ report=$out/report.html
 [ -s "$report" ] || fail "no report.html"
 grep -q "^report: $report$" "$T/console" || fail "console does not print the report path"
 imgs=$(grep -o '<img ' "$report" | wc -l)
-[ "$imgs" -eq 21 ] || fail "report has $imgs images, expected 21"
+[ "$imgs" -eq 20 ] || fail "report has $imgs images, expected 20"
 inline=$(grep -o 'src="data:image/png;base64,' "$report" | wc -l)
-[ "$inline" -eq 21 ] || fail "report has $inline inline PNGs, expected 21"
+[ "$inline" -eq 20 ] || fail "report has $inline inline PNGs, expected 20"
 ! grep -Eiq '(src|href)="(https?:)?//' "$report" || fail "report references a remote resource"
 ! grep -Eiq '<script|@import|url\(' "$report" || fail "report has scripts or external styles"
 grep -q 'INVALID\|valid' "$report" || fail "report lacks validity"
@@ -168,8 +185,8 @@ mark='&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;'
 # with record text), never through a stream, and nothing else calls the
 # functions behind the macros.
 harness=$(cd "$fixtures/../../../harness" && pwd)
-! grep -nE '\b(f?printf|fputs|fputc|fwrite|putc|FILE)\b' "$harness/figures/report.c" ||
-    fail "report.c writes other than through figures/html.h"
+! grep -nE '\b(f?printf|fputs|fputc|fwrite|putc|FILE)\b' "$harness"/figures/report*.c ||
+    fail "report*.c write other than through figures/html.h"
 bypass=$(grep -ln '_literal(' "$harness"/*/*.c | grep -v '/figures/html\.c$')
 [ -z "$bypass" ] || fail "html's literal-only functions called directly in: $bypass"
 escaped=$(grep -o "$mark" "$mreport" | wc -l)

@@ -44,10 +44,9 @@ refused() {
 run 0 counters cosine --size 20x30 --variants rowmajor_fused_branchfree,colmajor_naive \
     --schedules static --threads 1,2 --oversubscribe --reps 7 --counters cache,ipc \
     --bmf "$T/counters.bmf" --gbench "$T/counters.gb"
-# Invalid on purpose (the test hook spoils the output), a known defect, and a
-# schedule that does not apply (skipped).
+# Invalid on purpose (the test hook spoils the output) and a known defect.
 SPEEDLAB_TEST_CORRUPT_OUTPUT=1 run 3 invalid pairsum --size tiny --variants reduction,race \
-    --schedules static,fusedindex --threads 1 --reps 2 --bmf "$T/invalid.bmf"
+    --schedules static --threads 1 --reps 2 --bmf "$T/invalid.bmf"
 # A measurement that cannot run as asked: an error result.
 OMP_THREAD_LIMIT=1 run 1 error cosine --size 12x8 --variants rowmajor_fused_branchfree \
     --schedules static --threads 1,2 --oversubscribe --reps 1
@@ -55,7 +54,12 @@ OMP_THREAD_LIMIT=1 run 1 error cosine --size 12x8 --variants rowmajor_fused_bran
 run 0 sparse cosine --size 50x40 --threshold 0.3 --memory-budget 64M \
     --variants colmajor_naive,invindex_scalar --schedules static,fusedindex --threads 1 \
     --reps 2 --output "$T/sparse.npz"
-run 0 stream stream --size tiny --variants triad --threads 1 --reps 6
+# Every schedule: stream's variants run under static alone, and the record
+# lists that one (a variant the CPU cannot run is skipped only under the
+# schedules it supports, as the sparse record's problem-ruled-out ones are).
+run 0 stream stream --size tiny --variants triad --schedules all --threads 1 --reps 6
+check "jq -e '.config.schedules == [\"static\"] and ([.results[].schedule] | unique) == [\"static\"]' '$T/stream.json' >/dev/null" \
+    "stream: config.schedules and every result under static only"
 run 0 cdist cdist --size tiny --variants naive --schedules static --threads 1 --reps 1
 run 0 gaussmap gaussmap --size tiny --variants scalar --schedules static --threads 1 --reps 1 \
     --output "$T/image.png"
@@ -94,11 +98,34 @@ check "jq -e '.build.blas != \"$not_loaded\" and (.results | any(.variant == \"c
 # ---- read back and written again ---------------------------------------------------
 records=$(ls "$T"/*.json)
 total=$((total + 1))
-"$test_record" --roundtrip $records "$src"/results/machines/kvm-xeon-2vcpu/sparse-58k/*.json \
-    >"$T/roundtrip.out" 2>&1 || { fail "round trip:"; cat "$T/roundtrip.out"; }
+"$test_record" --roundtrip $records >"$T/roundtrip.out" 2>&1 ||
+    { fail "round trip:"; cat "$T/roundtrip.out"; }
+committed=$(find "$src/results" "$src/tests/fixtures" -name '*.json' ! -name claims.json)
 total=$((total + 1))
-"$test_record" --fixpoint $(find "$src/results" "$src/tests/fixtures" -name '*.json' ! -name claims.json) \
-    >"$T/fixpoint.out" 2>&1 || { fail "committed records:"; cat "$T/fixpoint.out"; }
+"$test_record" --fixpoint $committed >"$T/fixpoint.out" 2>&1 ||
+    { fail "committed records:"; cat "$T/fixpoint.out"; }
+
+# ---- the rule for numbers that are not there (SCHEMA.md) ------------------------------
+# Over every result of the records above (skipped, failed, invalid,
+# interrupted, counted and not), and over every committed record (older
+# schemas included) once read and written again; and the checker finds a
+# breach of each kind in a spoilt copy.
+mkdir "$T/rewritten"
+total=$((total + 1))
+"$test_record" --rewrite "$T/rewritten" $committed >"$T/rewrite.out" 2>&1 ||
+    { fail "committed records written again:"; cat "$T/rewrite.out"; }
+jq -r -f "$src/tests/record_schema.jq" $records "$T"/rewritten/*.json >"$T/rule.out" 2>&1
+rule_status=$?
+check "[ $rule_status = 0 ] && [ ! -s '$T/rule.out' ] && [ \$(ls '$T/rewritten' | wc -l) -ge 10 ]" \
+    "the rule for absent numbers: $(head -5 "$T/rule.out")"
+check "jq -e '[.results[] | select(.status == \"skipped\") | .reps == 0 and (has(\"median_s\") | not)]
+              | length > 0 and all' '$T/sparse.json' >/dev/null" "a skipped result: reps 0, no figures"
+check "jq -e '.results[0] | .ci95_s == null and (.unavailable.ci95_s | type) == \"string\"' '$T/cdist.json' >/dev/null" \
+    "an interval not measured: null, its reason in unavailable"
+jq '.results[0].median_s = "unavailable (x)" | .results[0].unavailable.gflops = "y"
+    | .results[0].cv = null' "$T/stream.json" >"$T/spoilt.json"
+check "[ \$(jq -r -f '$src/tests/record_schema.jq' '$T/spoilt.json' | wc -l) = 3 ]" \
+    "the rule's checker finds each breach"
 
 # ---- Bencher Metric Format --------------------------------------------------------------
 # The published JSON schema (bencher.dev/bmf.json): an object of benchmarks,

@@ -314,9 +314,9 @@ static void judge(const char *claim_text, const struct sl_run *runs, size_t n, i
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         CHECK(json_object_get(j, fields[i]) != NULL, "%s: JSON lacks %s", what, fields[i]);
     const json_t *m = json_object_get(j, "measured");
-    CHECK(json_is_number(m) ||
-              (json_is_string(m) && strncmp(json_string_value(m), "unavailable (", 13) == 0),
-          "%s: measured is a number or 'unavailable (...)'", what);
+    const json_t *why = json_object_get(json_object_get(j, "unavailable"), "measured");
+    CHECK(json_is_number(m) || (json_is_null(m) && json_string_length(why) > 0),
+          "%s: measured is a number, or null with its reason in unavailable", what);
     json_decref(j);
     claims_free(&set);
 }
@@ -680,11 +680,40 @@ static void test_regime(void)
     sl_run_free(&tiny);
 }
 
+/* A claim entry as the record writes it: a number that is not there is null
+ * with its reason beside; text stays text, even text that reads like the
+ * version 1 marker. */
+static void test_claim_json(void)
+{
+    struct sl_claim_entry entry = {.id = "X1",
+                                   .source_figure = "2x",
+                                   .measured = {NAN, "not run"},
+                                   .measured_ci95 = {NAN, NAN, "not run"},
+                                   .measured_text = "unavailable (not run)",
+                                   .verdict = "not applicable",
+                                   .reason = "needs 4 threads",
+                                   .explanation = "a test claim",
+                                   .workload = "stream"};
+    json_t *j = record_claim_json(&entry);
+    const json_t *why = json_object_get(j, "unavailable");
+    CHECK(json_is_null(json_object_get(j, "measured")) &&
+              json_is_null(json_object_get(j, "measured_ci95")) &&
+              strcmp(json_string_value(json_object_get(why, "measured")), "not run") == 0 &&
+              strcmp(json_string_value(json_object_get(why, "measured_ci95")), "not run") == 0,
+          "absent numbers: null, their reasons in unavailable");
+    CHECK(json_is_string(json_object_get(j, "measured_text")) &&
+              strcmp(json_string_value(json_object_get(j, "measured_text")),
+                     "unavailable (not run)") == 0,
+          "measured_text stays text");
+    json_decref(j);
+}
+
 int main(void)
 {
     test_validation();
     test_verdicts();
     test_affinity_with_skipped_variant();
     test_regime();
+    test_claim_json();
     return check_report("claims");
 }

@@ -231,9 +231,27 @@ static void test_plan(const struct machine *m, const char *dir)
         size_t all = 0;
         while (cosine_workload.variants[all].name)
             all++;
-        CHECK(o->n_variants == (int)all && o->schedules_all, "every variant, every schedule");
+        CHECK(o->n_variants == (int)all && o->n_schedules == SL_SCHED_COUNT,
+              "every variant, every schedule one of them supports");
     }
     plan_free(&plan);
+
+    /* 'all' is what the selected variants support (stream: static alone); a
+     * schedule none of them supports is refused, never planned as skips. */
+    const struct sl_workload *stream = sl_workload_find("stream");
+    a.sizes = "tiny";
+    CHECK(stream && plan_build(&a, stream, NULL, "speedlab test", m, &plan, run_id,
+                               sizeof run_id) == 0 &&
+              plan.options->n_schedules == 1 && plan.options->schedules[0] == SL_SCHED_STATIC,
+          "stream's schedules: %s", sl_error());
+    plan_free(&plan);
+    a.schedules = "static,dynamic";
+    CHECK(stream &&
+              plan_build(&a, stream, NULL, "speedlab test", m, &plan, run_id, sizeof run_id) != 0 &&
+              strstr(sl_error(), "no selected stream variant runs under dynamic"),
+          "a schedule no variant supports: %s", sl_error());
+    plan_free(&plan);
+    a.schedules = NULL;
 
     /* cosine's options change the default selection and fill the facts. */
     struct cosine_options *co = NULL;
@@ -278,7 +296,7 @@ static void test_plan(const struct machine *m, const char *dir)
     CHECK(plan_build(&a, &cosine_workload, co, "speedlab test", m, &plan, run_id,
                      sizeof run_id) == 0 &&
               (o = plan.options) && o->n_variants == 1 &&
-              strcmp(o->variants[0]->name, "bitmask_scalar") == 0 && !o->schedules_all &&
+              strcmp(o->variants[0]->name, "bitmask_scalar") == 0 && o->n_schedules == 1 &&
               o->schedules[0] == SL_SCHED_FUSEDINDEX,
           "named variants stay, schedules follow the kernel: %s", sl_error());
     plan_free(&plan);

@@ -10,7 +10,9 @@
  *                                     speedlab wrote)
  *   test_record --fixpoint FILE...    each record loads, and what it writes
  *                                     reads back to the same JSON (records of
- *                                     older speedlabs, which lack fields) */
+ *                                     older speedlabs, which lack fields)
+ *   test_record --rewrite DIR FILE... each record loaded and written again
+ *                                     into DIR, under its own file name */
 #include "check.h"
 #include "measure/build.h"
 #include "measure/describe.h"
@@ -102,6 +104,21 @@ static void fixpoint(const char *path)
     sl_run_free(&run);
     sl_run_free(&again);
     unlink(tmp);
+}
+
+/* Each record loaded and written again as DIR/<its file name>: an older
+ * record in this speedlab's schema. */
+static void rewrite(const char *dir, const char *path)
+{
+    struct sl_run run;
+    int rc = record_load_run(path, &run);
+    CHECK(rc == 0, "%s: %s", path, sl_error());
+    const char *name = strrchr(path, '/');
+    char out[1024];
+    snprintf(out, sizeof out, "%s/%s", dir, name ? name + 1 : path);
+    CHECK(rc != 0 || record_write(&run, out) == 0, "%s: cannot write it again: %s", path,
+          sl_error());
+    sl_run_free(&run);
 }
 
 /* ---- a synthetic run ----------------------------------------------------------- */
@@ -524,6 +541,11 @@ int main(int argc, char **argv)
         for (int i = 2; i < argc; i++)
             fixpoint(argv[i]);
         return check_report("record fixed point");
+    }
+    if (argc > 3 && strcmp(argv[1], "--rewrite") == 0) {
+        for (int i = 3; i < argc; i++)
+            rewrite(argv[2], argv[i]);
+        return check_report("records written again");
     }
     test_derived_figures();
     refused("\"0.5\"", "must be a number, not a string");

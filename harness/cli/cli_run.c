@@ -27,9 +27,8 @@ static const struct sl_option run_options[] = {
      .def_text = "all, or what the kernel's options choose", .kind = SL_OPTION_TEXT,
      RUN_OPTION(variants)},
     {.name = "schedules", .arg = "LIST", .group = "selection",
-     .help = "static, dynamic, guided, fusedindex, or 'all': the schedules each variant "
-             "supports; a schedule named here that does not apply to a variant is reported "
-             "skipped",
+     .help = "static, dynamic, guided, fusedindex, or 'all': a variant runs only under the "
+             "schedules it supports; one that no selected variant supports is refused",
      .def_text = "all, or what the kernel's options choose", .kind = SL_OPTION_TEXT,
      RUN_OPTION(schedules)},
     {.name = "threads", .arg = "LIST", .group = "selection",

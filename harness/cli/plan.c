@@ -115,12 +115,19 @@ static int parse_variants(const char *text, struct run_options *o)
     return rc;
 }
 
+/* The schedules of the selection: 'all' is every schedule some selected
+ * variant runs under; a named one must be run by at least one of them (a
+ * variant is measured only under the schedules it supports, never recorded
+ * as skipped under another). */
 static int parse_schedules(const char *text, struct run_options *o)
 {
-    o->schedules_all = strcmp(text, "all") == 0;
-    if (o->schedules_all) {
+    unsigned supported = 0;
+    for (int k = 0; k < o->n_variants; k++)
+        supported |= o->variants[k]->schedules;
+    if (strcmp(text, "all") == 0) {
         for (int s = 0; s < SL_SCHED_COUNT; s++)
-            o->schedules[o->n_schedules++] = (enum sl_schedule)s;
+            if (supported & SL_SCHED_BIT(s))
+                o->schedules[o->n_schedules++] = (enum sl_schedule)s;
         return 0;
     }
     char **items;
@@ -134,6 +141,11 @@ static int parse_schedules(const char *text, struct run_options *o)
         rc = sl_schedule_parse(items[i], &s);
         if (rc != 0 || (seen & SL_SCHED_BIT(s)))
             continue;
+        if (!(supported & SL_SCHED_BIT(s))) {
+            rc = sl_fail("--schedules: no selected %s variant runs under %s (see 'speedlab list %s')",
+                         o->workload->name, items[i], o->workload->name);
+            continue;
+        }
         o->schedules[o->n_schedules++] = s;
         seen |= SL_SCHED_BIT(s);
     }
@@ -288,7 +300,8 @@ static int plan_output(struct run_options *o, const struct run_args *a)
         return sl_fail("--output needs exactly one size (got %d)", o->n_sizes);
     if (!w->save_output)
         return sl_fail("--output: kernel %s has no output to write", w->name);
-    if (w->check_output_path && w->check_output_path(a->output, o->workload_options) != 0)
+    if (w->check_output_path &&
+        w->check_output_path(a->output, o->input_path ? NULL : o->sizes[0], o->workload_options) != 0)
         return -1;
     return 0;
 }

@@ -83,10 +83,11 @@ int plot_busy(struct plot_set *set, const struct plot_record *rec)
     set_panel(&vars, 1, d.path, "", threads);
     gp_var_str(&vars, "figure_title", f->title);
     gp_var_int(&vars, "groups", groups);
-    /* Room for every bar, between a readable minimum and a sane maximum. */
-    int width = groups * (threads * 9 + 16) + 260;
-    gp_var_int(&vars, "width", width < 1300 ? 1300 : width > 6000 ? 6000 : width);
-    gp_var_int(&vars, "height", 620);
+    /* A row per group, its name level on the left: room for every bar,
+     * between a readable minimum and a sane maximum. */
+    int height = groups * (threads * 8 + 12) + 200;
+    gp_var_int(&vars, "width", 1300);
+    gp_var_int(&vars, "height", height < 500 ? 500 : height > 8000 ? 8000 : height);
     snprintf(f->caption, sizeof f->caption,
              "Each worker's median busy time inside the kernel divided by the mean over workers, "
              "per variant/schedule (imbalance = max/mean in brackets). Bars at 1 are perfectly "
@@ -240,29 +241,40 @@ static int simulated_data(struct plot_set *set, const struct plot_record *rec,
     return data_commit(d);
 }
 
-/* The panels' variables: a data file each ('' when there is nothing to
- * draw), and the note said in its place. */
-static void misses_panels(struct gp_vars *vars, const struct miss_events *m, bool any_hw,
-                          const char *hw_path, bool any_sim, const char *sim_path, int sim_rows,
+/* What a panel cannot draw, said in words: the hardware events that could
+ * not be read, or why nothing was simulated. */
+static void hardware_status(const struct miss_events *m, char *out, size_t len)
+{
+    missing_text(m, out, len);
+    if (m->counted.n == 0 && !out[0])
+        snprintf(out, len, "unavailable (no cache-miss event among the counters)");
+}
+
+/* A panel per source with something to draw; the events that could not be
+ * read noted under the hardware panel.  A source with nothing to draw gets
+ * no empty panel: the figure's left_out says why. */
+static void misses_panels(struct gp_vars *vars, struct plot_figure *f, const struct miss_events *m,
+                          bool any_hw, const char *hw_path, const char *sim_path, int sim_rows,
                           const char *sim_reason)
 {
     int panels = 0;
-    if (any_hw) {
-        char status[1300];
-        missing_text(m, status, sizeof status);
-        if (m->counted.n == 0 && !status[0])
-            snprintf(status, sizeof status, "unavailable (no cache-miss event among the counters)");
+    char status[1300];
+    hardware_status(m, status, sizeof status);
+    if (m->counted.n > 0) {
         panels++;
-        gp_var_path(vars, "hw_file", m->counted.n > 0 ? hw_path : "");
+        gp_var_path(vars, "hw_file", hw_path);
         gp_var_int(vars, "hw_events", m->counted.n);
         set_wrapped(vars, "hw_note", status, 110);
+    } else if (any_hw) {
+        snprintf(f->left_out, sizeof f->left_out, "hardware counters: %.360s", status);
     }
-    if (any_sim) {
-        char note[400];
-        snprintf(note, sizeof note, "unavailable (%s)", sim_reason[0] ? sim_reason : "not simulated");
+    if (sim_rows > 0) {
         panels++;
-        gp_var_path(vars, "sim_file", sim_rows > 0 ? sim_path : "");
-        set_wrapped(vars, "sim_note", sim_rows > 0 ? "" : note, 110);
+        gp_var_path(vars, "sim_file", sim_path);
+    } else if (sim_reason[0]) {
+        size_t used = strlen(f->left_out);
+        snprintf(f->left_out + used, sizeof f->left_out - used, "%ssimulated caches: "
+                 "unavailable (%.300s)", used ? "; " : "", sim_reason);
     }
     gp_var_int(vars, "panels", panels);
     gp_var_int(vars, "width", 1300);
@@ -270,7 +282,8 @@ static void misses_panels(struct gp_vars *vars, const struct miss_events *m, boo
 }
 
 /* Hardware misses: the events any variant counted; the others are listed as
- * unavailable with their reason, never drawn as zero. */
+ * unavailable with their reason, never drawn as zero.  Nothing to draw at
+ * all: the figure is skipped with the reasons, not drawn empty. */
 static int draw_misses(struct plot_set *set, const struct plot_record *rec, struct plot_figure *f,
                        bool any_hw, bool any_sim, struct miss_events *m)
 {
@@ -284,18 +297,26 @@ static int draw_misses(struct plot_set *set, const struct plot_record *rec, stru
         figure_fail(f);
         return 0;
     }
+    if (any_sim && sim_rows == 0 && !sim_reason[0])
+        snprintf(sim_reason, sizeof sim_reason, "not simulated");
     struct gp_vars vars = {0};
+    misses_panels(&vars, f, m, any_hw, hw.path, sim.path, sim_rows, sim_reason);
+    if (m->counted.n == 0 && sim_rows == 0) {
+        gp_vars_free(&vars);
+        figure_skip(f, "no miss count to draw: %s", f->left_out);
+        f->left_out[0] = '\0';
+        return 0;
+    }
     gp_var_str(&vars, "figure_title", f->title);
     gp_var_str(&vars, "work_unit", rec->run->unit ? rec->run->unit : "unit of work");
-    misses_panels(&vars, m, any_hw, hw.path, any_sim, sim.path, sim_rows, sim_reason);
     snprintf(f->caption, sizeof f->caption,
              "Misses per unit of work, log scale, one group per variant (at its fewest threads). "
-             "%s%s Counters that could not be read are written as unavailable, never drawn as "
+             "%s%s Counters that could not be read are listed with their reason, never drawn as "
              "zero.",
-             any_hw ? "Hardware: PAPI events, all workers, mean per execution. " : "",
-             any_sim ? "Simulated: valgrind callgrind cache simulation of one execution with "
-                       "this machine's cache shapes (deterministic). "
-                     : "");
+             m->counted.n > 0 ? "Hardware: PAPI events, all workers, mean per execution. " : "",
+             sim_rows > 0 ? "Simulated: valgrind callgrind cache simulation of one execution with "
+                            "this machine's cache shapes (deterministic). "
+                          : "");
     figure_render(set, f, "misses.gp", &vars);
     return 0;
 }

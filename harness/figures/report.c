@@ -4,6 +4,7 @@
 
 #include "figures/html.h"
 #include "figures/roofline.h"
+#include "figures/report_environment.h"
 #include "kit/sl.h"
 
 #include <math.h>
@@ -26,7 +27,9 @@
     ".bad{color:#b00020}.good{color:#1b7f2a}" \
     "figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}" \
     "figcaption{color:#444;max-width:1100px}" \
-    ".skipped li{color:#555}code{background:#f4f4f4;padding:0 .2em}"
+    ".skipped li{color:#555}code{background:#f4f4f4;padding:0 .2em}" \
+    ".banner{background:#fff4e0;border:1px solid #e0a040;padding:.6em 1em;margin:1em 0}" \
+    "nav ul{margin:.2em 0}nav li{margin:.1em 0}"
 
 static void unavailable(struct html *h)
 {
@@ -125,7 +128,7 @@ static void machine_section(struct html *h, const struct sl_machine_desc *m)
 
 static void build_section(struct html *h, const struct sl_build_desc *b)
 {
-    html_markup(h, "<h2>Build</h2>\n<table class=kv>\n");
+    html_markup(h, "<h2 id=build>Build</h2>\n<table class=kv>\n");
     kv_text(h, "compiler", b->compiler);
     kv_text(h, "flags", b->flags);
     kv_text(h, "build_type", b->build_type);
@@ -135,37 +138,6 @@ static void build_section(struct html *h, const struct sl_build_desc *b)
     html_textf(h, "%d", b->openmp);
     kv_end(h);
     kv_text(h, "blas", b->blas);
-    html_markup(h, "</table>\n");
-}
-
-static void environment_section(struct html *h, const struct sl_environment *env)
-{
-    html_markup(h, "<h2>Environment</h2>\n<table class=kv>\n");
-    for (int i = 0; i < env->n_variables; i++) {
-        kv_row(h, env->variables[i].name);
-        if (env->variables[i].value)
-            html_text(h, env->variables[i].value);
-        else
-            html_markup(h, "<span class=na>not set</span>");
-        kv_end(h);
-    }
-    html_markup(h, "</table>\n<table class=kv>\n");
-    kv_text(h, "timer", env->timer);
-    html_markup(h, "</table>\n");
-    if (!env->checked)
-        return;
-    html_markup(h, "<h3>Checks</h3>\n<table class=kv>\n");
-    for (int i = 0; i < env->n_checks; i++) {
-        const struct sl_env_check *c = &env->checks[i];
-        kv_row(h, c->name);
-        html_text(h, c->value);
-        if (c->warning[0]) {
-            html_markup(h, " <b class=bad>");
-            html_text(h, c->warning);
-            html_markup(h, "</b>");
-        }
-        kv_end(h);
-    }
     html_markup(h, "</table>\n");
 }
 
@@ -208,19 +180,27 @@ static void counter_status(struct html *h, const struct sl_run *run)
         html_textf(h, ", %zu unavailable (%s)", sim_unavailable, sim_reason);
 }
 
-/* The record's valid result with the highest figure of merit at the most
- * threads and the largest size: variants may do different work (stream's
- * copy moves 16 bytes an element, triad 24), so the shortest time is not
- * always the best result; without a figure of merit, the shortest time. */
+/* A result the summary may call best: usable, valid, on no more threads
+ * than CPUs, and with no disturbed repetition. */
+static bool best_candidate(const struct sl_result *r)
+{
+    return result_usable(r) && !result_invalid(r) && !r->oversubscribed &&
+           !report_result_disturbed(r);
+}
+
+/* The record's best result at its largest size, over every thread count:
+ * the highest figure of merit (variants may do different work: stream's
+ * copy moves 16 bytes an element, triad 24, so the shortest time is not
+ * always the best result); without one, the shortest time.  Oversubscribed
+ * and disturbed results are never picked: their times measure the
+ * neighbours, not the variant. */
 static const struct sl_result *best_result(const struct plot_record *rec)
 {
     const struct sl_run *run = rec->run;
     const struct sl_result *best = NULL;
-    int max_threads = max_threads_of(run);
     for (size_t i = 0; i < run->n_results && rec->largest; i++) {
         const struct sl_result *r = &run->results[i];
-        if (!result_usable(r) || result_invalid(r) || r->threads != max_threads ||
-            strcmp(r->size, rec->largest) != 0)
+        if (!best_candidate(r) || strcmp(r->size, rec->largest) != 0)
             continue;
         double merit = result_merit(run, r), best_merit = best ? result_merit(run, best) : NAN;
         if (!best || (isfinite(merit) && isfinite(best_merit)
@@ -231,11 +211,34 @@ static const struct sl_result *best_result(const struct plot_record *rec)
     return best;
 }
 
-static void best_cells(struct html *h, const struct sl_run *run, const struct sl_result *best)
+/* Why a record has no best result: what was left out at its largest size. */
+static void no_best(struct html *h, const struct plot_record *rec)
 {
+    size_t over = 0, disturbed = 0;
+    for (size_t i = 0; i < rec->run->n_results && rec->largest; i++) {
+        const struct sl_result *r = &rec->run->results[i];
+        if (!result_usable(r) || result_invalid(r) || strcmp(r->size, rec->largest) != 0)
+            continue;
+        over += r->oversubscribed;
+        disturbed += !r->oversubscribed && report_result_disturbed(r);
+    }
+    html_markup(h, "<td colspan=7><span class=na>");
+    if (over + disturbed == 0)
+        html_markup(h, "no valid result");
+    else
+        html_textf(h, "no valid result that was quiet and not oversubscribed (%zu disturbed, %zu "
+                      "oversubscribed left out)",
+                   disturbed, over);
+    html_markup(h, "</span></td>");
+}
+
+static void best_cells(struct html *h, const struct plot_record *rec)
+{
+    const struct sl_run *run = rec->run;
+    const struct sl_result *best = best_result(rec);
     char unit[64];
     if (!best) {
-        html_markup(h, "<td colspan=7><span class=na>no valid result</span></td>");
+        no_best(h, rec);
         return;
     }
     html_markup(h, "<td>");
@@ -257,7 +260,7 @@ static void best_cells(struct html *h, const struct sl_run *run, const struct sl
         interval(h, best->d.speedup.value, best->d.speedup_ci95.lo, best->d.speedup_ci95.hi,
                  "%.2f");
     else
-        html_markup(h, "<span class=na>unavailable (one thread count)</span>");
+        html_markup(h, "<span class=na>1 thread: none</span>");
     html_markup(h, "</td>");
 }
 
@@ -308,12 +311,13 @@ static void validity_cell(struct html *h, const struct sl_run *run)
 
 static void summary_section(struct html *h, const struct plot_set *set)
 {
-    html_markup(h, "<h2>Summary</h2>\n<p>Per record: the valid variant with the highest figure "
-                   "of merit at the most threads and the largest size, its median time with the "
-                   "95 % interval of the median, its figure of merit and its speedup over 1 "
-                   "thread (same variant and schedule), and its distance to the roof that bounds "
-                   "it (the lowest measured roof at or above it at its intensity and thread "
-                   "count, from a ceilings record among the inputs).</p>\n"
+    html_markup(h, "<h2 id=summary>Summary</h2>\n<p>Per record: the valid result with the "
+                   "highest figure of merit at the largest size, over every thread count, never "
+                   "an oversubscribed one or one with disturbed repetitions; its median time "
+                   "with the 95 % interval of the median, its figure of merit and its speedup "
+                   "over 1 thread (same variant and schedule), and its distance to the roof that "
+                   "bounds it (the lowest measured roof at or above it at its intensity and "
+                   "thread count, from a ceilings record among the inputs).</p>\n"
                    "<table class=grid>\n<tr><th>record</th><th>size</th><th>best variant</th>"
                    "<th>schedule</th><th>threads</th><th>median (ms)</th><th>figure of merit"
                    "</th><th>speedup</th><th>against its roof</th><th>validity</th><th>counters</th>"
@@ -325,9 +329,8 @@ static void summary_section(struct html *h, const struct plot_set *set)
         html_markup(h, "</td><td>");
         html_text(h, rec->largest ? rec->largest : "-");
         html_markup(h, "</td>");
-        const struct sl_result *best = best_result(rec);
-        best_cells(h, rec->run, best);
-        roof_cell(h, set, rec->run, best);
+        best_cells(h, rec);
+        roof_cell(h, set, rec->run, best_result(rec));
         validity_cell(h, rec->run);
         html_markup(h, "<td>");
         counter_status(h, rec->run);
@@ -401,7 +404,7 @@ static void claims_section(struct html *h, const struct plot_set *set)
 
 static int figure_section(struct html *h, const struct plot_set *set)
 {
-    html_markup(h, "<h2>Figures</h2>\n");
+    html_markup(h, "<h2 id=figures>Figures</h2>\n");
     for (size_t i = 0; i < set->n_figures; i++) {
         const struct plot_figure *f = &set->figures[i];
         char png[4300];
@@ -440,7 +443,7 @@ static void not_drawn_section(struct html *h, const struct plot_set *set)
         if (f->state == FIGURE_MADE)
             continue;
         if (!any)
-            html_markup(h, "<h3>Not drawn</h3>\n<ul class=skipped>\n");
+            html_markup(h, "<h3 id=not-drawn>Not drawn</h3>\n<ul class=skipped>\n");
         any = true;
         if (f->state == FIGURE_FAILED)
             html_markup(h, "<li class=bad><code>");
@@ -458,6 +461,44 @@ static void not_drawn_section(struct html *h, const struct plot_set *set)
 }
 
 /* ---- the page ---------------------------------------------------------------------------- */
+
+static bool any_claims(const struct plot_set *set)
+{
+    for (size_t k = 0; k < set->n_records; k++)
+        if (set->records[k].run->n_claims > 0)
+            return true;
+    return false;
+}
+
+/* The contents: every section, and every figure drawn by its title. */
+static void contents(struct html *h, const struct plot_set *set)
+{
+    html_markup(h, "<nav id=contents><h2>Contents</h2>\n<ul>\n");
+    if (report_has_noise(set))
+        html_markup(h, "<li><a href=\"#noise\">Noise</a></li>\n");
+    html_markup(h, "<li><a href=\"#summary\">Summary</a></li>\n");
+    if (any_claims(set))
+        html_markup(h, "<li><a href=\"#claims\">Claims</a></li>\n");
+    html_markup(h, "<li><a href=\"#figures\">Figures</a>\n<ul>\n");
+    bool not_drawn = false;
+    for (size_t i = 0; i < set->n_figures; i++) {
+        const struct plot_figure *f = &set->figures[i];
+        not_drawn |= f->state != FIGURE_MADE;
+        if (f->state != FIGURE_MADE)
+            continue;
+        html_markup(h, "<li><a href=\"#");
+        html_text(h, f->name);
+        html_markup(h, "\">");
+        html_text(h, f->title);
+        html_markup(h, "</a></li>\n");
+    }
+    if (not_drawn)
+        html_markup(h, "<li><a href=\"#not-drawn\">Not drawn</a></li>\n");
+    html_markup(h, "</ul></li>\n<li><a href=\"#machine\">Machine</a></li>\n"
+                   "<li><a href=\"#build\">Build</a></li>\n"
+                   "<li><a href=\"#environment\">Environment</a></li>\n"
+                   "<li><a href=\"#records\">Records</a></li>\n</ul></nav>\n");
+}
 
 static void head(struct html *h, const struct plot_set *set)
 {
@@ -480,7 +521,7 @@ static void head(struct html *h, const struct plot_set *set)
 static void machines(struct html *h, const struct plot_set *set)
 {
     const struct sl_machine_desc *first = &set->records[0].run->machine;
-    html_markup(h, "<h2>Machine</h2>\n");
+    html_markup(h, "<h2 id=machine>Machine</h2>\n");
     machine_section(h, first);
     for (size_t k = 1; k < set->n_records; k++) {
         const struct sl_machine_desc *m = &set->records[k].run->machine;
@@ -495,7 +536,7 @@ static void machines(struct html *h, const struct plot_set *set)
 
 static void records_section(struct html *h, const struct plot_set *set)
 {
-    html_markup(h, "<h2>Records</h2>\n<table class=grid>\n<tr><th>record</th><th>run</th>"
+    html_markup(h, "<h2 id=records>Records</h2>\n<table class=grid>\n<tr><th>record</th><th>run</th>"
                    "<th>started</th><th>complete</th><th>command</th></tr>\n");
     for (size_t k = 0; k < set->n_records; k++) {
         const struct sl_run *run = set->records[k].run;
@@ -521,6 +562,8 @@ int report_write(const struct plot_set *set, const char *path)
     if (!h)
         return -1;
     head(h, set);
+    report_noise_banner(h, set);
+    contents(h, set);
     summary_section(h, set);
     report_machines(h, set);
     claims_section(h, set);
@@ -531,7 +574,7 @@ int report_write(const struct plot_set *set, const char *path)
     not_drawn_section(h, set);
     machines(h, set);
     build_section(h, &set->records[0].run->build);
-    environment_section(h, &set->records[0].run->environment);
+    report_environment(h, set);
     records_section(h, set);
     html_markup(h, "</body>\n</html>\n");
     return html_commit(h);

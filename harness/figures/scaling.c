@@ -2,10 +2,17 @@
  * against problem size, and the size x threads family. */
 #include "figures/figure.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- speedup and efficiency against threads ------------------------------------------- */
+
+/* A panel's key beside it holds this many series; more go under it, in
+ * columns. */
+#define SCALING_KEY_BESIDE_MAX 6
+#define SCALING_KEY_COLUMNS 2
 
 /* One schedule's panel at the record's largest size: a TSV block per variant
  * with results at two thread counts or more.  The number of series (0: no
@@ -34,13 +41,15 @@ static int scaling_panel(struct plot_set *set, const struct plot_record *rec,
                 find_result(run, variant, schedule, ax->threads.item[t], rec->largest);
             if (!r)
                 continue;
+            /* At 1 thread both are 1 by definition: no interval to draw. */
+            bool one = r->threads == 1;
             fprintf(d.fp, "%d", r->threads);
             data_number(&d, r->d.speedup.value);
-            data_number(&d, r->d.speedup_ci95.lo);
-            data_number(&d, r->d.speedup_ci95.hi);
+            data_number(&d, one ? NAN : r->d.speedup_ci95.lo);
+            data_number(&d, one ? NAN : r->d.speedup_ci95.hi);
             data_number(&d, r->d.efficiency.value);
-            data_number(&d, r->d.efficiency_ci95.lo);
-            data_number(&d, r->d.efficiency_ci95.hi);
+            data_number(&d, one ? NAN : r->d.efficiency_ci95.lo);
+            data_number(&d, one ? NAN : r->d.efficiency_ci95.hi);
             fputc('\n', d.fp);
         }
         char title[200];
@@ -65,7 +74,8 @@ static void scaling_captions(const struct plot_record *rec, struct plot_figure *
     snprintf(sp->caption, sizeof sp->caption,
              "Median T(1)/T(p) of each variant, one panel per schedule. Error bars: 95 %% "
              "interval [T1lo/Tphi, T1hi/Tplo] from the order-statistic intervals of the medians "
-             "(absent below 6 repetitions). Dashed: ideal linear speedup.%s",
+             "(absent below 6 repetitions, and at 1 thread, where the speedup is 1 by "
+             "definition). Dashed: ideal linear speedup.%s",
              max_threads > rec->run->machine.pus_allowed
                  ? " Thread counts right of the dotted line exceed the allowed CPUs "
                    "(oversubscribed)."
@@ -105,7 +115,7 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
     }
     scaling_captions(rec, sp, ef);
     struct gp_vars vars = {0};
-    int panels = 0, s = 0;
+    int panels = 0, s = 0, most = 0;
     for (; s < ax->schedules.n && panels < FIGURE_MAX_PANELS; s++) {
         int series = scaling_panel(set, rec, ax->schedules.item[s], panels + 1, &vars);
         if (series < 0) {
@@ -115,6 +125,7 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
             return 0;
         }
         panels += series > 0;
+        most = series > most ? series : most;
     }
     figure_left_out(sp, "schedules", &ax->schedules, s);
     figure_left_out(ef, "schedules", &ax->schedules, s);
@@ -127,8 +138,14 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
     gp_var_int(&vars, "panels", panels);
     gp_var_int(&vars, "max_threads", ax->threads.item[ax->threads.n - 1]);
     gp_var_int(&vars, "allowed_cpus", rec->run->machine.pus_allowed);
+    /* Many variants: the key goes under each panel, in columns, so that it
+     * does not squeeze the plot to a sliver; each panel grows by its rows. */
+    bool key_below = most > SCALING_KEY_BESIDE_MAX;
+    int key_rows = key_below ? (most + 1 + SCALING_KEY_COLUMNS - 1) / SCALING_KEY_COLUMNS : 0;
+    gp_var_int(&vars, "key_below", key_below);
+    gp_var_int(&vars, "key_columns", SCALING_KEY_COLUMNS);
     gp_var_int(&vars, "width", 1300);
-    gp_var_int(&vars, "height", 90 + 400 * ((panels + 1) / 2));
+    gp_var_int(&vars, "height", 90 + (400 + 20 * key_rows) * ((panels + 1) / 2));
     struct gp_vars eff = {0};
     gp_vars_extend(&eff, &vars);
     gp_var_str(&eff, "quantity", "efficiency");
@@ -259,7 +276,7 @@ int plot_size_sweep(struct plot_set *set, const struct plot_record *rec)
  * largest size: a TSV block per thread count above 1 with results at two
  * sizes or more.  The number of series, or -1 with sl_error(). */
 static int family_row(struct plot_set *set, const struct plot_record *rec, const char *variant,
-                      int row, struct gp_vars *vars)
+                      int row, struct gp_vars *vars, const char **schedule_out)
 {
     const struct axes *ax = &rec->all;
     const struct sl_run *run = rec->run;
@@ -268,6 +285,7 @@ static int family_row(struct plot_set *set, const struct plot_record *rec, const
     if (!fastest)
         return 0;
     const char *schedule = fastest->schedule;
+    *schedule_out = schedule;
     struct data_file d;
     int series = 0;
     for (int t = 1; t < ax->threads.n; t++) {
@@ -278,7 +296,8 @@ static int family_row(struct plot_set *set, const struct plot_record *rec, const
             continue;
         if (series == 0 && data_open(set, &d, "family", rec->label, variant, NULL) != 0)
             return -1;
-        fprintf(d.fp, "%s# %d threads: %s, speedup, speedup_lo, speedup_hi, efficiency, size\n",
+        fprintf(d.fp, "%s# %d threads: %s, speedup, speedup_lo, speedup_hi, efficiency, "
+                      "efficiency_lo, efficiency_hi, size\n",
                 series ? "\n\n" : "", threads,
                 rec->sizes_by_bytes ? "working_set_bytes" : "size_index");
         for (int s = 0; s < ax->sizes.n; s++) {
@@ -290,6 +309,8 @@ static int family_row(struct plot_set *set, const struct plot_record *rec, const
             data_number(&d, r->d.speedup_ci95.lo);
             data_number(&d, r->d.speedup_ci95.hi);
             data_number(&d, r->d.efficiency.value);
+            data_number(&d, r->d.efficiency_ci95.lo);
+            data_number(&d, r->d.efficiency_ci95.hi);
             fprintf(d.fp, "\t%s\n", r->size);
         }
         char title[64];
@@ -326,23 +347,31 @@ int plot_family(struct plot_set *set, const struct plot_record *rec)
                     ax->threads.n == 1 ? "" : "s");
         return 0;
     }
-    snprintf(f->caption, sizeof f->caption,
-             "Left: speedup T(1)/T(p) against %s, one curve per thread count p; right: "
-             "efficiency (speedup/p, 1 is ideal). One row per variant, each under its fastest "
-             "schedule at %d threads and the largest size.",
-             rec->sizes_by_bytes ? "the bytes one execution touches" : "the recorded sizes",
-             ax->threads.item[ax->threads.n - 1]);
     struct gp_vars vars = {0};
     int rows = 0, v = 0;
+    const char *first_schedule = NULL;
+    bool schedules_differ = false;
     for (; v < ax->variants.n && rows < FIGURE_MAX_PANELS; v++) {
-        int series = family_row(set, rec, ax->variants.item[v], rows + 1, &vars);
+        const char *schedule = NULL;
+        int series = family_row(set, rec, ax->variants.item[v], rows + 1, &vars, &schedule);
         if (series < 0) {
             gp_vars_free(&vars);
             figure_fail(f);
             return 0;
         }
+        if (series > 0 && !first_schedule)
+            first_schedule = schedule;
+        schedules_differ |= series > 0 && strcmp(schedule, first_schedule) != 0;
         rows += series > 0;
     }
+    snprintf(f->caption, sizeof f->caption,
+             "Left: speedup T(1)/T(p) against %s, one curve per thread count p; right: "
+             "efficiency (speedup/p, 1 is ideal). Error bars: 95 %% intervals (absent below 6 "
+             "repetitions). One row per variant, each under its fastest schedule at %d threads "
+             "and the largest size%s.",
+             rec->sizes_by_bytes ? "the bytes one execution touches" : "the recorded sizes",
+             ax->threads.item[ax->threads.n - 1],
+             schedules_differ ? ", named in its title: the rows use different schedules" : "");
     figure_left_out(f, "variants", &ax->variants, v);
     if (rows == 0) {
         gp_vars_free(&vars);

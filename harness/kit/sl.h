@@ -205,10 +205,11 @@ struct sl_workload {
     void (*describe)(const void *problem, struct sl_problem_info *info);
     /* Optional: writes the last computed output (--output). */
     int (*save_output)(void *problem, const char *path);
-    /* Optional: refuses an --output path this workload cannot write (wrong
-     * extension, or one that does not suit its `options`) before any work
-     * is done; 0 or -1 with sl_error(). */
-    int (*check_output_path)(const char *path, const void *options);
+    /* Optional: refuses an --output this workload cannot write (a wrong
+     * extension, or one that does not suit its `options` or the run's one
+     * `size`, NULL with --input) before any work is done; 0 or -1 with
+     * sl_error(). */
+    int (*check_output_path)(const char *path, const char *size, const void *options);
     /* Optional: why variant v cannot run on this problem (its output mode,
      * its memory budget), or NULL when it can; such a result is skipped. */
     const char *(*unsupported)(const void *problem, const struct sl_variant *v);

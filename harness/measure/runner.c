@@ -5,6 +5,7 @@
 #include "kit/workload_kit.h"
 #include "measure/describe.h"
 #include "measure/measurement.h"
+#include "measure/test_hooks.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -40,6 +41,7 @@ struct size_run {
     size_t published;     /* measurements handed to the run so far */
     size_t last_executed; /* whose execution ran last (--output); NONE_RAN */
     struct shared_team *teams;
+    bool estimated; /* the size's estimate was given */
 };
 
 /* A measurement of the plan, not yet run: its result's identity. */
@@ -79,23 +81,19 @@ static int plan_measurement(struct size_run *sz, const struct sl_variant *v, enu
 }
 
 /* A skip: the CPU lacks an extension or the problem rules the variant out
- * (`missing`: every schedule and thread count), or the schedule does not
- * apply to it. */
+ * (every schedule it supports and every thread count). */
 static int skip(struct sl_run *run, struct measurement *ms, const char *missing, bool by_problem)
 {
     struct sl_result *r = &ms->r;
     ms->done = true;
     r->status = SL_STATUS_SKIPPED;
-    r->skip_covers_variant = missing != NULL;
-    r->reason = !missing  ? sl_run_text(run, "schedule %s does not apply to this variant",
-                                        r->schedule)
-                : by_problem ? missing
-                             : sl_run_text(run, "CPU lacks %s", missing);
+    r->reason = by_problem ? missing : sl_run_text(run, "CPU lacks %s", missing);
     return r->reason ? 0 : -1;
 }
 
-/* Every schedule and thread count of one variant on the problem, in the
- * record's order; skips are done as soon as they are planned. */
+/* Every schedule the variant supports and every thread count on the
+ * problem, in the record's order; skips are done as soon as they are
+ * planned.  A schedule the variant does not support is not planned at all. */
 static int plan_variant(struct size_run *sz, int size_index, const struct sl_variant *v)
 {
     const struct run_options *o = sz->sc.o;
@@ -108,14 +106,14 @@ static int plan_variant(struct size_run *sz, int size_index, const struct sl_var
         missing = unsupported;
     for (int sj = 0; sj < o->n_schedules; sj++) {
         enum sl_schedule s = o->schedules[sj];
-        if (o->schedules_all && !missing && !schedule_applies(v, s))
+        if (!schedule_applies(v, s))
             continue;
         for (int ti = 0; ti < o->n_threads; ti++) {
             if (o->wanted && !o->wanted(o->wanted_ctx, v, s, o->threads[ti], o->sizes[size_index]))
                 continue;
             if (plan_measurement(sz, v, s, o->threads[ti]) != 0)
                 return -1;
-            if ((missing || !schedule_applies(v, s)) &&
+            if (missing &&
                 skip(sz->sc.run, &sz->ms[sz->n - 1], missing, missing == unsupported) != 0)
                 return -1;
         }
@@ -192,6 +190,68 @@ static int publish(struct size_run *sz, struct sl_reporters *reporters, bool dro
     return 0;
 }
 
+/* ---- the estimate ------------------------------------------------------------------ */
+
+/* A size longer than this is announced, with what makes it shorter. */
+static double estimate_above_s(void)
+{
+    const struct sl_test_hooks *hooks = sl_test_hooks();
+    return hooks->estimate_above_set ? hooks->estimate_above_s : 60.0;
+}
+
+/* The timed repetitions a measurement whose executions take `seconds` will
+ * take: --min-reps, more until --budget is measured, at most --max-reps. */
+static size_t reps_needed(const struct run_options *o, double seconds, bool *by_min_reps)
+{
+    double by_budget = seconds > 0 ? ceil(o->budget_s / seconds) : (double)o->max_reps;
+    size_t n = by_budget > (double)o->min_reps ? (size_t)fmin(by_budget, o->max_reps)
+                                               : (size_t)o->min_reps;
+    *by_min_reps = n == (size_t)o->min_reps;
+    return n;
+}
+
+/* Once per size, when the measurements started so far (their last
+ * execution: the warm-up at first) need more than a minute more:
+ * the reporters say so while it can still be stopped. */
+static int estimate(struct size_run *sz, struct sl_reporters *reporters)
+{
+    const struct run_options *o = sz->sc.o;
+    struct sl_run *run = sz->sc.run;
+    if (sz->estimated || o->quiet)
+        return 0;
+    struct sl_estimate e = {.size = run->problems[run->n_problems - 1].size, .total = sz->n};
+    char longest[512] = "";
+    /* Measurements not started yet (one by one, not interleaved) cost, as
+     * a guess, what the started ones cost on average. */
+    size_t timed = 0;
+    double per_measurement = 0;
+    for (size_t i = 0; i < sz->n; i++) {
+        const struct measurement *ms = &sz->ms[i];
+        e.started += ms->started || ms->done;
+        if (!ms->started || !isfinite(ms->last_seconds))
+            continue;
+        bool by_min_reps;
+        size_t n = reps_needed(o, ms->last_seconds, &by_min_reps);
+        per_measurement += (double)((size_t)o->warmup + n) * ms->last_seconds;
+        timed++;
+        if (ms->last_seconds > e.longest_s) {
+            e.longest_s = ms->last_seconds;
+            e.longest_reps = n;
+            e.by_min_reps = by_min_reps;
+            sl_result_name(&ms->r, longest, sizeof longest);
+        }
+        if (!ms->done)
+            e.remaining_s += (double)(n > ms->r.reps ? n - ms->r.reps : 0) * ms->last_seconds;
+    }
+    if (timed > 0)
+        e.remaining_s += (double)(e.total - e.started) * per_measurement / (double)timed;
+    if (e.remaining_s <= estimate_above_s())
+        return 0;
+    sz->estimated = true;
+    e.longest = longest;
+    return agreed(ranks_rank() == 0 ? sl_reporters_estimate(reporters, run, &e) : 0);
+}
+
 /* Fisher-Yates over the first n entries. */
 static void shuffle(size_t *order, size_t n, uint64_t *rng)
 {
@@ -222,7 +282,8 @@ static int interleaved(struct size_run *sz, struct sl_reporters *reporters, int 
             break;
         shuffle(order, k, &rng);
         for (size_t p = 0; p < k && rc == 0 && !runner_interrupted; p++)
-            if ((rc = take_turn(sz, order[p], (int)p)) == 0)
+            if ((rc = take_turn(sz, order[p], (int)p)) == 0 &&
+                (rc = estimate(sz, reporters)) == 0)
                 rc = publish(sz, reporters, false);
     }
     free(order);
@@ -234,7 +295,8 @@ static int one_by_one(struct size_run *sz, struct sl_reporters *reporters)
 {
     for (size_t i = 0; i < sz->n && !runner_interrupted; i++)
         while (!sz->ms[i].done && !runner_interrupted)
-            if (take_turn(sz, i, -1) != 0 || publish(sz, reporters, false) != 0)
+            if (take_turn(sz, i, -1) != 0 || estimate(sz, reporters) != 0 ||
+                publish(sz, reporters, false) != 0)
                 return -1;
     return 0;
 }

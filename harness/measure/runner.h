@@ -25,7 +25,6 @@ struct run_options {
     int n_variants;
     enum sl_schedule schedules[SL_SCHED_COUNT];
     int n_schedules;
-    bool schedules_all; /* 'all': each variant under the schedules it supports, no skips */
     int threads[256]; /* ascending, distinct */
     int n_threads;
     char **sizes;

@@ -13,6 +13,9 @@ static void read_hooks(void)
     const char *cv = getenv("SPEEDLAB_TEST_NOISE_CV");
     const char *interval = getenv("SPEEDLAB_TEST_PROGRESS_INTERVAL");
     const char *corrupt = getenv("SPEEDLAB_TEST_CORRUPT_OUTPUT");
+    const char *estimate = getenv("SPEEDLAB_TEST_ESTIMATE_ABOVE");
+    hooks.estimate_above_set = estimate && estimate[0];
+    hooks.estimate_above_s = hooks.estimate_above_set ? atof(estimate) : 0;
     hooks.noise_cv_forced = cv && cv[0];
     hooks.noise_cv = hooks.noise_cv_forced ? atof(cv) : 0;
     hooks.progress_interval_set = interval && interval[0];

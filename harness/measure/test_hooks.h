@@ -9,6 +9,10 @@
  *                                      noisy-machine warnings).
  *   SPEEDLAB_TEST_PROGRESS_INTERVAL=S  progress lines start after S seconds and
  *                                      repeat every S (short runs show them).
+ *   SPEEDLAB_TEST_ESTIMATE_ABOVE=S     a size whose started measurements need
+ *                                      more than S seconds more is announced
+ *                                      with an estimate (not 60: short runs
+ *                                      show it).
  *   SPEEDLAB_TEST_CORRUPT_OUTPUT=1     a workload with a corrupt_output hook
  *                                      spoils its output before validation, so
  *                                      a result comes out invalid (exit 3);
@@ -26,6 +30,8 @@ struct sl_test_hooks {
     double noise_cv;
     bool progress_interval_set;
     double progress_interval_s;
+    bool estimate_above_set;
+    double estimate_above_s;
     char corrupt_output[200]; /* "1", a result's name, or "" when unset */
 };
 

@@ -229,21 +229,16 @@ static void print_measured(const struct sl_run *run, const struct sl_result *r, 
 }
 
 /* A skip is said once, for everything it covers: the variant (every
- * schedule and thread count) or one schedule. */
+ * schedule and thread count it was planned under). */
 static void print_skip(struct console *c, const struct sl_result *r)
 {
     char covers[sizeof c->last_skip];
-    snprintf(covers, sizeof covers, "%s\n%s\n%s", r->size, r->variant,
-             r->skip_covers_variant ? "" : r->schedule);
+    snprintf(covers, sizeof covers, "%s\n%s", r->size, r->variant);
     if (strcmp(covers, c->last_skip) == 0)
         return;
     snprintf(c->last_skip, sizeof c->last_skip, "%s", covers);
-    int width = 44 - (int)strlen(r->kernel) - (int)strlen(r->variant);
-    if (r->skip_covers_variant)
-        printf("%s/%-39s skipped: %s (every schedule and thread count)\n", r->kernel, r->variant,
-               r->reason);
-    else
-        printf("%s/%s/%-*s skipped: %s\n", r->kernel, r->variant, width, r->schedule, r->reason);
+    printf("%s/%-39s skipped: %s (every schedule and thread count)\n", r->kernel, r->variant,
+           r->reason);
 }
 
 static int console_result(struct sl_reporter *self, const struct sl_run *run,
@@ -383,6 +378,41 @@ static void console_destroy(struct sl_reporter *self)
     free(c);
 }
 
+/* "0.0031 s", "45 s", "12 min", "3.2 h". */
+static void duration(double s, char *buf, size_t len)
+{
+    if (s < 10)
+        snprintf(buf, len, "%.2g s", s);
+    else if (s < 120)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+}
+
+/* On stderr, with the warnings: what is left of a long size, and the
+ * option that makes it shorter. */
+static int console_estimate(struct sl_reporter *self, const struct sl_run *run,
+                            const struct sl_estimate *e)
+{
+    (void)self;
+    char left[32], each[32];
+    duration(e->remaining_s, left, sizeof left);
+    duration(e->longest_s, each, sizeof each);
+    fflush(stdout);
+    fprintf(stderr, "estimate: %s %s needs about %s more (%zu measurement%s", run->config.kernel,
+            e->size, left, e->total, e->total == 1 ? "" : "s");
+    if (e->started < e->total)
+        fprintf(stderr, ", %zu not started yet, guessed from the others", e->total - e->started);
+    fprintf(stderr, "); the longest, %s, takes %s an execution x %zu repetitions. Shorter: %s, "
+                    "fewer --variants or --threads, or a smaller --size\n",
+            e->longest, each, e->longest_reps,
+            e->by_min_reps ? "--reps N below --min-reps (6 give a 95% interval of the median)"
+                           : "a smaller --budget (seconds each measurement repeats for)");
+    return 0;
+}
+
 struct sl_reporter *console_reporter_create(bool quiet, const char *record_path,
                                             const char *csv_path)
 {
@@ -394,6 +424,7 @@ struct sl_reporter *console_reporter_create(bool quiet, const char *record_path,
     c->base = (struct sl_reporter){.problem = console_problem,
                                    .result = console_result,
                                    .output = console_output,
+                                   .estimate = console_estimate,
                                    .end = console_end,
                                    .destroy = console_destroy};
     c->quiet = quiet;

@@ -287,9 +287,6 @@ struct sl_result {
     enum sl_status status;
     const char *reason;       /* why not ok; NULL */
     const char *known_defect; /* why the variant is wrong on purpose; NULL */
-    /* In memory only: a skip that covers every schedule and thread count of
-     * its variant (the CPU or the problem rules the variant out). */
-    bool skip_covers_variant;
 
     /* The measurement; reps == 0: none (skipped, or failed before timing). */
     int warmup;

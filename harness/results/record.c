@@ -24,15 +24,71 @@ static json_t *text_or_null(const char *s)
     return s ? text(s) : json_null();
 }
 
-/* A measured number, or the string "unavailable (reason)": never a 0 or a
- * NaN standing in for a value that was not measured. */
+/* A measured number, or (while the document is built) the marker
+ * "unavailable (reason)": never a 0 or a NaN standing in for a value that
+ * was not measured.  unavailable_to_null() turns every marker into the
+ * record's form before the document leaves this file. */
 static json_t *number_or(double v, const char *why)
 {
     if (isfinite(v))
         return json_real(v);
     char words[320];
-    snprintf(words, sizeof words, "unavailable (%.300s)", why ? why : "");
+    snprintf(words, sizeof words, "%s%.300s)", RECORD_UNAVAILABLE_PREFIX, why ? why : "");
     return text(words);
+}
+
+/* The reason of a marker; NULL for any other value. */
+static const char *marker_reason(const json_t *v, size_t *len)
+{
+    const char *s = json_string_value(v);
+    size_t prefix = strlen(RECORD_UNAVAILABLE_PREFIX);
+    if (!s || strncmp(s, RECORD_UNAVAILABLE_PREFIX, prefix) != 0 || s[strlen(s) - 1] != ')')
+        return NULL;
+    *len = strlen(s) - prefix - 1;
+    return s + prefix;
+}
+
+/* The record's rule for numbers that are not there (SCHEMA.md): the field is
+ * null (an array keeps its length, with null entries), and the object that
+ * holds it says why in `unavailable`, keyed by the field's name.  Applied to
+ * the number-bearing blocks (results, claims, the machine's peak), whose text
+ * fields never start like a marker. */
+static void unavailable_to_null(json_t *v)
+{
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) unavailable_to_null(item);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    json_t *why = json_object();
+    const char *key;
+    json_t *member;
+    size_t len;
+    json_object_foreach(v, key, member)
+    {
+        const char *reason = marker_reason(member, &len);
+        for (size_t i = 0; !reason && json_is_array(member) && i < json_array_size(member); i++)
+            reason = marker_reason(json_array_get(member, i), &len);
+        if (!reason) {
+            unavailable_to_null(member);
+            continue;
+        }
+        json_object_set_new(why, key, json_stringn(reason, len));
+        if (!json_is_array(member)) {
+            json_object_set_new(v, key, json_null());
+            continue;
+        }
+        for (size_t i = 0; i < json_array_size(member); i++)
+            if (json_is_string(json_array_get(member, i)))
+                json_array_set_new(member, i, json_null());
+    }
+    if (json_object_size(why) > 0)
+        json_object_set_new(v, "unavailable", why);
+    else
+        json_decref(why);
 }
 
 static json_t *figure_json(struct sl_figure f)
@@ -87,10 +143,11 @@ json_t *record_machine_json(const struct sl_machine_desc *m)
                                                 "ways", (int)c->ways, "instances", c->instances,
                                                 "cpus_per_instance", c->pus_per_instance));
     }
-    json_t *peak = json_pack("{s:o, s:o, s:o}", "gflops_fp32",
+    json_t *peak = json_pack("{s:o, s:o}", "gflops_fp32",
                              number_or(m->peak_gflops_fp32, "clock unknown"), "gflops_fp64",
-                             number_or(m->peak_gflops_fp64, "clock unknown"), "basis",
-                             text(m->peak_basis));
+                             number_or(m->peak_gflops_fp64, "clock unknown"));
+    unavailable_to_null(peak);
+    json_object_set_new(peak, "basis", text(m->peak_basis));
     json_t *machine = json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i}, s:{s:o, s:i, s:i}, "
                      "s:o, s:f, s:o}",
                      "hostname", text(m->hostname), "cpu_model", text(m->cpu_model), "cpu_vendor",
@@ -471,6 +528,7 @@ static json_t *result_json(const struct sl_run *run, const struct sl_result *r)
     put(o, "reason", text_or_null(r->reason));
     put(o, "known_defect", text_or_null(r->known_defect));
     if (r->status == SL_STATUS_SKIPPED || (r->status == SL_STATUS_ERROR && r->reps == 0)) {
+        put(o, "reps", json_integer(0));
         put(o, "valid", json_null());
         return o;
     }
@@ -494,12 +552,23 @@ static json_t *result_json(const struct sl_run *run, const struct sl_result *r)
 
 json_t *record_claim_json(const struct sl_claim_entry *c)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text(c->id),
-                     "source_figure", text(c->source_figure), "measured",
-                     figure_json(c->measured), "measured_ci95", interval_json(c->measured_ci95),
-                     "measured_text", text(c->measured_text), "regime", text_or_null(c->regime),
-                     "verdict", text(c->verdict), "reason", text(c->reason), "explanation",
-                     text(c->explanation), "workload", text(c->workload));
+    /* The rule for absent numbers on the numbers alone: measured_text may
+     * say "unavailable (...)" as text. */
+    json_t *numbers = json_pack("{s:o, s:o}", "measured", figure_json(c->measured),
+                                "measured_ci95", interval_json(c->measured_ci95));
+    unavailable_to_null(numbers);
+    json_t *o = json_pack("{s:o, s:o, s:O, s:O, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+                          text(c->id), "source_figure", text(c->source_figure), "measured",
+                          json_object_get(numbers, "measured"), "measured_ci95",
+                          json_object_get(numbers, "measured_ci95"), "measured_text",
+                          text(c->measured_text), "regime", text_or_null(c->regime), "verdict", text(c->verdict), "reason",
+                          text(c->reason), "explanation", text(c->explanation), "workload",
+                          text(c->workload));
+    json_t *why = json_object_get(numbers, "unavailable");
+    if (o && why)
+        json_object_set(o, "unavailable", why);
+    json_decref(numbers);
+    return o;
 }
 
 json_t *record_json(const struct sl_run *run)
@@ -511,6 +580,7 @@ json_t *record_json(const struct sl_run *run)
             sl_fail("cannot build the JSON record");
             return NULL;
         }
+    unavailable_to_null(results);
     json_t *doc = json_pack(
         "{s:s, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schema",
         "speedlab-record", "schema_version", RECORD_SCHEMA_VERSION, "run_id", text(run->run_id),

@@ -9,7 +9,13 @@
 
 #include <jansson.h>
 
-#define RECORD_SCHEMA_VERSION 1
+/* 2: a number that is not there is null with its reason in the holding
+ * object's `unavailable` (1: the string "unavailable (reason)"); a result
+ * that did not run has `reps` 0.  Version 1 records are still read. */
+#define RECORD_SCHEMA_VERSION 2
+#define RECORD_OLDEST_SCHEMA_VERSION 1
+/* How a reason reads where a text stands for a number (version 1, the CSV). */
+#define RECORD_UNAVAILABLE_PREFIX "unavailable ("
 
 /* The whole document; NULL with sl_error() when it cannot be built. */
 json_t *record_json(const struct sl_run *run);

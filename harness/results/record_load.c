@@ -1127,9 +1127,67 @@ static int read_record(const struct reader *rd, const json_t *root)
     return read_claims(rd, root);
 }
 
-/* 0 for a record of the schema this program reads; -2 for another speedlab
- * document; -1 for anything else. */
-static int check_schema(const char *path, const json_t *root)
+/* A version 2 record's nulls with their reasons (`unavailable`, SCHEMA.md)
+ * as version 1 wrote them, "unavailable (reason)", which the readers above
+ * take: one reader for both versions.  `where` names the object. */
+static int unavailable_to_text(const struct reader *rd, json_t *v, const char *where)
+{
+    char at[256];
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            snprintf(at, sizeof at, "%s[%zu]", where, i);
+            if (unavailable_to_text(rd, item, at) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (!json_is_object(v))
+        return 0;
+    const char *key;
+    json_t *member;
+    json_object_foreach(v, key, member)
+    {
+        snprintf(at, sizeof at, "%s%s%s", where, where[0] ? "." : "", key);
+        if (strcmp(key, "unavailable") != 0 && unavailable_to_text(rd, member, at) != 0)
+            return -1;
+    }
+    json_t *why = json_object_get(v, "unavailable");
+    if (!why)
+        return 0;
+    if (!json_is_object(why))
+        return wrong_type(rd, where, "unavailable", why, "an object");
+    snprintf(at, sizeof at, "%s%sunavailable", where, where[0] ? "." : "");
+    json_object_foreach(why, key, member)
+    {
+        json_t *field = json_object_get(v, key);
+        if (!json_is_string(member))
+            return wrong_type(rd, at, key, member, "a string (the reason)");
+        json_t *marker =
+            json_sprintf("%s%s)", RECORD_UNAVAILABLE_PREFIX, json_string_value(member));
+        bool used = false;
+        if (json_is_null(field)) {
+            json_object_set(v, key, marker);
+            used = true;
+        }
+        for (size_t i = 0; json_is_array(field) && i < json_array_size(field); i++)
+            if (json_is_null(json_array_get(field, i))) {
+                json_array_set(field, i, marker);
+                used = true;
+            }
+        json_decref(marker);
+        if (!used)
+            return bad(rd, at, key, "names no null field here");
+    }
+    json_object_del(v, "unavailable");
+    return 0;
+}
+
+/* The schema version of a record this program reads, into *version: 0; -2
+ * for another speedlab document; -1 for anything else. */
+static int check_schema(const char *path, const json_t *root, json_int_t *version_out)
 {
     const char *schema = json_string_value(json_object_get(root, "schema"));
     if (!schema || strcmp(schema, "speedlab-record") != 0) {
@@ -1146,10 +1204,12 @@ static int check_schema(const char *path, const json_t *root)
                        !version               ? "missing"
                        : json_is_real(version) ? "a real number"
                                                : type_name(version));
-    if (json_integer_value(version) != RECORD_SCHEMA_VERSION)
+    *version_out = json_integer_value(version);
+    if (*version_out < RECORD_OLDEST_SCHEMA_VERSION || *version_out > RECORD_SCHEMA_VERSION)
         return sl_fail("%s: record schema_version %lld is not supported (this speedlab reads "
-                       "version %d)",
-                       path, json_integer_value(version), RECORD_SCHEMA_VERSION);
+                       "versions %d to %d)",
+                       path, (long long)*version_out, RECORD_OLDEST_SCHEMA_VERSION,
+                       RECORD_SCHEMA_VERSION);
     return 0;
 }
 
@@ -1184,7 +1244,10 @@ int record_load_run(const char *path, struct sl_run *run)
     if (!root)
         return -1;
     struct reader rd = {.path = path, .run = run};
-    int rc = check_schema(path, root);
+    json_int_t version = 0;
+    int rc = check_schema(path, root, &version);
+    if (rc == 0 && version >= 2)
+        rc = unavailable_to_text(&rd, root, "");
     if (rc == 0)
         rc = read_record(&rd, root);
     json_decref(root);

@@ -29,6 +29,16 @@ int sl_reporters_problem(struct sl_reporters *list, const struct sl_run *run,
     return 0;
 }
 
+int sl_reporters_estimate(struct sl_reporters *list, const struct sl_run *run,
+                          const struct sl_estimate *estimate)
+{
+    for (int i = 0; i < list->n; i++)
+        if (list->items[i]->estimate &&
+            list->items[i]->estimate(list->items[i], run, estimate) != 0)
+            return -1;
+    return 0;
+}
+
 int sl_reporters_result(struct sl_reporters *list, const struct sl_run *run,
                         const struct sl_result *r)
 {

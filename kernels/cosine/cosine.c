@@ -587,10 +587,6 @@ static int cosine_save_output(void *problem, const char *path)
     struct cosine_problem *p = problem;
     if (p->sparse)
         return cosine_sparse_save(p, path);
-    if (p->row_index)
-        return sl_fail("cosine: --output writes the whole triangle; %s computes only %zu of its "
-                       "rows",
-                       p->size_name, p->rows);
     return npy_write_matrix_f32(path, p->n, p->n, output_row, p);
 }
 
@@ -600,9 +596,16 @@ static bool ends_with(const char *text, const char *suffix)
     return len > suffix_len && strcmp(text + len - suffix_len, suffix) == 0;
 }
 
-static int cosine_check_output_path(const char *path, const void *options)
+static int cosine_check_output_path(const char *path, const char *size, const void *options)
 {
     bool sparse = cosine_sparse_asked(options);
+    size_t n, d, sampled = 0;
+    if (size && parse_size(size, &n, &d, &sampled) != 0)
+        return -1;
+    if (sampled)
+        return sl_fail("cosine: --output writes the whole triangle; %s computes only %zu of its "
+                       "rows (leave out @rows=R to write it)",
+                       size, sampled);
     if (sparse && !ends_with(path, ".npz"))
         return sl_fail("cosine: with --threshold or --top-quantile, --output must end in .npz "
                        "(scipy.sparse COO); got '%s'",

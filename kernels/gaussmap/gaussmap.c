@@ -264,8 +264,9 @@ int gaussmap_check_image_path(const char *path)
 }
 
 /* The image path alone decides what gaussmap writes. */
-static int gaussmap_check_output_path(const char *path, const void *options)
+static int gaussmap_check_output_path(const char *path, const char *size, const void *options)
 {
+    (void)size;
     (void)options;
     return gaussmap_check_image_path(path);
 }
