@@ -13,6 +13,8 @@
  * have at most CMP_EXACT_MAX values; otherwise the normal approximation with
  * tie and continuity correction.  NAN when a sample is empty. */
 #define CMP_EXACT_MAX 50
+/* Pairs of repetitions the Hodges-Lehmann interval sorts at most (8 MB). */
+#define CMP_HL_MAX_PAIRS 1000000
 double cmp_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb, bool *exact);
 /* The smallest two-sided p the exact test can reach with these sizes: with
  * fewer repetitions than that, no difference can be significant. */
@@ -28,8 +30,10 @@ struct cmp_pair {
     size_t n_base, n_new;
     double median_base, median_new;
     double ratio; /* median_new / median_base */
-    /* From both medians' distribution-free 97.5 % intervals: together >= 95 %
-     * (needs 7 repetitions on each side). */
+    /* 95 %: the Hodges-Lehmann interval of the shift of log times (the one
+     * that goes with the Mann-Whitney test; 4 repetitions a side at least),
+     * or beyond CMP_HL_MAX_PAIRS pairs both medians' distribution-free 97.5 %
+     * intervals put together. */
     bool ratio_ci_available;
     double ratio_lo, ratio_hi;
     double p;     /* Mann-Whitney U; NAN when not computable */
@@ -43,7 +47,7 @@ int cmp_pair_compute(const double *base, size_t nb, const double *fresh, size_t 
  * it; slower (worse) or faster (better) when the interval lies wholly beyond
  * an edge AND p < alpha (`p` possibly adjusted over many matches);
  * inconclusive otherwise: the interval crosses an edge, there is no
- * interval (fewer than 7 repetitions), or the test does not reject (the
+ * interval (fewer than 4 repetitions a side), or the test does not reject (the
  * sample sizes may not reach alpha at all: c->min_p). */
 struct verdict cmp_pair_verdict(const struct cmp_pair *c, double p, double alpha,
                                 double threshold);

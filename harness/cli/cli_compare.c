@@ -137,7 +137,7 @@ static void inconclusive_text(const struct match *m, const struct verdict *v, do
                               const struct compare_options *o, char *out, size_t len)
 {
     if (v->position == POSITION_UNKNOWN)
-        snprintf(out, len, "inconclusive (%zu and %zu reps: a 95%% interval needs 7 each)",
+        snprintf(out, len, "inconclusive (%zu and %zu reps: too few for a 95%% interval)",
                  m->pair.n_base, m->pair.n_new);
     else if (v->position == POSITION_STRADDLES && v->both_edges)
         snprintf(out, len, "inconclusive (interval wider than %.3f-%.3f)", 1 - o->threshold,
@@ -314,8 +314,8 @@ const struct cli_command cli_compare_command = {
         "\n"
         "Two operands on the same hardware: a regression check, results matched by\n"
         "(kernel, variant, schedule, threads, size).  Per match: both medians, NEW/BASE\n"
-        "with its 95% interval (from both medians' distribution-free 97.5% intervals;\n"
-        "7+ repetitions each), a two-sided Mann-Whitney U test on the repetitions\n"
+        "with its 95% interval (Hodges-Lehmann, of the shift of log times; 4+\n"
+        "repetitions each), a two-sided Mann-Whitney U test on the repetitions\n"
         "(exact without ties), and a verdict: slower or faster needs p < alpha AND a\n"
         "change beyond --threshold; unknown when the repetitions are too few for the\n"
         "test ever to reach alpha.  A result valid in BASE and invalid in NEW is a\n"

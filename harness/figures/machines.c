@@ -316,6 +316,7 @@ static int scaling_figures(struct plot_set *set, const struct hw_summary *sum)
     gp_var_int(&vars, "panels", panels);
     gp_var_int(&vars, "max_threads", max_threads);
     gp_var_int(&vars, "allowed_cpus", allowed);
+    gp_var_int(&vars, "key_below", 0); /* a curve per machine: the key fits beside */
     gp_var_int(&vars, "width", 1300);
     gp_var_int(&vars, "height", 90 + 400 * ((panels + 1) / 2));
     struct gp_vars eff = {0};
