@@ -91,6 +91,35 @@ static void side_summary(const char *label, const char *spec, const struct run_s
            r->machine.hostname);
 }
 
+/* How the two sides' builds differ, one line naming each difference with
+ * both values (nothing when they are the same build): an -O0 build against
+ * an -O3 one is not a change of code. */
+static void build_differences(const struct run_set *base, const struct run_set *fresh)
+{
+    const struct sl_build_desc *a = &base->runs[0].build, *b = &fresh->runs[0].build;
+    const struct {
+        const char *name, *base, *fresh;
+    } texts[] = {{"commit", a->commit, b->commit},
+                 {"compiler", a->compiler, b->compiler},
+                 {"flags", a->flags, b->flags},
+                 {"build type", a->build_type, b->build_type},
+                 {"sanitizers", a->sanitizers, b->sanitizers}};
+    bool any = false;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (strcmp(texts[i].base, texts[i].fresh) != 0) {
+            printf("%s%s ('%s' in BASE, '%s' in NEW)", any ? "; " : "build: differs in ",
+                   texts[i].name, texts[i].base, texts[i].fresh);
+            any = true;
+        }
+    if (a->inject_slowdown_pct != b->inject_slowdown_pct) {
+        printf("%sinjected slowdown (%d%% in BASE, %d%% in NEW: -DSPEEDLAB_INJECT_SLOWDOWN)",
+               any ? "; " : "build: differs in ", a->inject_slowdown_pct, b->inject_slowdown_pct);
+        any = true;
+    }
+    if (any)
+        printf("\n");
+}
+
 /* The run-to-run part of the environment checks (load, noise probe) as each
  * record saw it: a busy machine explains a difference that code does not. */
 static void environment_warnings(const char *label, const struct run_set *s)
@@ -380,6 +409,9 @@ const struct cli_command cli_compare_command = {
         "they are the same run after run, so a count grown beyond --sim-threshold is\n"
         "a regression with certainty (WORSE), whatever the timings say.\n"
         "\n"
+        "A line names what differs between the sides' builds (commit, compiler,\n"
+        "flags, build type, sanitizers, an injected slowdown), both values each.\n"
+        "\n"
         "Different machines (two operands that differ, a side that mixes machines,\n"
         "three operands or more, or --mode hardware): a hardware comparison, no\n"
         "verdicts.  First a summary: per workload the best valid variant on each\n"
@@ -422,6 +454,7 @@ static void print_sides(const char *base_spec, const char *new_spec, const struc
         printf("### speedlab compare\n\n```\n");
     side_summary("BASE", base_spec, base);
     side_summary("NEW", new_spec, fresh);
+    build_differences(base, fresh);
     if (same_hw)
         printf("machine: same hardware (%s, %d allowed CPUs)%s%s%s\n", a->cpu_model,
                a->pus_allowed, hosts_differ ? "; hosts differ: " : "",

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# compare's deterministic check (issue 17) on records edited with jq from one
-# committed fixture: callgrind's counts per unit of work added to both sides,
-# then grown, shrunk, made unavailable or simulated on other caches.  The
-# timings are the fixture's on both sides, so every verdict here is the
-# counts'.
+# compare's gate (issue 17) on records edited with jq from one committed
+# fixture.  The deterministic check: callgrind's counts per unit of work
+# added to both sides, then grown, shrunk, made unavailable or simulated on
+# other caches; the timings are the fixture's on both sides, so every
+# verdict here is the counts'.  Then the builds' differences.
 set -u
 speedlab=$1
 fixture=$2
@@ -59,6 +59,17 @@ expect 0 'unavailable \(not simulated \(run without --counters sim\) in BASE\)' 
 expect 0 'no regression: 0 slower' compare "$fixture" "$fixture"
 check '! grep -q deterministic "$T/out"' "no deterministic table without simulated counts"
 expect 2 '--sim-threshold \(percent\) must be a number' compare "$T/base.json" "$T/same.json" --sim-threshold x
+
+# The builds' differences, named with both values; none for one build.
+jq '.build.flags = "-O0 -fopenmp" | .build.build_type = "Debug"' "$fixture" >"$T/o0.json"
+jq '.build.compiler = "Debian Clang 14.0.6" | .build.commit = "0123456789ab-dirty"' "$fixture" >"$T/clang.json"
+jq '.build.inject_slowdown_pct = 5' "$fixture" >"$T/injected.json"
+expect 0 "build: differs in flags \('-O3 -DNDEBUG -fopenmp' in BASE, '-O0 -fopenmp' in NEW\); build type \('Release' in BASE, 'Debug' in NEW\)$" compare "$fixture" "$T/o0.json"
+expect 0 "build: differs in commit \('a29d73708ae7' in BASE, '0123456789ab-dirty' in NEW\); compiler \('gcc 12.2.0' in BASE, 'Debian Clang 14.0.6' in NEW\)$" compare "$fixture" "$T/clang.json"
+expect 0 "build: differs in injected slowdown \(0% in BASE, 5% in NEW" compare "$fixture" "$T/injected.json"
+expect 0 "build: differs in flags" compare "$fixture" "$T/o0.json" --mode hardware
+expect 0 'no regression' compare "$fixture" "$fixture"
+check '! grep -q "^build:" "$T/out"' "no build line for one build"
 
 echo "$((total - failures)) of $total passed"
 [ "$failures" = 0 ]
