@@ -4,7 +4,9 @@
 # simulation that is deterministic: its instructions are 10 % more than the
 # plain build's (the pad's own few instructions aside), its simulated cache
 # misses barely move, and its record's build block says 10; the plain
-# build's record has no such key.
+# build's record has no such key.  Then the deterministic gate end to end:
+# compare, and scripts/regress --deterministic against a baseline of the
+# plain build, pass the plain build and fail the slowed one.
 set -u
 speedlab=$1
 src=$2
@@ -61,6 +63,17 @@ done
 check '[ $rc = 1 ]' "compare of plain and slowed exits 1 (got $rc)"
 check 'grep -q "regression (deterministic): 2 worse, 0 better, 0 same" "$T/compare.out"' "compare: both results worse"
 check '[ "$(grep -cE "WORSE instructions \+10\.0[0-9]%" "$T/compare.out")" = 2 ]' "compare: instructions +10 %"
+
+# scripts/regress --deterministic: a baseline from the plain build, then the
+# gate passes the plain build and fails the slowed one.
+regress() { "$src/scripts/regress" --deterministic --baseline "$T/baseline" --speedlab "$@"; }
+regress "$speedlab" --update --out "$T/update" >"$T/update.out" 2>&1; rc=$?
+check '[ $rc = 0 ] && [ "$(ls "$T/baseline" | wc -l)" = 9 ]' "regress --deterministic --update writes 9 records (exit $rc): $(tail -2 "$T/update.out")"
+regress "$speedlab" --out "$T/again" >"$T/again.out" 2>&1; rc=$?
+check '[ $rc = 0 ] && grep -q "no regression (deterministic): 0 worse, 0 better, [0-9]* same, 0 unavailable" "$T/again.out"' "regress --deterministic passes the same build (exit $rc): $(grep deterministic "$T/again.out" | tail -1)"
+regress "$slowed" --out "$T/slowed" >"$T/slowed.out" 2>&1; rc=$?
+check '[ $rc = 1 ] && grep -q "regression (deterministic): [1-9][0-9]* worse, 0 better, 0 same, 0 unavailable" "$T/slowed.out"' "regress --deterministic fails the slowed build on every result (exit $rc): $(grep deterministic "$T/slowed.out" | tail -1)"
+check 'grep -q "build: differs in .*injected slowdown (0% in BASE, 10% in NEW" "$T/slowed.out"' "the gate names the injected slowdown"
 
 echo "$((total - failures))/$total checks passed"
 [ "$failures" = 0 ]
