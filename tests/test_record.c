@@ -160,7 +160,9 @@ static void describe(struct sl_run *run)
     snprintf(run->machine.hostname, sizeof run->machine.hostname, "test");
     snprintf(run->machine.peak_basis, sizeof run->machine.peak_basis, "unavailable (test)");
     run->machine.peak_gflops_fp32 = run->machine.peak_gflops_fp64 = NAN;
-    run->build = (struct sl_build_desc){"gcc", "-O2", "Release", "none", "abc", "openblas", 201511};
+    run->build = (struct sl_build_desc){.compiler = "gcc", .flags = "-O2", .build_type = "Release",
+                                        .sanitizers = "none", .commit = "abc", .blas = "openblas",
+                                        .openmp = 201511};
     run->environment.timer = "clock_gettime(CLOCK_MONOTONIC)";
     static const char *const variants[] = {"reduction"}, *const schedules[] = {"static"},
                              *const sizes[] = {"500"};

@@ -4,6 +4,7 @@
  * shown is the model's. */
 #include "cli/cli.h"
 #include "analysis/compare_stats.h"
+#include "analysis/deterministic.h"
 #include "analysis/hwcompare.h"
 #include "cli/compare_machines.h"
 #include "kit/sl.h"
@@ -19,6 +20,7 @@
 
 struct compare_options {
     double threshold, alpha;
+    double sim_threshold; /* the deterministic comparison's */
     bool holm, markdown;
     enum { MODE_AUTO, MODE_REGRESSION, MODE_HARDWARE } mode;
 };
@@ -87,6 +89,35 @@ static void side_summary(const char *label, const char *spec, const struct run_s
     printf("%-5s %s: %zu record%s, commit %s%s, started %s, host %s\n", label, spec, s->n,
            s->n == 1 ? "" : "s", r->build.commit, commits > 1 ? " and others" : "", r->started,
            r->machine.hostname);
+}
+
+/* How the two sides' builds differ, one line naming each difference with
+ * both values (nothing when they are the same build): an -O0 build against
+ * an -O3 one is not a change of code. */
+static void build_differences(const struct run_set *base, const struct run_set *fresh)
+{
+    const struct sl_build_desc *a = &base->runs[0].build, *b = &fresh->runs[0].build;
+    const struct {
+        const char *name, *base, *fresh;
+    } texts[] = {{"commit", a->commit, b->commit},
+                 {"compiler", a->compiler, b->compiler},
+                 {"flags", a->flags, b->flags},
+                 {"build type", a->build_type, b->build_type},
+                 {"sanitizers", a->sanitizers, b->sanitizers}};
+    bool any = false;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (strcmp(texts[i].base, texts[i].fresh) != 0) {
+            printf("%s%s ('%s' in BASE, '%s' in NEW)", any ? "; " : "build: differs in ",
+                   texts[i].name, texts[i].base, texts[i].fresh);
+            any = true;
+        }
+    if (a->inject_slowdown_pct != b->inject_slowdown_pct) {
+        printf("%sinjected slowdown (%d%% in BASE, %d%% in NEW: -DSPEEDLAB_INJECT_SLOWDOWN)",
+               any ? "; " : "build: differs in ", a->inject_slowdown_pct, b->inject_slowdown_pct);
+        any = true;
+    }
+    if (any)
+        printf("\n");
 }
 
 /* The run-to-run part of the environment checks (load, noise probe) as each
@@ -225,6 +256,81 @@ static void match_row(struct text_table *t, const struct match *m, double p,
     text_table_add(t, cells);
 }
 
+/* ---- deterministic check (--counters sim on both sides) ---- */
+
+/* "1.100" or "-" for a ratio cell. */
+static void ratio_cell(double ratio, char *out, size_t len)
+{
+    if (isfinite(ratio))
+        snprintf(out, len, "%.4f", ratio);
+    else
+        snprintf(out, len, isinf(ratio) ? "from 0" : "-");
+}
+
+static void det_verdict_text(const struct det_comparison *d, const struct compare_options *o,
+                             char *out, size_t len)
+{
+    double change = 100 * (d->decisive >= 0 ? d->ratio[d->decisive] - 1 : 0);
+    const char *metric = det_metric_name(d->decisive);
+    switch (d->verdict) {
+    case DET_WORSE:
+        snprintf(out, len, o->markdown ? "**WORSE** %s %+.2f%%" : "WORSE %s %+.2f%%", metric,
+                 change);
+        break;
+    case DET_BETTER:
+        snprintf(out, len, "better %s %+.2f%%", metric, change);
+        break;
+    case DET_SAME:
+        snprintf(out, len, "same");
+        break;
+    case DET_UNAVAILABLE:
+        snprintf(out, len, "unavailable (%s)", d->reason);
+        break;
+    }
+}
+
+/* The simulated counts of every match, beside its timing ratio, when
+ * either side was simulated (else nothing is printed).  Returns
+ * whether a count grew beyond --sim-threshold: a regression with
+ * certainty. */
+static bool deterministic_report(const struct match *m, size_t n, const struct compare_options *o)
+{
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++)
+        any = m[i].base->simulated || m[i].fresh->simulated;
+    if (!any)
+        return false;
+    printf("\ndeterministic: callgrind's counts per unit of work (--counters sim), the same "
+           "run after run for one binary and input; a change beyond %g%% is the code's, with "
+           "certainty\n\n",
+           100 * o->sim_threshold);
+    static const char *const header[] = {"<result", "<size", "time new/base", "instructions",
+                                         "D1 misses", "LL misses", "<deterministic verdict"};
+    struct text_table t;
+    text_table_init(&t, 7, header);
+    size_t count[DET_UNAVAILABLE + 1] = {0};
+    for (size_t i = 0; i < n; i++) {
+        struct det_comparison d;
+        det_compare(m[i].base, m[i].fresh, o->sim_threshold, &d);
+        count[d.verdict]++;
+        char name[256], timing[32], cells[DET_METRICS][32], verdict[256];
+        sl_result_name(m[i].fresh, name, sizeof name);
+        ratio_cell(m[i].comparable ? m[i].pair.ratio : NAN, timing, sizeof timing);
+        for (int k = 0; k < DET_METRICS; k++)
+            ratio_cell(d.verdict == DET_UNAVAILABLE ? NAN : d.ratio[k], cells[k], sizeof cells[k]);
+        det_verdict_text(&d, o, verdict, sizeof verdict);
+        const char *row[] = {name, m[i].fresh->size, timing, cells[0], cells[1], cells[2], verdict};
+        text_table_add(&t, row);
+    }
+    text_table_print(&t, stdout, o->markdown);
+    text_table_free(&t);
+    bool worse = count[DET_WORSE] > 0;
+    printf("\n%s (deterministic): %zu worse, %zu better, %zu same, %zu unavailable\n",
+           worse ? (o->markdown ? "**regression**" : "regression") : "no regression",
+           count[DET_WORSE], count[DET_BETTER], count[DET_SAME], count[DET_UNAVAILABLE]);
+    return worse;
+}
+
 static int regression_report(struct match *m, size_t n, const struct compare_options *o,
                              size_t only_base, size_t only_new)
 {
@@ -261,14 +367,15 @@ static int regression_report(struct match *m, size_t n, const struct compare_opt
            regression ? (o->markdown ? "**regression**" : "regression") : "no regression",
            c.slower, c.faster, c.same, c.inconclusive, c.invalid, c.not_comparable, only_base,
            only_new);
-    return regression ? EXIT_REGRESSION : EXIT_SUCCESS;
+    bool certain = deterministic_report(m, n, o);
+    return regression || certain ? EXIT_REGRESSION : EXIT_SUCCESS;
 }
 
 /* ---- the command ---- */
 
 /* The values of compare's options. */
 struct compare_args {
-    double threshold, alpha;
+    double threshold, alpha, sim_threshold;
     int correction, mode, format; /* indices into their choices */
 };
 static const char *const corrections[] = {"holm", "none", NULL};
@@ -295,6 +402,10 @@ static const struct sl_option compare_options_rows[] = {
     {.name = "format", .arg = "F", .group = "options",
      .help = "table, or md (GitHub markdown, for CI comments)", .def = "table",
      .kind = SL_OPTION_CHOICE, COMPARE_OPTION(format), .choices = formats},
+    {.name = "sim-threshold", .arg = "PCT", .group = "options",
+     .help = "smallest change of a simulated count per unit (--counters sim on both sides) "
+             "that counts, percent",
+     .def = "1", .kind = SL_OPTION_PERCENT, COMPARE_OPTION(sim_threshold), .reals = {0, 1000}},
     {0},
 };
 
@@ -321,6 +432,14 @@ const struct cli_command cli_compare_command = {
         "test ever to reach alpha.  A result valid in BASE and invalid in NEW is a\n"
         "regression too.\n"
         "\n"
+        "When both sides ran with --counters sim, a second table compares callgrind's\n"
+        "instructions, D1 and LL misses per unit of work, beside the timing ratio:\n"
+        "they are the same run after run, so a count grown beyond --sim-threshold is\n"
+        "a regression with certainty (WORSE), whatever the timings say.\n"
+        "\n"
+        "A line names what differs between the sides' builds (commit, compiler,\n"
+        "flags, build type, sanitizers, an injected slowdown), both values each.\n"
+        "\n"
         "Different machines (two operands that differ, a side that mixes machines,\n"
         "three operands or more, or --mode hardware): a hardware comparison, no\n"
         "verdicts.  First a summary: per workload the best valid variant on each\n"
@@ -334,7 +453,7 @@ const struct cli_command cli_compare_command = {
         "the machines side by side and every result on each.\n",
     .notes =
         "exit status: 0 no regression (and always in hardware mode), 1 a regression\n"
-        "(slower, or newly invalid), 2 unusable input (unreadable, foreign, truncated or\n"
+        "(slower, a simulated count worse, or newly invalid), 2 unusable input (unreadable, foreign, truncated or\n"
         "old-schema record, a number of the wrong type or out of range, a regression\n"
         "side mixing machines, or no matching results).\n",
     .options = compare_options_rows,
@@ -363,6 +482,7 @@ static void print_sides(const char *base_spec, const char *new_spec, const struc
         printf("### speedlab compare\n\n```\n");
     side_summary("BASE", base_spec, base);
     side_summary("NEW", new_spec, fresh);
+    build_differences(base, fresh);
     if (same_hw)
         printf("machine: same hardware (%s, %d allowed CPUs)%s%s%s\n", a->cpu_model,
                a->pus_allowed, hosts_differ ? "; hosts differ: " : "",
@@ -459,6 +579,7 @@ static int cli_compare(int argc, char **argv, const struct machine *machine)
         return cli_usage_error();
     }
     struct compare_options o = {.threshold = a.threshold, .alpha = a.alpha,
+                                .sim_threshold = a.sim_threshold,
                                 .holm = a.correction == 0, .markdown = a.format == 1,
                                 .mode = a.mode};
     if (p.n_operands > 2 && o.mode == MODE_REGRESSION) {

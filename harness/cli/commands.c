@@ -44,6 +44,9 @@ static int cli_version(int argc, char **argv, const struct machine *m)
     printf("sanitizers  %s\n", b.sanitizers);
     printf("compiler    %s\n", b.compiler);
     printf("OpenMP      %d\n", b.openmp);
+    if (b.inject_slowdown_pct > 0)
+        printf("injected    %d %% slowdown (-DSPEEDLAB_INJECT_SLOWDOWN, for evaluating the gate)\n",
+               b.inject_slowdown_pct);
     return 0;
 }
 

@@ -138,6 +138,11 @@ static void build_section(struct html *h, const struct sl_build_desc *b)
     html_textf(h, "%d", b->openmp);
     kv_end(h);
     kv_text(h, "blas", b->blas);
+    if (b->inject_slowdown_pct > 0) {
+        kv_row(h, "inject_slowdown_pct");
+        html_textf(h, "%d", b->inject_slowdown_pct);
+        kv_end(h);
+    }
     html_markup(h, "</table>\n");
 }
 

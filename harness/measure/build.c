@@ -26,6 +26,9 @@ void build_describe(struct sl_build_desc *out)
                                   .sanitizers = SL_BUILD_SANITIZE[0] ? SL_BUILD_SANITIZE : "none",
                                   .commit = SL_BUILD_COMMIT,
                                   .openmp = _OPENMP};
+#ifdef SPEEDLAB_INJECT_SLOWDOWN
+    out->inject_slowdown_pct = SPEEDLAB_INJECT_SLOWDOWN;
+#endif
 }
 
 int build_describe_blas(struct sl_run *run)

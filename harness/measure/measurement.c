@@ -4,6 +4,7 @@
 #include "kit/progress.h"
 #include "kit/ranks.h"
 #include "kit/util.h"
+#include "measure/inject.h"
 #include "measure/simcache.h"
 #include "measure/test_hooks.h"
 
@@ -62,6 +63,9 @@ static int one_execution(const struct size_context *sc, struct measurement *ms,
     interrupt_expect(ms->last_seconds);
     double t0 = util_now();
     int rc = ms->v->run(sc->problem, &ex);
+#ifdef SPEEDLAB_INJECT_SLOWDOWN
+    inject_pad_seconds(util_now() - t0);
+#endif
     t->wall_s = util_now() - t0;
     interrupt_expect(NAN);
     t->own_seconds = t->wall_s - ranks_wait_seconds();

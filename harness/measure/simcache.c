@@ -1,5 +1,6 @@
 #include "measure/simcache.h"
 
+#include "measure/inject.h"
 #include "measure/team.h"
 #include "kit/util.h"
 
@@ -138,12 +139,13 @@ static void last_line_of(const char *path, char *buf, size_t len)
         fclose(fp);
 }
 
-void sim_measure(const struct machine *m, const struct sl_workload *w, const struct sl_variant *v,
-                 enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
-                 struct sl_sim_result *out)
+/* One simulation of v's counted execution into out (its geometry set). */
+static void simulate(const struct sl_workload *w, const struct sl_variant *v,
+                     enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
+                     struct sl_sim_result *out)
 {
-    memset(out, 0, sizeof *out);
-    sim_geometry(m, &out->i1, &out->d1, &out->ll);
+    out->available = false;
+    out->reason[0] = '\0';
     char exe[4096];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len <= 0) {
@@ -215,6 +217,26 @@ void sim_measure(const struct machine *m, const struct sl_workload *w, const str
     rmdir(dir);
 }
 
+void sim_measure(const struct machine *m, const struct sl_workload *w, const struct sl_variant *v,
+                 enum sl_schedule schedule, int threads, const struct sl_problem_args *args,
+                 struct sl_sim_result *out)
+{
+    memset(out, 0, sizeof *out);
+    sim_geometry(m, &out->i1, &out->d1, &out->ll);
+    simulate(w, v, schedule, threads, args, out);
+#ifdef SPEEDLAB_INJECT_SLOWDOWN
+    /* The injected slowdown is PCT % of the kernel's own simulated
+     * instructions, which only a simulation without it can count. */
+    if (out->available) {
+        char iterations[32];
+        snprintf(iterations, sizeof iterations, "%" PRIu64, inject_pad_iterations(out->instructions));
+        setenv(INJECT_PAD_VARIABLE, iterations, 1);
+        simulate(w, v, schedule, threads, args, out);
+        unsetenv(INJECT_PAD_VARIABLE);
+    }
+#endif
+}
+
 int sim_child_execute(const struct machine *m, const struct sl_workload *w,
                       const struct sl_variant *v, enum sl_schedule schedule, int threads,
                       const struct sl_problem_args *args)
@@ -233,6 +255,9 @@ int sim_child_execute(const struct machine *m, const struct sl_workload *w,
     if (teamed) {
         team_bind(team);
         struct sl_exec ex = {.threads = threads, .schedule = schedule, .team = team};
+#ifdef SPEEDLAB_INJECT_SLOWDOWN
+        uint64_t pad_iterations = inject_pad_requested();
+#endif
         /* Instrumented from here only (data generation is not simulated).
          * One execution outside collection warms the simulated caches, as
          * the warm-up does for the timed runs; the second is the one
@@ -245,6 +270,9 @@ int sim_child_execute(const struct machine *m, const struct sl_workload *w,
         if (rc == 0) {
             CALLGRIND_TOGGLE_COLLECT;
             rc = v->run(problem, &ex);
+#ifdef SPEEDLAB_INJECT_SLOWDOWN
+            inject_pad(pad_iterations);
+#endif
             CALLGRIND_TOGGLE_COLLECT;
         }
         CALLGRIND_STOP_INSTRUMENTATION;

@@ -69,6 +69,8 @@ struct sl_machine_desc {
 struct sl_build_desc {
     const char *compiler, *flags, *build_type, *sanitizers, *commit, *blas;
     int openmp; /* the _OPENMP version macro */
+    /* -DSPEEDLAB_INJECT_SLOWDOWN's PCT (measure/inject.h); 0: none. */
+    int inject_slowdown_pct;
 };
 
 /* One check of what the system does to timings (measure/envcheck.h). */

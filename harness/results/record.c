@@ -163,10 +163,14 @@ json_t *record_machine_json(const struct sl_machine_desc *m)
 
 json_t *record_build_json(const struct sl_build_desc *b)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "compiler", text(b->compiler), "flags",
-                     text(b->flags), "build_type", text(b->build_type), "sanitizers",
-                     text(b->sanitizers), "commit", text(b->commit), "openmp", b->openmp, "blas",
-                     text(b->blas));
+    json_t *build = json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "compiler", text(b->compiler),
+                              "flags", text(b->flags), "build_type", text(b->build_type),
+                              "sanitizers", text(b->sanitizers), "commit", text(b->commit),
+                              "openmp", b->openmp, "blas", text(b->blas));
+    /* Only a build made to slow itself says so: other records stay as they were. */
+    if (build && b->inject_slowdown_pct > 0)
+        put(build, "inject_slowdown_pct", json_integer(b->inject_slowdown_pct));
+    return build;
 }
 
 static json_t *environment_json(const struct sl_environment *env)

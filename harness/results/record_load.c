@@ -368,7 +368,10 @@ static int read_build(const struct reader *rd, const json_t *root)
                    get_string(rd, build, "build", "sanitizers", REQUIRED, &b->sanitizers) != 0 ||
                    get_string(rd, build, "build", "commit", REQUIRED, &b->commit) != 0 ||
                    get_int32(rd, build, "build", "openmp", 0, INT32_MAX, &b->openmp) != 0 ||
-                   get_string(rd, build, "build", "blas", REQUIRED, &b->blas) != 0
+                   get_string(rd, build, "build", "blas", REQUIRED, &b->blas) != 0 ||
+                   (json_object_get(build, "inject_slowdown_pct") &&
+                    get_int32(rd, build, "build", "inject_slowdown_pct", 1, 1000,
+                              &b->inject_slowdown_pct) != 0)
                ? -1
                : 0;
 }
