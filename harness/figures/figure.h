@@ -181,6 +181,15 @@ void figure_left_out(struct plot_figure *f, const char *what, const struct names
 /* ---- the figure kinds (each returns -1 only when out of memory) -------------------- */
 
 int plot_scaling(struct plot_set *set, const struct plot_record *rec);
+/* Renders scaling.gp's speedup and efficiency figures from `vars` (each
+ * panel's file, title and series already set), laid out for `l`: the one
+ * layout of every speedup figure (per record, and machines compared). */
+struct scaling_layout {
+    int panels, max_threads, allowed_cpus;
+    int most_series; /* the most series in one panel: where the key goes */
+};
+void scaling_render(struct plot_set *set, struct plot_figure *sp, struct plot_figure *ef,
+                    struct gp_vars *vars, struct scaling_layout l);
 int plot_size_sweep(struct plot_set *set, const struct plot_record *rec);
 int plot_family(struct plot_set *set, const struct plot_record *rec);
 int plot_busy(struct plot_set *set, const struct plot_record *rec);

@@ -313,20 +313,9 @@ static int scaling_figures(struct plot_set *set, const struct hw_summary *sum)
              legend);
     snprintf(ef->caption, sizeof ef->caption,
              "Speedup divided by threads, the same panels and machines; 1 is ideal.%s", legend);
-    gp_var_int(&vars, "panels", panels);
-    gp_var_int(&vars, "max_threads", max_threads);
-    gp_var_int(&vars, "allowed_cpus", allowed);
-    gp_var_int(&vars, "key_below", 0); /* a curve per machine: the key fits beside */
-    gp_var_int(&vars, "width", 1300);
-    gp_var_int(&vars, "height", 90 + 400 * ((panels + 1) / 2));
-    struct gp_vars eff = {0};
-    gp_vars_extend(&eff, &vars);
-    gp_var_str(&eff, "quantity", "efficiency");
-    gp_var_str(&eff, "figure_title", ef->title);
-    gp_var_str(&vars, "quantity", "speedup");
-    gp_var_str(&vars, "figure_title", sp->title);
-    figure_render(set, sp, "scaling.gp", &vars);
-    figure_render(set, ef, "scaling.gp", &eff);
+    /* A curve per machine. */
+    scaling_render(set, sp, ef, &vars,
+                   (struct scaling_layout){panels, max_threads, allowed, (int)set->machines->n});
     return 0;
 }
 

@@ -135,26 +135,35 @@ int plot_scaling(struct plot_set *set, const struct plot_record *rec)
         figure_skip(ef, "%s", sp->why_not);
         return 0;
     }
-    gp_var_int(&vars, "panels", panels);
-    gp_var_int(&vars, "max_threads", ax->threads.item[ax->threads.n - 1]);
-    gp_var_int(&vars, "allowed_cpus", rec->run->machine.pus_allowed);
-    /* Many variants: the key goes under each panel, in columns, so that it
+    scaling_render(set, sp, ef, &vars,
+                   (struct scaling_layout){panels, ax->threads.item[ax->threads.n - 1],
+                                           rec->run->machine.pus_allowed, most});
+    return 0;
+}
+
+void scaling_render(struct plot_set *set, struct plot_figure *sp, struct plot_figure *ef,
+                    struct gp_vars *vars, struct scaling_layout l)
+{
+    gp_var_int(vars, "panels", l.panels);
+    gp_var_int(vars, "max_threads", l.max_threads);
+    gp_var_int(vars, "allowed_cpus", l.allowed_cpus);
+    /* Many series: the key goes under each panel, in columns, so that it
      * does not squeeze the plot to a sliver; each panel grows by its rows. */
-    bool key_below = most > SCALING_KEY_BESIDE_MAX;
-    int key_rows = key_below ? (most + 1 + SCALING_KEY_COLUMNS - 1) / SCALING_KEY_COLUMNS : 0;
-    gp_var_int(&vars, "key_below", key_below);
-    gp_var_int(&vars, "key_columns", SCALING_KEY_COLUMNS);
-    gp_var_int(&vars, "width", 1300);
-    gp_var_int(&vars, "height", 90 + (400 + 20 * key_rows) * ((panels + 1) / 2));
+    bool key_below = l.most_series > SCALING_KEY_BESIDE_MAX;
+    int key_rows =
+        key_below ? (l.most_series + 1 + SCALING_KEY_COLUMNS - 1) / SCALING_KEY_COLUMNS : 0;
+    gp_var_int(vars, "key_below", key_below);
+    gp_var_int(vars, "key_columns", SCALING_KEY_COLUMNS);
+    gp_var_int(vars, "width", 1300);
+    gp_var_int(vars, "height", 90 + (400 + 20 * key_rows) * ((l.panels + 1) / 2));
     struct gp_vars eff = {0};
-    gp_vars_extend(&eff, &vars);
+    gp_vars_extend(&eff, vars);
     gp_var_str(&eff, "quantity", "efficiency");
     gp_var_str(&eff, "figure_title", ef->title);
-    gp_var_str(&vars, "quantity", "speedup");
-    gp_var_str(&vars, "figure_title", sp->title);
-    figure_render(set, sp, "scaling.gp", &vars);
+    gp_var_str(vars, "quantity", "speedup");
+    gp_var_str(vars, "figure_title", sp->title);
+    figure_render(set, sp, "scaling.gp", vars);
     figure_render(set, ef, "scaling.gp", &eff);
-    return 0;
 }
 
 /* ---- throughput against problem size ----------------------------------------------------- */
