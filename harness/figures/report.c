@@ -237,10 +237,10 @@ static void no_best(struct html *h, const struct plot_record *rec)
     html_markup(h, "</span></td>");
 }
 
-static void best_cells(struct html *h, const struct plot_record *rec)
+static void best_cells(struct html *h, const struct plot_record *rec,
+                       const struct sl_result *best)
 {
     const struct sl_run *run = rec->run;
-    const struct sl_result *best = best_result(rec);
     char unit[64];
     if (!best) {
         no_best(h, rec);
@@ -334,8 +334,9 @@ static void summary_section(struct html *h, const struct plot_set *set)
         html_markup(h, "</td><td>");
         html_text(h, rec->largest ? rec->largest : "-");
         html_markup(h, "</td>");
-        best_cells(h, rec);
-        roof_cell(h, set, rec->run, best_result(rec));
+        const struct sl_result *best = best_result(rec);
+        best_cells(h, rec, best);
+        roof_cell(h, set, rec->run, best);
         validity_cell(h, rec->run);
         html_markup(h, "<td>");
         counter_status(h, rec->run);
